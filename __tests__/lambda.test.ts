@@ -1,0 +1,224 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { LambdaFunction as LambdaFunctionResource } from '@cdktf/provider-aws/lib/lambda-function';
+import { Testing } from 'cdktf';
+import { FUNCTION_CI_OWNED_ATTRIBUTES, LambdaFunction, LambdaFunctionProps } from '../modules/lambda';
+import { LambdaLayer } from '../modules/lambda-layer';
+import { onlyResource, problemsOf, resourcesOf, synthJson, testStack } from './support/synth';
+import { readZip } from './support/zip-reader';
+
+const minimal: LambdaFunctionProps = { functionName: 'team-api', handler: 'app.main.handler' };
+
+/** Inline policies of the synthesized stack, by policy name, parsed. */
+function policies(json: any): Record<string, any> {
+  return Object.fromEntries(
+    Object.values(resourcesOf(json, 'aws_iam_role_policy')).map((p: any) => [p.name, JSON.parse(p.policy)]),
+  );
+}
+
+describe('LambdaFunction', () => {
+  test('applies the documented defaults', () => {
+    const stack = testStack();
+    new LambdaFunction(stack, 'api', minimal);
+    const synthesized = Testing.synth(stack);
+    expect(synthesized).toHaveResourceWithProperties(LambdaFunctionResource, {
+      function_name: 'team-api',
+      handler: 'app.main.handler',
+      runtime: 'python3.12',
+      architectures: ['x86_64'],
+      memory_size: 128,
+      timeout: 3,
+    });
+    expect(synthesized).toHaveResourceWithProperties(CloudwatchLogGroup, {
+      name: '/aws/lambda/team-api',
+      retention_in_days: 30,
+    });
+    const fn = onlyResource(JSON.parse(synthesized), 'aws_lambda_function');
+    expect(fn.layers).toBeUndefined();
+    expect(fn.environment).toBeUndefined();
+    expect(fn.reserved_concurrent_executions).toBeUndefined();
+  });
+
+  test('CI owns the code and layer versions: Terraform ignores changes to them', () => {
+    const stack = testStack();
+    new LambdaFunction(stack, 'api', minimal);
+    const fn = onlyResource(synthJson(stack), 'aws_lambda_function');
+    expect(fn.lifecycle.ignore_changes).toEqual(FUNCTION_CI_OWNED_ATTRIBUTES);
+    expect([...FUNCTION_CI_OWNED_ATTRIBUTES].sort()).toEqual(
+      ['filename', 'layers', 's3_bucket', 's3_key', 's3_object_version', 'source_code_hash'].sort(),
+    );
+  });
+
+  test('the execution role trusts lambda.amazonaws.com and nothing else', () => {
+    const stack = testStack();
+    new LambdaFunction(stack, 'api', minimal);
+    const json = synthJson(stack);
+    const role = onlyResource(json, 'aws_iam_role');
+    expect(role.name).toBe('team-api');
+    expect(JSON.parse(role.assume_role_policy)).toEqual({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+    });
+    expect(onlyResource(json, 'aws_lambda_function').role).toMatch(/^\$\{aws_iam_role\.\w+\.arn\}$/);
+  });
+
+  test('logs go to its own log group, created before the function, with a policy scoped to it', () => {
+    const stack = testStack();
+    new LambdaFunction(stack, 'api', { ...minimal, cloudwatchLogsRetentionInDays: 90 });
+    const json = synthJson(stack);
+    const [logGroupName] = Object.keys(resourcesOf(json, 'aws_cloudwatch_log_group'));
+    const [logPolicyName] = Object.keys(resourcesOf(json, 'aws_iam_role_policy'));
+    expect(onlyResource(json, 'aws_cloudwatch_log_group').retention_in_days).toBe(90);
+    expect(onlyResource(json, 'aws_lambda_function').depends_on).toEqual([
+      `aws_cloudwatch_log_group.${logGroupName}`,
+      `aws_iam_role_policy.${logPolicyName}`,
+    ]);
+    expect(policies(json).logs).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'WriteOwnLogGroup',
+          Effect: 'Allow',
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Resource: `\${aws_cloudwatch_log_group.${logGroupName}.arn}:*`,
+        },
+      ],
+    });
+  });
+
+  test('attaches layers in order: constructs by version ARN, strings as given, addLayers appends', () => {
+    const stack = testStack();
+    const deps = new LambdaLayer(stack, 'deps', { layerName: 'deps' });
+    const shared = new LambdaLayer(stack, 'shared', { layerName: 'shared' });
+    const fn = new LambdaFunction(stack, 'api', { ...minimal, layers: [deps, shared] });
+    fn.addLayers('arn:aws:lambda:us-west-2:123456789012:layer:extension:7');
+    const layers = onlyResource(synthJson(stack), 'aws_lambda_function').layers;
+    expect(layers).toEqual([
+      expect.stringMatching(/^\$\{aws_lambda_layer_version\.deps_version_\w+\.arn\}$/),
+      expect.stringMatching(/^\$\{aws_lambda_layer_version\.shared_version_\w+\.arn\}$/),
+      'arn:aws:lambda:us-west-2:123456789012:layer:extension:7',
+    ]);
+    expect(fn.layers).toHaveLength(3);
+  });
+
+  test('sets environment, memory, timeout, architecture, concurrency, tracing and tags', () => {
+    const stack = testStack();
+    const fn = new LambdaFunction(stack, 'api', {
+      ...minimal,
+      description: 'HTTP API',
+      memorySize: 1024,
+      timeout: 30,
+      architecture: 'arm64',
+      reservedConcurrentExecutions: 5,
+      tracingMode: 'Active',
+      environmentVariables: { LOG_LEVEL: 'INFO' },
+      tags: { Team: 'books' },
+    });
+    fn.addEnvironment('FEATURE_X', 'on');
+    const json = synthJson(stack);
+    expect(onlyResource(json, 'aws_lambda_function')).toMatchObject({
+      description: 'HTTP API',
+      memory_size: 1024,
+      timeout: 30,
+      architectures: ['arm64'],
+      reserved_concurrent_executions: 5,
+      tracing_config: { mode: 'Active' },
+      environment: { variables: { LOG_LEVEL: 'INFO', FEATURE_X: 'on' } },
+      tags: { Team: 'books' },
+    });
+    expect(onlyResource(json, 'aws_iam_role').tags).toEqual({ Team: 'books' });
+    expect(onlyResource(json, 'aws_cloudwatch_log_group').tags).toEqual({ Team: 'books' });
+    // X-Ray write actions support no resource-level permissions: "*" is the only way to grant them.
+    expect(policies(json).logs.Statement[1]).toEqual({
+      Sid: 'WriteTraces',
+      Effect: 'Allow',
+      Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+      Resource: '*',
+    });
+  });
+
+  test('may invoke named functions, by reference or ARN, and their versions and aliases', () => {
+    const stack = testStack();
+    const worker = new LambdaFunction(stack, 'worker', { ...minimal, functionName: 'team-worker' });
+    const cleanup = new LambdaFunction(stack, 'cleanup', { ...minimal, functionName: 'team-cleanup' });
+    const external = 'arn:aws:lambda:us-west-2:123456789012:function:scraper';
+    const api = new LambdaFunction(stack, 'api', { ...minimal, lambdaInvokeArns: [worker, external] });
+    cleanup.grantInvoke(api);
+    const json = synthJson(stack);
+    const invoke = Object.values(resourcesOf(json, 'aws_iam_role_policy')).find((p: any) => p.name === 'invoke') as any;
+    expect(invoke.role).toMatch(/^\$\{aws_iam_role\.api_role_\w+\.id\}$/);
+    const statement = JSON.parse(invoke.policy).Statement;
+    expect(statement).toHaveLength(1);
+    expect(statement[0].Action).toBe('lambda:InvokeFunction');
+    expect(statement[0].Resource).toEqual([
+      expect.stringMatching(/^\$\{aws_lambda_function\.worker_function_\w+\.arn\}$/),
+      expect.stringMatching(/^\$\{aws_lambda_function\.worker_function_\w+\.arn\}:\*$/),
+      external,
+      `${external}:*`,
+      expect.stringMatching(/^\$\{aws_lambda_function\.cleanup_function_\w+\.arn\}$/),
+      expect.stringMatching(/^\$\{aws_lambda_function\.cleanup_function_\w+\.arn\}:\*$/),
+    ]);
+  });
+
+  test('extra policy statements appear as a JSON policy document', () => {
+    const stack = testStack();
+    const fn = new LambdaFunction(stack, 'api', {
+      ...minimal,
+      policyStatements: [
+        { sid: 'ReadConfig', actions: ['ssm:GetParameter'], resources: ['arn:aws:ssm:us-west-2:123456789012:parameter/app/*'] },
+      ],
+    });
+    fn.addToRolePolicy({
+      effect: 'Deny',
+      actions: ['s3:DeleteObject'],
+      resources: ['*'],
+      conditions: { StringNotEquals: { 'aws:PrincipalTag/team': 'books' } },
+    });
+    expect(policies(synthJson(stack)).extra).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'ReadConfig',
+          Effect: 'Allow',
+          Action: 'ssm:GetParameter',
+          Resource: 'arn:aws:ssm:us-west-2:123456789012:parameter/app/*',
+        },
+        {
+          Effect: 'Deny',
+          Action: 's3:DeleteObject',
+          Resource: '*',
+          Condition: { StringNotEquals: { 'aws:PrincipalTag/team': 'books' } },
+        },
+      ],
+    });
+    expect(problemsOf(stack)).toEqual([]);
+  });
+
+  test.each([
+    ['python3.12', 'app.main.handler', 'app/main.py', /def handler\(event, context\):\n    raise RuntimeError\(/],
+    ['python3.12', 'lambdas/cleanup/handler.run', 'lambdas/cleanup/handler.py', /def run\(event, context\):/],
+    ['nodejs20.x', 'src/index.handler', 'src/index.js', /exports\["handler"\] = async \(\) => \{\n  throw new Error\(/],
+  ] as const)('the %s placeholder for %s is %s and fails loudly', (runtime, handler, file, body) => {
+    const stack = testStack();
+    new LambdaFunction(stack, 'api', { ...minimal, runtime, handler });
+    const fn = onlyResource(synthJson(stack), 'aws_lambda_function');
+    const outdir = Testing.fullSynth(stack);
+    const bytes = fs.readFileSync(path.join(outdir, 'stacks', 'test', fn.filename.replace('${path.module}/', '')));
+    expect(fn.source_code_hash).toBe(createHash('sha256').update(bytes).digest('base64'));
+    const entries = readZip(bytes);
+    expect(entries.map((e) => e.name)).toEqual([file]);
+    expect(entries[0].content).toMatch(body);
+    expect(entries[0].content).toContain('no code has been released to it yet');
+  });
+
+  test('the placeholder depends only on runtime and handler', () => {
+    const hashes = ['team-a', 'team-b'].map((functionName) => {
+      const stack = testStack();
+      new LambdaFunction(stack, 'api', { ...minimal, functionName, memorySize: functionName === 'team-a' ? 128 : 512 });
+      return onlyResource(synthJson(stack), 'aws_lambda_function').source_code_hash;
+    });
+    expect(hashes[0]).toBe(hashes[1]);
+  });
+});

@@ -1,0 +1,16 @@
+import { EnvironmentConfig } from '../lib/environment';
+import { bookshelfFleet } from './fleet';
+
+/** Production: its own account, so allowed_account_ids keeps staging configs away from it. */
+export const prod: EnvironmentConfig = {
+  name: 'prod',
+  accountId: '222222222222',
+  region: 'us-west-2',
+  namePrefix: 'bookshelf-prod',
+  tags: { Project: 'bookshelf' },
+  backend: {
+    bucket: 'bookshelf-terraform-state-222222222222',
+    dynamodbTable: 'bookshelf-terraform-locks',
+  },
+  ...bookshelfFleet({ apiMemorySize: 1024, workerReservedConcurrency: 10, logRetentionDays: 90, logLevel: 'INFO' }),
+};

@@ -1,0 +1,16 @@
+import { EnvironmentConfig } from '../lib/environment';
+import { bookshelfFleet } from './fleet';
+
+/** Staging: its own account, smaller sizing, verbose logs kept briefly. */
+export const staging: EnvironmentConfig = {
+  name: 'staging',
+  accountId: '111111111111',
+  region: 'us-west-2',
+  namePrefix: 'bookshelf-staging',
+  tags: { Project: 'bookshelf' },
+  backend: {
+    bucket: 'bookshelf-terraform-state-111111111111',
+    dynamodbTable: 'bookshelf-terraform-locks',
+  },
+  ...bookshelfFleet({ apiMemorySize: 512, workerReservedConcurrency: 2, logRetentionDays: 14, logLevel: 'DEBUG' }),
+};

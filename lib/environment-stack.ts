@@ -1,0 +1,120 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { S3Backend, TerraformElement, TerraformOutput, TerraformStack } from 'cdktf';
+import { Construct, Node } from 'constructs';
+import { FunctionReference, LambdaFunction, LayerReference } from '../modules/lambda';
+import { LambdaLayer } from '../modules/lambda-layer';
+import { checkEnvironment, EnvironmentConfig, stateKey } from './environment';
+import { checkLogicalIds, readableLogicalId } from './logical-id';
+import { problem } from './rules';
+
+/**
+ * One environment's Terraform stack, named after it so `cdktf deploy staging` deploys exactly
+ * staging: an AWS provider locked to the environment's account, remote state in S3 with
+ * DynamoDB locking, and the environment's layers and functions.
+ */
+export class EnvironmentStack extends TerraformStack {
+  readonly config: EnvironmentConfig;
+  readonly layers: Readonly<Record<string, LambdaLayer>>;
+  readonly functions: Readonly<Record<string, LambdaFunction>>;
+  /** Problems found while wiring the config (unknown references), reported with the rest. */
+  private readonly wiringProblems: string[] = [];
+
+  constructor(scope: Construct, config: EnvironmentConfig) {
+    super(scope, config.name);
+    this.config = config;
+
+    new AwsProvider(this, 'aws', {
+      region: config.region,
+      allowedAccountIds: [config.accountId],
+      defaultTags: [{ tags: { ...config.tags, Environment: config.name } }],
+    });
+
+    new S3Backend(this, {
+      bucket: config.backend?.bucket,
+      key: stateKey(config),
+      region: config.backend?.region ?? config.region,
+      dynamodbTable: config.backend?.dynamodbTable,
+      encrypt: true,
+    });
+
+    const layers: Record<string, LambdaLayer> = {};
+    for (const [key, layer] of Object.entries(config.layers ?? {})) {
+      layers[key] = new LambdaLayer(this, `${key}-layer`, {
+        ...layer,
+        layerName: layer.layerName ?? `${config.namePrefix}-${key}`,
+      });
+    }
+    this.layers = layers;
+
+    const functions: Record<string, LambdaFunction> = {};
+    for (const [key, fn] of Object.entries(config.functions ?? {})) {
+      const { layers: layerKeys, invokes: _invokes, functionName, ...props } = fn;
+      if (this.node.tryFindChild(key)) {
+        this.wiringProblems.push(problem(`functions.${key}`, key, 'is already the id of another construct in this stack; rename the function'));
+        continue;
+      }
+      functions[key] = new LambdaFunction(this, key, {
+        ...props,
+        functionName: functionName ?? `${config.namePrefix}-${key}`,
+        layers: (layerKeys ?? []).flatMap((ref, i) => this.resolve(`functions.${key}.layers[${i}]`, ref, layers, 'layers')),
+      });
+    }
+    this.functions = functions;
+
+    // Invocations are wired once every function exists, so any function may invoke any other.
+    for (const [key, fn] of Object.entries(config.functions ?? {})) {
+      const caller = functions[key];
+      if (!caller) continue;
+      (fn.invokes ?? []).forEach((ref, i) => {
+        this.resolve<FunctionReference>(`functions.${key}.invokes[${i}]`, ref, functions, 'functions').forEach((target) =>
+          caller.allowInvoke(target),
+        );
+      });
+    }
+
+    for (const [key, layer] of Object.entries(layers)) {
+      new TerraformOutput(this, `${key}-layer-arn`, {
+        value: layer.layerArn,
+        description: `ARN of the ${layer.layerName} layer, without a version`,
+      });
+      new TerraformOutput(this, `${key}-layer-version-arn`, {
+        value: layer.versionArn,
+        description: `ARN of the ${layer.layerName} layer version Terraform created (CI publishes later ones)`,
+      });
+    }
+    for (const [key, fn] of Object.entries(functions)) {
+      new TerraformOutput(this, `${key}-function-name`, { value: fn.resource.functionName, description: `Name of the ${key} function` });
+      new TerraformOutput(this, `${key}-function-arn`, { value: fn.arn, description: `ARN of the ${key} function` });
+    }
+
+    this.node.addValidation({
+      validate: () => [...checkEnvironment(config), ...this.wiringProblems, ...checkLogicalIds(this)],
+    });
+  }
+
+  /** Terraform names from construct paths; see {@link readableLogicalId}. */
+  protected allocateLogicalId(element: TerraformElement | Node): string {
+    return readableLogicalId(this, TerraformElement.isTerraformElement(element) ? element.node : element);
+  }
+
+  /** A reference is an ARN, used as is, or the key of a construct of this environment. */
+  private resolve<T extends LayerReference | FunctionReference>(
+    field: string,
+    ref: string,
+    known: Readonly<Record<string, T>>,
+    collection: string,
+  ): (T | string)[] {
+    if (ref.startsWith('arn:')) return [ref];
+    const found = known[ref];
+    if (found) return [found];
+    const keys = Object.keys(known);
+    this.wiringProblems.push(
+      problem(
+        field,
+        ref,
+        `must be an ARN or the key of one of this environment's ${collection} (${keys.length ? keys.join(', ') : 'none defined'})`,
+      ),
+    );
+    return [];
+  }
+}

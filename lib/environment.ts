@@ -1,0 +1,124 @@
+import { LambdaFunctionProps } from '../modules/lambda';
+import { LambdaLayerProps } from '../modules/lambda-layer';
+import { check, checkTags, problem, Rule, RULES } from './rules';
+
+/** Where an environment keeps its Terraform state, and how it is locked. */
+export interface BackendConfig {
+  /** S3 bucket holding the state. */
+  readonly bucket: string;
+  /** Object key of the state; must differ between environments. @default `<namePrefix>/terraform.tfstate` */
+  readonly key?: string;
+  /** Region of the bucket and lock table. @default the environment's region */
+  readonly region?: string;
+  /** DynamoDB table used for state locking (hash key `LockID`, a string). */
+  readonly dynamodbTable: string;
+}
+
+/** A layer in an environment; see {@link LambdaLayerProps}. */
+export interface LayerConfig extends Omit<LambdaLayerProps, 'layerName'> {
+  /** @default `<namePrefix>-<key>` */
+  readonly layerName?: string;
+}
+
+/** A function in an environment; see {@link LambdaFunctionProps}. */
+export interface FunctionConfig extends Omit<LambdaFunctionProps, 'functionName' | 'layers' | 'lambdaInvokeArns'> {
+  /** @default `<namePrefix>-<key>` */
+  readonly functionName?: string;
+  /** Layers in attach order: keys of this environment's `layers`, or layer version ARNs. @default none */
+  readonly layers?: readonly string[];
+  /** Functions this one may invoke: keys of this environment's `functions`, or function ARNs. @default none */
+  readonly invokes?: readonly string[];
+}
+
+/** Everything that differs between environments. One per file in `envs/`. */
+export interface EnvironmentConfig {
+  /** Environment name: the stack name (`cdktf deploy <name>`). Lowercase letters, digits, hyphens. */
+  readonly name: string;
+  /** The only AWS account this environment may be applied to (the provider's `allowed_account_ids`). */
+  readonly accountId: string;
+  /** AWS region of the environment's resources. */
+  readonly region: string;
+  /** Prefix of every resource name, such as `bookshelf-staging`. */
+  readonly namePrefix: string;
+  /** Tags on every resource (the provider's `default_tags`), besides `Environment`. @default none */
+  readonly tags?: Readonly<Record<string, string>>;
+  /** Remote state. */
+  readonly backend: BackendConfig;
+  /** Layers by key. @default none */
+  readonly layers?: Readonly<Record<string, LayerConfig>>;
+  /** Functions by key. @default none */
+  readonly functions?: Readonly<Record<string, FunctionConfig>>;
+}
+
+export const ENVIRONMENT_RULES = {
+  name: {
+    kind: 'pattern',
+    pattern: '^[a-z][a-z0-9-]{0,31}$',
+    text: 'must be 1 to 32 lowercase letters, digits and hyphens, starting with a letter',
+  },
+  namePrefix: {
+    kind: 'pattern',
+    pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$',
+    text: 'must be 1 to 40 letters, digits, hyphens and underscores, starting with a letter or digit',
+  },
+  key: {
+    kind: 'pattern',
+    pattern: '^[a-z][a-z0-9-]{0,39}$',
+    text: 'must be 1 to 40 lowercase letters, digits and hyphens, starting with a letter',
+  },
+} as const satisfies Record<string, Rule>;
+
+/** The state key an environment uses. */
+export function stateKey(config: EnvironmentConfig): string {
+  return config.backend.key ?? `${config.namePrefix}/terraform.tfstate`;
+}
+
+/** Problems with one environment's own settings (its layers and functions check themselves). */
+export function checkEnvironment(config: EnvironmentConfig): string[] {
+  const backend = config.backend ?? ({} as BackendConfig);
+  return [
+    ...check('name', config.name, ENVIRONMENT_RULES.name),
+    ...check('accountId', config.accountId, RULES.accountId),
+    ...check('region', config.region, RULES.region),
+    ...check('namePrefix', config.namePrefix, ENVIRONMENT_RULES.namePrefix),
+    ...checkTags('tags', config.tags),
+    ...check('backend.bucket', backend.bucket, RULES.s3BucketName),
+    ...check('backend.key', stateKey(config), RULES.s3Key),
+    ...(backend.region === undefined ? [] : check('backend.region', backend.region, RULES.region)),
+    ...check('backend.dynamodbTable', backend.dynamodbTable, RULES.dynamodbTableName),
+    ...Object.keys(config.layers ?? {}).flatMap((key) => check('layers key', key, ENVIRONMENT_RULES.key)),
+    ...Object.keys(config.functions ?? {}).flatMap((key) => check('functions key', key, ENVIRONMENT_RULES.key)),
+  ];
+}
+
+/**
+ * Problems that only show between environments: each needs its own name, account and state,
+ * or `allowed_account_ids` and separate state can no longer keep one from touching the other.
+ */
+export function checkEnvironmentsApart(configs: readonly EnvironmentConfig[]): string[] {
+  const problems: string[] = [];
+  const seen = { name: new Map<string, string>(), account: new Map<string, string>(), state: new Map<string, string>() };
+  const claim = (kind: keyof typeof seen, field: string, value: string, name: string, rule: string) => {
+    const owner = seen[kind].get(value);
+    if (owner === undefined) seen[kind].set(value, name);
+    else problems.push(`${problem(`${name}: ${field}`, value, `${rule}; environment "${owner}" uses it already`)}`);
+  };
+  for (const config of configs) {
+    claim('name', 'name', config.name, config.name, 'each environment needs its own name');
+    claim(
+      'account',
+      'accountId',
+      config.accountId,
+      config.name,
+      'each environment needs its own AWS account, so allowed_account_ids keeps one environment from being applied to another',
+    );
+    claim(
+      'state',
+      'backend bucket/key',
+      `s3://${config.backend?.bucket}/${stateKey(config)}`,
+      config.name,
+      'each environment needs its own state object (and so its own lock entry)',
+    );
+  }
+  return problems;
+}

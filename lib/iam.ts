@@ -1,0 +1,95 @@
+import { Token } from 'cdktf';
+import { problem } from './rules';
+
+/**
+ * One IAM policy statement. Resources may be Terraform references (tokens), which resolve to
+ * `${aws_x.y.arn}` inside the synthesized JSON document.
+ */
+export interface PolicyStatement {
+  /** Statement id, shown to reviewers. @default no Sid */
+  readonly sid?: string;
+  /** @default 'Allow' */
+  readonly effect?: 'Allow' | 'Deny';
+  /** Exact action names such as `s3:GetObject`. Wildcards are rejected. */
+  readonly actions: readonly string[];
+  /** Resource ARNs. `*` only for actions that support no resource-level permissions. */
+  readonly resources: readonly string[];
+  /** IAM condition block, as in a policy document: `{ StringLike: { 's3:prefix': ['books/*'] } }`. @default none */
+  readonly conditions?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
+}
+
+/**
+ * Actions that support no resource-level permissions, so `"Resource": "*"` is the only way to
+ * grant them. Anything else must name its resources.
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
+ */
+export const ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS: ReadonlySet<string> = new Set([
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+  'xray:GetSamplingRules',
+  'xray:GetSamplingTargets',
+  'xray:GetSamplingStatisticSummaries',
+  'cloudwatch:PutMetricData',
+  'ec2:CreateNetworkInterface',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DeleteNetworkInterface',
+  'ec2:AssignPrivateIpAddresses',
+  'ec2:UnassignPrivateIpAddresses',
+]);
+
+const ACTION_PATTERN = /^[a-z0-9-]+:[A-Za-z0-9]+$/;
+
+/** Problems with statements: wildcard actions anywhere, `*` resources where an action can be scoped. */
+export function checkStatements(field: string, statements: readonly PolicyStatement[]): string[] {
+  return statements.flatMap((statement, index) => {
+    const at = `${field}[${index}]`;
+    const problems: string[] = [];
+    if (statement.actions.length === 0) problems.push(problem(`${at}.actions`, [], 'must name at least one action'));
+    if (statement.resources.length === 0) {
+      problems.push(problem(`${at}.resources`, [], 'must name at least one resource'));
+    }
+    statement.actions.forEach((action, i) => {
+      if (action.includes('*')) {
+        problems.push(problem(`${at}.actions[${i}]`, action, 'wildcard actions are not allowed; name each action exactly'));
+      } else if (!ACTION_PATTERN.test(action)) {
+        problems.push(problem(`${at}.actions[${i}]`, action, 'must be <service>:<Action>, such as s3:GetObject'));
+      }
+    });
+    const allows = (statement.effect ?? 'Allow') === 'Allow';
+    const scopable = statement.actions.filter((a) => !ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS.has(a));
+    statement.resources.forEach((resource, i) => {
+      if (allows && !Token.isUnresolved(resource) && resource === '*' && scopable.length > 0) {
+        problems.push(
+          problem(
+            `${at}.resources[${i}]`,
+            resource,
+            `"*" is only allowed for actions without resource-level permissions; scope ${scopable.join(', ')} to named resources`,
+          ),
+        );
+      }
+    });
+    return problems;
+  });
+}
+
+/** Renders statements as an IAM policy document: compact JSON, keys in the order AWS documents them. */
+export function policyDocument(statements: readonly PolicyStatement[]): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: statements.map((s) => ({
+      ...(s.sid ? { Sid: s.sid } : {}),
+      Effect: s.effect ?? 'Allow',
+      Action: s.actions.length === 1 ? s.actions[0] : [...s.actions],
+      Resource: s.resources.length === 1 ? s.resources[0] : [...s.resources],
+      ...(s.conditions ? { Condition: s.conditions } : {}),
+    })),
+  });
+}
+
+/** Trust policy that lets an AWS service assume a role. */
+export function serviceTrustPolicy(service: string): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }],
+  });
+}

@@ -1,0 +1,31 @@
+import { TerraformElement, TerraformStack } from 'cdktf';
+import { Node } from 'constructs';
+import { problem } from './rules';
+
+/**
+ * Readable Terraform names: the construct path below the stack, joined with `_`
+ * (`staging/api/function` → `api_function`). cdktf's default appends a hash to every name,
+ * which makes synth diffs and `terraform state` addresses hard to read. Paths are unique, so
+ * names only collide if two ids differ by punctuation alone; {@link checkLogicalIds} reports that.
+ */
+export function readableLogicalId(stack: TerraformStack, node: Node): string {
+  const below = node.scopes.slice(node.scopes.indexOf(stack) + 1).map((scope) => scope.node.id);
+  return below.join('_').replace(/[^A-Za-z0-9_]/g, '_');
+}
+
+/** Problems when two elements of a stack would get the same Terraform name. */
+export function checkLogicalIds(stack: TerraformStack): string[] {
+  const owners = new Map<string, string>();
+  const problems: string[] = [];
+  for (const construct of stack.node.findAll()) {
+    if (!TerraformElement.isTerraformElement(construct)) continue;
+    const id = stack.getLogicalId(construct);
+    const other = owners.get(id);
+    if (other !== undefined) {
+      problems.push(problem('construct id', construct.node.path, `gives the same Terraform name "${id}" as ${other}; rename one`));
+    } else {
+      owners.set(id, construct.node.path);
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,218 @@
+import { Token } from 'cdktf';
+
+/**
+ * Input rules, kept as data rather than code so one definition can both check values at synth
+ * time and (for the generated Terraform modules) be rendered as variable validations.
+ * Patterns are written in the syntax common to JavaScript and Terraform's RE2.
+ */
+export type Rule =
+  | { readonly kind: 'range'; readonly min: number; readonly max?: number; readonly unit?: string }
+  | { readonly kind: 'pattern'; readonly pattern: string; readonly text: string }
+  | { readonly kind: 'oneOf'; readonly values: readonly (string | number)[]; readonly what: string }
+  | { readonly kind: 'maxLength'; readonly max: number }
+  | { readonly kind: 'maxItems'; readonly max: number; readonly what: string };
+
+/** The rule in words, as it appears in error messages. */
+export function describeRule(rule: Rule): string {
+  switch (rule.kind) {
+    case 'range':
+      return rule.max === undefined
+        ? `must be a whole number of at least ${rule.min}${rule.unit ? ` ${rule.unit}` : ''}`
+        : `must be a whole number from ${rule.min} to ${rule.max}${rule.unit ? ` ${rule.unit}` : ''}`;
+    case 'pattern':
+      return rule.text;
+    case 'oneOf':
+      return `must be one of the supported ${rule.what}: ${rule.values.join(', ')}`;
+    case 'maxLength':
+      return `must be at most ${rule.max} characters long`;
+    case 'maxItems':
+      return `must have at most ${rule.max} ${rule.what}`;
+  }
+}
+
+/** Whether a value satisfies a rule. Unresolved tokens are not known until apply and pass. */
+export function satisfies(rule: Rule, value: unknown): boolean {
+  if (Token.isUnresolved(value)) return true;
+  switch (rule.kind) {
+    case 'range':
+      return (
+        typeof value === 'number' &&
+        Number.isInteger(value) &&
+        value >= rule.min &&
+        (rule.max === undefined || value <= rule.max)
+      );
+    case 'pattern':
+      return typeof value === 'string' && new RegExp(rule.pattern).test(value);
+    case 'oneOf':
+      return (rule.values as readonly unknown[]).includes(value);
+    case 'maxLength':
+      return typeof value === 'string' && value.length <= rule.max;
+    case 'maxItems':
+      return Array.isArray(value) && value.length <= rule.max;
+  }
+}
+
+/** One problem, naming the field, the value and the rule it breaks. */
+export function problem(field: string, value: unknown, rule: string): string {
+  return `${field} = ${show(value)}: ${rule}`;
+}
+
+/** Checks a value against a rule; returns the problem, if any. */
+export function check(field: string, value: unknown, rule: Rule): string[] {
+  return satisfies(rule, value) ? [] : [problem(field, value, describeRule(rule))];
+}
+
+/** The value as JSON; long values are cut, with their full size, so messages stay one line. */
+function show(value: unknown): string {
+  const text = value === undefined ? 'undefined' : JSON.stringify(value);
+  if (text.length <= 100) return text;
+  const size = typeof value === 'string' ? `${value.length} characters` : Array.isArray(value) ? `${value.length} items` : `${text.length} characters as JSON`;
+  return `${text.slice(0, 60)}... (${size})`;
+}
+
+/** Runtimes the constructs can create a placeholder package for and the AWS provider accepts. */
+export const SUPPORTED_RUNTIMES = [
+  'python3.9',
+  'python3.10',
+  'python3.11',
+  'python3.12',
+  'python3.13',
+  'nodejs18.x',
+  'nodejs20.x',
+  'nodejs22.x',
+] as const;
+export type Runtime = (typeof SUPPORTED_RUNTIMES)[number];
+
+export const ARCHITECTURES = ['x86_64', 'arm64'] as const;
+export type Architecture = (typeof ARCHITECTURES)[number];
+
+export const TRACING_MODES = ['PassThrough', 'Active'] as const;
+export type TracingMode = (typeof TRACING_MODES)[number];
+
+/** The retention periods CloudWatch Logs accepts (days). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** Lambda quotas: https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html */
+export const LIMITS = {
+  maxLayersPerFunction: 5,
+  /** Total size of all environment variable keys and values. */
+  maxEnvironmentBytes: 4096,
+  maxCompatibleRuntimes: 15,
+} as const;
+
+export const RULES = {
+  memorySize: { kind: 'range', min: 128, max: 10240, unit: 'MB' },
+  timeout: { kind: 'range', min: 1, max: 900, unit: 'seconds' },
+  reservedConcurrentExecutions: {
+    kind: 'range',
+    min: -1,
+    unit: '(-1 means unreserved, 0 stops the function)',
+  },
+  functionName: {
+    kind: 'pattern',
+    pattern: '^[A-Za-z0-9_-]{1,64}$',
+    text: 'must be 1 to 64 characters, each a letter, digit, hyphen or underscore',
+  },
+  layerName: {
+    kind: 'pattern',
+    pattern: '^[A-Za-z0-9_-]{1,140}$',
+    text: 'must be 1 to 140 characters, each a letter, digit, hyphen or underscore',
+  },
+  handler: {
+    kind: 'pattern',
+    pattern: '^[A-Za-z0-9_][A-Za-z0-9_-]*([./][A-Za-z0-9_][A-Za-z0-9_-]*)*\\.[A-Za-z_$][A-Za-z0-9_$]*$',
+    text: 'must be <module path>.<function name>, such as app.main.handler or src/index.handler',
+  },
+  handlerLength: { kind: 'maxLength', max: 128 },
+  pythonHandler: {
+    kind: 'pattern',
+    pattern: '^[A-Za-z_][A-Za-z0-9_]*([./][A-Za-z_][A-Za-z0-9_]*)*\\.[A-Za-z_][A-Za-z0-9_]*$',
+    text: 'must be <module>.<function> made of Python identifiers, such as app.main.handler',
+  },
+  layerVersionArn: {
+    kind: 'pattern',
+    pattern: '^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:layer:[A-Za-z0-9_-]{1,140}:[0-9]+$',
+    text: 'must be a layer version ARN: arn:aws:lambda:<region>:<account>:layer:<name>:<version>',
+  },
+  functionArn: {
+    kind: 'pattern',
+    pattern: '^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]{1,64}$',
+    text: 'must be a function ARN: arn:aws:lambda:<region>:<account>:function:<name>',
+  },
+  runtime: { kind: 'oneOf', values: SUPPORTED_RUNTIMES, what: 'runtimes' },
+  architecture: { kind: 'oneOf', values: ARCHITECTURES, what: 'architectures' },
+  tracingMode: { kind: 'oneOf', values: TRACING_MODES, what: 'tracing modes' },
+  logRetentionDays: { kind: 'oneOf', values: LOG_RETENTION_DAYS, what: 'CloudWatch Logs retention periods (days)' },
+  layers: { kind: 'maxItems', max: LIMITS.maxLayersPerFunction, what: 'layers (the Lambda limit per function)' },
+  compatibleRuntimes: {
+    kind: 'maxItems',
+    max: LIMITS.maxCompatibleRuntimes,
+    what: 'compatible runtimes (the Lambda limit per layer version)',
+  },
+  environmentVariableName: {
+    kind: 'pattern',
+    pattern: '^[A-Za-z][A-Za-z0-9_]*$',
+    text: 'must start with a letter and contain only letters, digits and underscores',
+  },
+  functionDescription: { kind: 'maxLength', max: 256 },
+  layerDescription: { kind: 'maxLength', max: 256 },
+  licenseInfo: { kind: 'maxLength', max: 512 },
+  accountId: { kind: 'pattern', pattern: '^[0-9]{12}$', text: 'must be a 12-digit AWS account id' },
+  region: {
+    kind: 'pattern',
+    pattern: '^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$',
+    text: 'must be an AWS region name such as us-west-2 or eu-central-1',
+  },
+  s3BucketName: {
+    kind: 'pattern',
+    pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$',
+    text: 'must be a valid S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit',
+  },
+  s3Key: { kind: 'pattern', pattern: '^[^/].{0,1023}$', text: 'must be a non-empty S3 object key that does not start with "/"' },
+  dynamodbTableName: {
+    kind: 'pattern',
+    pattern: '^[A-Za-z0-9_.-]{3,255}$',
+    text: 'must be a DynamoDB table name: 3 to 255 letters, digits, underscores, dots and hyphens',
+  },
+  tagKey: {
+    kind: 'pattern',
+    pattern: '^.{1,128}$',
+    text: 'must be 1 to 128 characters',
+  },
+  tagValue: { kind: 'maxLength', max: 256 },
+} as const satisfies Record<string, Rule>;
+
+/**
+ * Environment variable names Lambda reserves for itself; setting one fails at deploy time.
+ * https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime
+ */
+export const RESERVED_ENVIRONMENT_VARIABLES = [
+  '_HANDLER',
+  '_X_AMZN_TRACE_ID',
+  'AWS_DEFAULT_REGION',
+  'AWS_REGION',
+  'AWS_EXECUTION_ENV',
+  'AWS_LAMBDA_FUNCTION_NAME',
+  'AWS_LAMBDA_FUNCTION_MEMORY_SIZE',
+  'AWS_LAMBDA_FUNCTION_VERSION',
+  'AWS_LAMBDA_INITIALIZATION_TYPE',
+  'AWS_LAMBDA_LOG_GROUP_NAME',
+  'AWS_LAMBDA_LOG_STREAM_NAME',
+  'AWS_ACCESS_KEY',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_LAMBDA_RUNTIME_API',
+  'LAMBDA_TASK_ROOT',
+  'LAMBDA_RUNTIME_DIR',
+] as const;
+
+/** Problems with a set of tags. */
+export function checkTags(field: string, tags: Readonly<Record<string, string>> | undefined): string[] {
+  return Object.entries(tags ?? {}).flatMap(([key, value]) => [
+    ...check(`${field} key`, key, RULES.tagKey),
+    ...check(`${field}[${JSON.stringify(key)}]`, value, RULES.tagValue),
+  ]);
+}

@@ -1,0 +1,85 @@
+import { crc32 } from 'node:zlib';
+
+/** One entry of a zip archive. A path ending in `/` is a directory and has no content. */
+export interface ZipEntry {
+  readonly path: string;
+  readonly content?: string | Buffer;
+}
+
+// 1980-01-01 00:00:00, the earliest DOS timestamp: fixed so that the archive's bytes
+// depend only on its entries, never on when or where it was built.
+const DOS_TIME = 0;
+const DOS_DATE = (0 << 9) | (1 << 5) | 1;
+const UTF8_NAMES = 0x0800;
+const VERSION = 20; // zip 2.0: enough for stored entries and directories
+const MADE_BY_UNIX = (3 << 8) | VERSION;
+const FILE_MODE = 0o100644;
+const DIRECTORY_MODE = 0o040755;
+const MSDOS_DIRECTORY = 0x10;
+
+/**
+ * Builds a zip archive whose bytes are a pure function of its entries: entries sorted by path,
+ * fixed timestamps and permissions, no compression (placeholders are tiny) and no extra fields.
+ */
+export function deterministicZip(entries: readonly ZipEntry[]): Buffer {
+  const sorted = [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const seen = new Set<string>();
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+
+  for (const entry of sorted) {
+    if (seen.has(entry.path)) throw new Error(`zip entry "${entry.path}" appears twice`);
+    seen.add(entry.path);
+    const isDirectory = entry.path.endsWith('/');
+    if (isDirectory && entry.content !== undefined) {
+      throw new Error(`zip entry "${entry.path}" is a directory and cannot have content`);
+    }
+    const name = Buffer.from(entry.path, 'utf8');
+    const data = entry.content === undefined ? Buffer.alloc(0) : Buffer.from(entry.content);
+    const crc = crc32(data);
+
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(VERSION, 4);
+    local.writeUInt16LE(UTF8_NAMES, 6);
+    local.writeUInt16LE(0, 8); // stored
+    local.writeUInt16LE(DOS_TIME, 10);
+    local.writeUInt16LE(DOS_DATE, 12);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(name.length, 26);
+    local.writeUInt16LE(0, 28);
+    locals.push(local, name, data);
+
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(MADE_BY_UNIX, 4);
+    central.writeUInt16LE(VERSION, 6);
+    central.writeUInt16LE(UTF8_NAMES, 8);
+    central.writeUInt16LE(0, 10);
+    central.writeUInt16LE(DOS_TIME, 12);
+    central.writeUInt16LE(DOS_DATE, 14);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(name.length, 28);
+    // extra length, comment length, disk number, internal attributes: all zero
+    const mode = isDirectory ? DIRECTORY_MODE : FILE_MODE;
+    central.writeUInt32LE(((mode << 16) | (isDirectory ? MSDOS_DIRECTORY : 0)) >>> 0, 38);
+    central.writeUInt32LE(offset, 42);
+    centrals.push(central, name);
+
+    offset += local.length + name.length + data.length;
+  }
+
+  const centralDirectory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(sorted.length, 8);
+  end.writeUInt16LE(sorted.length, 10);
+  end.writeUInt32LE(centralDirectory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, centralDirectory, end]);
+}
