@@ -1,0 +1,111 @@
+import * as path from 'node:path';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Testing } from 'cdktf';
+import { environments } from '../envs';
+import { buildApp } from '../lib/app';
+import { EnvironmentStack } from '../lib/environment-stack';
+import { collectProblems } from '../lib/validation';
+import { ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS } from '../lib/iam';
+import { resourcesOf, tempDir } from './support/synth';
+
+const app = buildApp(environments, { outdir: path.join(tempDir('environments'), 'cdktf.out') });
+const stacks = app.node.children.filter((c): c is EnvironmentStack => c instanceof EnvironmentStack);
+const synthesized = Object.fromEntries(stacks.map((s) => [s.node.id, Testing.synth(s)]));
+const json = (name: string) => JSON.parse(synthesized[name]);
+
+describe('shipped environments', () => {
+  test('there is one stack per environment, named after it, and at least staging and prod', () => {
+    expect(stacks.map((s) => s.node.id)).toEqual(environments.map((e) => e.name));
+    expect(stacks.map((s) => s.node.id)).toEqual(expect.arrayContaining(['staging', 'prod']));
+  });
+
+  test('no environment breaks a rule', () => {
+    expect(collectProblems(app)).toEqual([]);
+  });
+
+  describe.each(environments.map((e) => [e.name, e] as const))('%s', (name, config) => {
+    test('the provider is locked to the environment account and region, with default tags', () => {
+      expect(synthesized[name]).toHaveProviderWithProperties(AwsProvider, {
+        region: config.region,
+        allowed_account_ids: [config.accountId],
+        default_tags: [{ tags: { ...config.tags, Environment: name } }],
+      });
+    });
+
+    test('state lives in S3, encrypted, locked in DynamoDB, under a key of its own', () => {
+      expect(json(name).terraform.backend).toEqual({
+        s3: {
+          bucket: config.backend.bucket,
+          key: `${config.namePrefix}/terraform.tfstate`,
+          region: config.region,
+          dynamodb_table: config.backend.dynamodbTable,
+          encrypt: true,
+        },
+      });
+    });
+
+    test('an API function and a worker attach the dependencies layer, then the shared-code layer', () => {
+      const functions = resourcesOf(json(name), 'aws_lambda_function');
+      expect(Object.keys(functions).sort()).toEqual(['api_function', 'worker_function']);
+      for (const fn of Object.values(functions)) {
+        expect(fn.layers).toEqual([
+          '${aws_lambda_layer_version.deps_layer_version.arn}',
+          '${aws_lambda_layer_version.shared_code_layer_version.arn}',
+        ]);
+        expect(fn.function_name.startsWith(`${config.namePrefix}-`)).toBe(true);
+      }
+      expect(Object.values(resourcesOf(json(name), 'aws_lambda_layer_version')).map((l: any) => l.layer_name).sort()).toEqual([
+        `${config.namePrefix}-deps`,
+        `${config.namePrefix}-shared-code`,
+      ]);
+    });
+
+    test('the API may invoke the worker, and nothing else may invoke anything', () => {
+      const invokePolicies = Object.entries(resourcesOf(json(name), 'aws_iam_role_policy')).filter(([, p]) => p.name === 'invoke');
+      expect(invokePolicies.map(([id]) => id)).toEqual(['api_invoke_policy']);
+      expect(JSON.parse(invokePolicies[0][1].policy).Statement[0].Resource).toEqual([
+        '${aws_lambda_function.worker_function.arn}',
+        '${aws_lambda_function.worker_function.arn}:*',
+      ]);
+    });
+
+    test('every IAM policy is a JSON document: no wildcard action, "*" resources only where nothing can be scoped', () => {
+      const stack = json(name);
+      expect(stack.data?.aws_iam_policy_document).toBeUndefined();
+      const documents = [
+        ...Object.values(resourcesOf(stack, 'aws_iam_role_policy')).map((p: any) => p.policy),
+        ...Object.values(resourcesOf(stack, 'aws_iam_role')).map((r: any) => r.assume_role_policy),
+      ].map((text) => JSON.parse(text));
+      expect(documents.length).toBeGreaterThan(0);
+      for (const statement of documents.flatMap((d) => d.Statement)) {
+        const actions = [statement.Action].flat();
+        const resources = [statement.Resource ?? []].flat();
+        for (const action of actions) expect(action).not.toContain('*');
+        if (statement.Effect === 'Allow' && resources.includes('*')) {
+          for (const action of actions) expect(ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS.has(action)).toBe(true);
+        }
+      }
+    });
+
+    test('outputs name every layer and function for CI', () => {
+      expect(Object.keys(json(name).output).sort()).toEqual([
+        'api_function_arn',
+        'api_function_name',
+        'deps_layer_arn',
+        'deps_layer_version_arn',
+        'shared_code_layer_arn',
+        'shared_code_layer_version_arn',
+        'worker_function_arn',
+        'worker_function_name',
+      ]);
+      for (const output of Object.values(json(name).output) as any[]) expect(output.description).toBeTruthy();
+    });
+  });
+
+  test('environments never share an account or a state object', () => {
+    const accounts = environments.map((e) => e.accountId);
+    const states = stacks.map((s) => JSON.stringify(JSON.parse(synthesized[s.node.id]).terraform.backend.s3));
+    expect(new Set(accounts).size).toBe(accounts.length);
+    expect(new Set(states).size).toBe(states.length);
+  });
+});

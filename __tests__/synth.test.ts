@@ -1,0 +1,38 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { environments } from '../envs';
+import { readTree, tempDir } from './support/synth';
+
+jest.setTimeout(120_000);
+
+const root = path.resolve(__dirname, '..');
+const quiet = { ...process.env, CHECKPOINT_DISABLE: '1' };
+
+describe('cdktf synth', () => {
+  test('the CLI synthesizes one stack per shipped environment', () => {
+    const outdir = path.join(tempDir('cli'), 'out');
+    const result = spawnSync('npx', ['cdktf', 'synth', '--output', outdir], { cwd: root, env: quiet, encoding: 'utf8' });
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: expect.any(String) });
+    expect(fs.readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(environments.map((e) => e.name).sort());
+    for (const { name } of environments) {
+      expect(fs.existsSync(path.join(outdir, 'stacks', name, 'cdk.tf.json'))).toBe(true);
+    }
+  });
+
+  test('output is byte-for-byte the same on every run', () => {
+    // The app command from cdktf.json, as the CLI runs it.
+    const { app } = JSON.parse(fs.readFileSync(path.join(root, 'cdktf.json'), 'utf8'));
+    const trees = [0, 1].map(() => {
+      const outdir = path.join(tempDir('deterministic'), 'out');
+      const result = spawnSync(app, { cwd: root, shell: true, env: { ...quiet, CDKTF_OUTDIR: outdir }, encoding: 'utf8' });
+      expect(result.status).toBe(0);
+      return readTree(outdir);
+    });
+    expect(Object.keys(trees[0]).length).toBeGreaterThan(environments.length);
+    expect(Object.keys(trees[1]).sort()).toEqual(Object.keys(trees[0]).sort());
+    for (const [file, bytes] of Object.entries(trees[0])) {
+      expect({ file, same: bytes.equals(trees[1][file]) }).toEqual({ file, same: true });
+    }
+  });
+});
