@@ -34,10 +34,13 @@ export function problemsOf(stack: TerraformStack): string[] {
   return collectProblems(stack).map((p) => p.replace(/^\[[^\]]*\] [^:]*: /, ''));
 }
 
+const temporaryDirectories: string[] = [];
+process.on('exit', () => temporaryDirectories.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
 /** A fresh temporary directory, removed when the process exits. */
 export function tempDir(prefix: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
-  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  temporaryDirectories.push(dir);
   return dir;
 }
 
