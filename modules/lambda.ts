@@ -176,7 +176,7 @@ export class LambdaFunction extends Construct {
     (props.policyStatements ?? []).forEach((statement) => this.addToRolePolicy(statement));
     (props.lambdaInvokeArns ?? []).forEach((target) => this.allowInvoke(target));
 
-    this.node.addValidation({ validate: () => this.validate() });
+    this.node.addValidation({ validate: () => this.checkProps() });
   }
 
   /** Appends layers, after those already attached. */
@@ -226,7 +226,7 @@ export class LambdaFunction extends Construct {
     return { ...this.environment };
   }
 
-  private validate(): string[] {
+  private checkProps(): string[] {
     const p = this.props;
     const python = this.runtime.startsWith('python');
     return [
