@@ -44,9 +44,9 @@ describe('shipped environments', () => {
       });
     });
 
-    test('an API function and a worker attach the dependencies layer, then the shared-code layer', () => {
+    test('an API function, a worker and a cleanup function attach the dependencies layer, then the shared-code layer', () => {
       const functions = resourcesOf(json(name), 'aws_lambda_function');
-      expect(Object.keys(functions).sort()).toEqual(['api_function', 'worker_function']);
+      expect(Object.keys(functions).sort()).toEqual(['api_function', 'cleanup_function', 'worker_function']);
       for (const fn of Object.values(functions)) {
         expect(fn.layers).toEqual([
           '${aws_lambda_layer_version.deps_layer_version.arn}',
@@ -60,13 +60,28 @@ describe('shipped environments', () => {
       ]);
     });
 
-    test('the API may invoke the worker, and nothing else may invoke anything', () => {
+    test('the API may invoke the worker and the cleanup function; no other function may invoke anything', () => {
       const invokePolicies = Object.entries(resourcesOf(json(name), 'aws_iam_role_policy')).filter(([, p]) => p.name === 'invoke');
       expect(invokePolicies.map(([id]) => id)).toEqual(['api_invoke_policy']);
       expect(JSON.parse(invokePolicies[0][1].policy).Statement[0].Resource).toEqual([
         '${aws_lambda_function.worker_function.arn}',
         '${aws_lambda_function.worker_function.arn}:*',
+        '${aws_lambda_function.cleanup_function.arn}',
+        '${aws_lambda_function.cleanup_function.arn}:*',
       ]);
+    });
+
+    test('the cleanup function cleans books/ of the images bucket, in dry-run, once a day', () => {
+      const cleanup = resourcesOf(json(name), 'aws_lambda_function').cleanup_function;
+      expect(cleanup.environment.variables).toMatchObject({
+        CLEANUP_BUCKET: `bookshelf-images-${name}`,
+        CLEANUP_PREFIX: 'books/',
+        DRY_RUN: 'true',
+      });
+      expect(resourcesOf(json(name), 'aws_cloudwatch_event_rule').cleanup_schedule.schedule_expression).toBe('rate(1 day)');
+      expect(resourcesOf(json(name), 'aws_lambda_permission').cleanup_schedule_permission.source_arn).toBe(
+        '${aws_cloudwatch_event_rule.cleanup_schedule.arn}',
+      );
     });
 
     test('every IAM policy is a JSON document: no wildcard action, "*" resources only where nothing can be scoped', () => {
@@ -91,6 +106,8 @@ describe('shipped environments', () => {
       expect(Object.keys(json(name).output).sort()).toEqual([
         'api_function_arn',
         'api_function_name',
+        'cleanup_function_arn',
+        'cleanup_function_name',
         'deps_layer_arn',
         'deps_layer_version_arn',
         'shared_code_layer_arn',

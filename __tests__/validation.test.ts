@@ -164,7 +164,7 @@ describe('synth-time validation', () => {
     [
       'an unknown function to invoke',
       (c) => (c.functions.api.invokes = ['workers']),
-      ["[staging] staging: functions.api.invokes[0] = \"workers\": must be an ARN or the key of one of this environment's functions (api, worker)"],
+      ["[staging] staging: functions.api.invokes[0] = \"workers\": must be an ARN or the key of one of this environment's functions (api, worker, cleanup)"],
     ],
     [
       'a malformed layer ARN',

@@ -1,7 +1,7 @@
 import { EnvironmentConfig } from '../lib/environment';
 
-/** What may differ between environments of the example fleet. */
-export interface FleetSizing {
+/** What differs between environments of the example fleet. */
+export interface FleetSettings {
   /** Memory of the API function (MB). */
   readonly apiMemorySize: number;
   /** Concurrency reserved for the worker, so a backlog cannot starve the API. */
@@ -10,14 +10,22 @@ export interface FleetSizing {
   readonly logRetentionDays: number;
   /** Log level the handlers read from `LOG_LEVEL`. */
   readonly logLevel: 'DEBUG' | 'INFO' | 'WARNING';
+  /** Bucket holding the book images that the cleanup function prunes under `books/`. */
+  readonly imagesBucket: string;
+  /** ARN of the database secret the cleanup function reads its source of truth from. */
+  readonly databaseSecretArn: string;
+  /** Let the cleanup function delete; until then it only reports (`DRY_RUN=true`). */
+  readonly cleanupGoesLive: boolean;
 }
 
 /**
  * The example fleet's layers and functions, the same in every environment: Python dependencies
  * in one layer, shared application code in a second (seed 003), and two small functions that
- * attach both, dependencies first, so shared code can import them.
+ * attach both, dependencies first, so shared code can import them. The API can start the worker
+ * and the cleanup function (seed 001 task 6); the cleanup function may delete only under
+ * `books/` of the images bucket (seed 004).
  */
-export function bookshelfFleet(sizing: FleetSizing): Pick<EnvironmentConfig, 'layers' | 'functions'> {
+export function bookshelfFleet(settings: FleetSettings): Pick<EnvironmentConfig, 'layers' | 'functions'> {
   return {
     layers: {
       deps: {
@@ -35,12 +43,12 @@ export function bookshelfFleet(sizing: FleetSizing): Pick<EnvironmentConfig, 'la
       api: {
         description: 'HTTP API',
         handler: 'app.main.handler',
-        memorySize: sizing.apiMemorySize,
+        memorySize: settings.apiMemorySize,
         timeout: 30,
         layers: ['deps', 'shared-code'],
-        invokes: ['worker'],
-        cloudwatchLogsRetentionInDays: sizing.logRetentionDays,
-        environmentVariables: { LOG_LEVEL: sizing.logLevel },
+        invokes: ['worker', 'cleanup'],
+        cloudwatchLogsRetentionInDays: settings.logRetentionDays,
+        environmentVariables: { LOG_LEVEL: settings.logLevel },
         tracingMode: 'Active',
       },
       worker: {
@@ -48,10 +56,29 @@ export function bookshelfFleet(sizing: FleetSizing): Pick<EnvironmentConfig, 'la
         handler: 'lambdas.worker.handler.handler',
         memorySize: 1024,
         timeout: 300,
-        reservedConcurrentExecutions: sizing.workerReservedConcurrency,
+        reservedConcurrentExecutions: settings.workerReservedConcurrency,
         layers: ['deps', 'shared-code'],
-        cloudwatchLogsRetentionInDays: sizing.logRetentionDays,
-        environmentVariables: { LOG_LEVEL: sizing.logLevel },
+        cloudwatchLogsRetentionInDays: settings.logRetentionDays,
+        environmentVariables: { LOG_LEVEL: settings.logLevel },
+      },
+      cleanup: {
+        description: 'Deletes book images that no database row refers to',
+        handler: 'lambdas.cleanup.handler.handler',
+        memorySize: 512,
+        timeout: 300,
+        layers: ['deps', 'shared-code'],
+        cloudwatchLogsRetentionInDays: settings.logRetentionDays,
+        environmentVariables: { LOG_LEVEL: settings.logLevel },
+        cleanup: {
+          bucketName: settings.imagesBucket,
+          prefix: 'books/',
+          dryRun: !settings.cleanupGoesLive,
+          schedule: 'rate(1 day)',
+        },
+        // The handler's source of truth, granted explicitly on the one secret it reads.
+        policyStatements: [
+          { sid: 'ReadDatabaseSecret', actions: ['secretsmanager:GetSecretValue'], resources: [settings.databaseSecretArn] },
+        ],
       },
     },
   };

@@ -1,7 +1,10 @@
 import { EnvironmentConfig } from '../lib/environment';
 import { bookshelfFleet } from './fleet';
 
-/** Production: its own account, so allowed_account_ids keeps staging configs away from it. */
+/**
+ * Production: its own account, so allowed_account_ids keeps staging configs away from it.
+ * The cleanup function stays in dry-run until its staging runs have been reviewed.
+ */
 export const prod: EnvironmentConfig = {
   name: 'prod',
   accountId: '222222222222',
@@ -12,5 +15,13 @@ export const prod: EnvironmentConfig = {
     bucket: 'bookshelf-terraform-state-222222222222',
     dynamodbTable: 'bookshelf-terraform-locks',
   },
-  ...bookshelfFleet({ apiMemorySize: 1024, workerReservedConcurrency: 10, logRetentionDays: 90, logLevel: 'INFO' }),
+  ...bookshelfFleet({
+    apiMemorySize: 1024,
+    workerReservedConcurrency: 10,
+    logRetentionDays: 90,
+    logLevel: 'INFO',
+    imagesBucket: 'bookshelf-images-prod',
+    databaseSecretArn: 'arn:aws:secretsmanager:us-west-2:222222222222:secret:bookshelf-prod/database-GhIjKl',
+    cleanupGoesLive: false,
+  }),
 };

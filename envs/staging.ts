@@ -1,7 +1,7 @@
 import { EnvironmentConfig } from '../lib/environment';
 import { bookshelfFleet } from './fleet';
 
-/** Staging: its own account, smaller sizing, verbose logs kept briefly. */
+/** Staging: its own account, smaller sizing, verbose logs kept briefly, cleanup in dry-run. */
 export const staging: EnvironmentConfig = {
   name: 'staging',
   accountId: '111111111111',
@@ -12,5 +12,13 @@ export const staging: EnvironmentConfig = {
     bucket: 'bookshelf-terraform-state-111111111111',
     dynamodbTable: 'bookshelf-terraform-locks',
   },
-  ...bookshelfFleet({ apiMemorySize: 512, workerReservedConcurrency: 2, logRetentionDays: 14, logLevel: 'DEBUG' }),
+  ...bookshelfFleet({
+    apiMemorySize: 512,
+    workerReservedConcurrency: 2,
+    logRetentionDays: 14,
+    logLevel: 'DEBUG',
+    imagesBucket: 'bookshelf-images-staging',
+    databaseSecretArn: 'arn:aws:secretsmanager:us-west-2:111111111111:secret:bookshelf-staging/database-AbCdEf',
+    cleanupGoesLive: false,
+  }),
 };

@@ -1,6 +1,7 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3Backend, TerraformElement, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct, Node } from 'constructs';
+import { CleanupLambda } from '../modules/cleanup-lambda';
 import { FunctionReference, LambdaFunction, LayerReference } from '../modules/lambda';
 import { LambdaLayer } from '../modules/lambda-layer';
 import { checkEnvironment, EnvironmentConfig, stateKey } from './environment';
@@ -48,16 +49,19 @@ export class EnvironmentStack extends TerraformStack {
 
     const functions: Record<string, LambdaFunction> = {};
     for (const [key, fn] of Object.entries(config.functions ?? {})) {
-      const { layers: layerKeys, invokes: _invokes, functionName, ...props } = fn;
+      const { layers: layerKeys, invokes: _invokes, cleanup, functionName, ...props } = fn;
       if (this.node.tryFindChild(key)) {
         this.wiringProblems.push(problem(`functions.${key}`, key, 'is already the id of another construct in this stack; rename the function'));
         continue;
       }
-      functions[key] = new LambdaFunction(this, key, {
+      const functionProps = {
         ...props,
         functionName: functionName ?? `${config.namePrefix}-${key}`,
         layers: (layerKeys ?? []).flatMap((ref, i) => this.resolve(`functions.${key}.layers[${i}]`, ref, layers, 'layers')),
-      });
+      };
+      functions[key] = cleanup
+        ? new CleanupLambda(this, key, { ...functionProps, ...cleanup })
+        : new LambdaFunction(this, key, functionProps);
     }
     this.functions = functions;
 

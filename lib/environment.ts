@@ -1,5 +1,6 @@
-import { LambdaFunctionProps } from '../modules/lambda';
-import { LambdaLayerProps } from '../modules/lambda-layer';
+import type { CleanupScope } from '../modules/cleanup-lambda';
+import type { LambdaFunctionProps } from '../modules/lambda';
+import type { LambdaLayerProps } from '../modules/lambda-layer';
 import { check, checkTags, problem, Rule, RULES } from './rules';
 
 /** Where an environment keeps its Terraform state, and how it is locked. */
@@ -28,6 +29,8 @@ export interface FunctionConfig extends Omit<LambdaFunctionProps, 'functionName'
   readonly layers?: readonly string[];
   /** Functions this one may invoke: keys of this environment's `functions`, or function ARNs. @default none */
   readonly invokes?: readonly string[];
+  /** Makes this a cleanup function, scoped to one prefix of one bucket (see `CleanupLambda`). @default an ordinary function */
+  readonly cleanup?: CleanupScope;
 }
 
 /** Everything that differs between environments. One per file in `envs/`. */

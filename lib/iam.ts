@@ -12,8 +12,14 @@ export interface PolicyStatement {
   readonly effect?: 'Allow' | 'Deny';
   /** Exact action names such as `s3:GetObject`. Wildcards are rejected. */
   readonly actions: readonly string[];
-  /** Resource ARNs. `*` only for actions that support no resource-level permissions. */
-  readonly resources: readonly string[];
+  /** Resource ARNs. `*` only for actions that support no resource-level permissions. @default none: give `notResources` */
+  readonly resources?: readonly string[];
+  /**
+   * Every resource except these; Deny statements only (an Allow with NotResource grants the
+   * rest of AWS). A Deny on everything outside a scope keeps that scope even if another
+   * statement grants more later. @default none: give `resources`
+   */
+  readonly notResources?: readonly string[];
   /** IAM condition block, as in a policy document: `{ StringLike: { 's3:prefix': ['books/*'] } }`. @default none */
   readonly conditions?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
 }
@@ -45,8 +51,15 @@ export function checkStatements(field: string, statements: readonly PolicyStatem
     const at = `${field}[${index}]`;
     const problems: string[] = [];
     if (statement.actions.length === 0) problems.push(problem(`${at}.actions`, [], 'must name at least one action'));
-    if (statement.resources.length === 0) {
-      problems.push(problem(`${at}.resources`, [], 'must name at least one resource'));
+    const resources = statement.resources ?? [];
+    const notResources = statement.notResources ?? [];
+    if ((resources.length === 0) === (notResources.length === 0)) {
+      problems.push(problem(`${at}.resources`, resources, 'give either resources or notResources, not both and not neither'));
+    }
+    if (notResources.length > 0 && (statement.effect ?? 'Allow') === 'Allow') {
+      problems.push(
+        problem(`${at}.notResources`, notResources, 'only Deny statements may use notResources; an Allow would grant every other resource'),
+      );
     }
     statement.actions.forEach((action, i) => {
       if (action.includes('*')) {
@@ -57,7 +70,7 @@ export function checkStatements(field: string, statements: readonly PolicyStatem
     });
     const allows = (statement.effect ?? 'Allow') === 'Allow';
     const scopable = statement.actions.filter((a) => !ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS.has(a));
-    statement.resources.forEach((resource, i) => {
+    resources.forEach((resource, i) => {
       if (allows && !Token.isUnresolved(resource) && resource === '*' && scopable.length > 0) {
         problems.push(
           problem(
@@ -79,11 +92,15 @@ export function policyDocument(statements: readonly PolicyStatement[]): string {
     Statement: statements.map((s) => ({
       ...(s.sid ? { Sid: s.sid } : {}),
       Effect: s.effect ?? 'Allow',
-      Action: s.actions.length === 1 ? s.actions[0] : [...s.actions],
-      Resource: s.resources.length === 1 ? s.resources[0] : [...s.resources],
+      Action: oneOrMany(s.actions),
+      ...(s.notResources?.length ? { NotResource: oneOrMany(s.notResources) } : { Resource: oneOrMany(s.resources ?? []) }),
       ...(s.conditions ? { Condition: s.conditions } : {}),
     })),
   });
+}
+
+function oneOrMany(values: readonly string[]): string | string[] {
+  return values.length === 1 ? values[0] : [...values];
 }
 
 /** Trust policy that lets an AWS service assume a role. */

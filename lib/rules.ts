@@ -182,6 +182,11 @@ export const RULES = {
     text: 'must be 1 to 128 characters',
   },
   tagValue: { kind: 'maxLength', max: 256 },
+  scheduleExpression: {
+    kind: 'pattern',
+    pattern: '^(rate\\((1 (minute|hour|day)|([2-9]|[1-9][0-9]+) (minutes|hours|days))\\)|cron\\(\\S+ \\S+ \\S+ \\S+ \\S+ \\S+\\))$',
+    text: 'must be an EventBridge schedule expression: rate(1 day), rate(6 hours) or cron(<6 fields>)',
+  },
 } as const satisfies Record<string, Rule>;
 
 /**

@@ -1,0 +1,196 @@
+import * as path from 'node:path';
+import { Testing } from 'cdktf';
+import { staging } from '../envs/staging';
+import { buildApp } from '../lib/app';
+import { EnvironmentStack } from '../lib/environment-stack';
+import { CleanupLambda, CleanupLambdaProps } from '../modules/cleanup-lambda';
+import { FUNCTION_CI_OWNED_ATTRIBUTES, LambdaFunction } from '../modules/lambda';
+import { decide, Decision, policiesOfRole } from './support/iam-simulator';
+import { onlyResource, problemsOf, resourcesOf, synthJson, tempDir, testStack } from './support/synth';
+
+const bucket = 'arn:aws:s3:::bookshelf-images-staging';
+const props: CleanupLambdaProps = {
+  functionName: 'team-cleanup',
+  handler: 'lambdas.cleanup.handler.handler',
+  bucketName: 'bookshelf-images-staging',
+  prefix: 'books/',
+};
+
+/** The shipped staging stack, as synthesized. */
+function stagingStack(): any {
+  const app = buildApp([staging], { outdir: path.join(tempDir('cleanup'), 'out') });
+  return JSON.parse(Testing.synth(app.node.findChild('staging') as EnvironmentStack));
+}
+
+describe('CleanupLambda permissions, evaluated by an IAM policy simulator', () => {
+  const policies = policiesOfRole(stagingStack(), 'cleanup_role');
+  const denied = ['ImplicitlyDenied', 'ExplicitlyDenied'];
+
+  test.each<[string, string, string, Record<string, string>, Decision | 'Denied']>([
+    ['lists under the prefix', 's3:ListBucket', bucket, { 's3:prefix': 'books/' }, 'Allowed'],
+    ['lists deeper under the prefix', 's3:ListBucket', bucket, { 's3:prefix': 'books/515/' }, 'Allowed'],
+    ['lists the whole bucket (no prefix)', 's3:ListBucket', bucket, {}, 'ExplicitlyDenied'],
+    ['lists with an empty prefix', 's3:ListBucket', bucket, { 's3:prefix': '' }, 'ExplicitlyDenied'],
+    ['lists another prefix', 's3:ListBucket', bucket, { 's3:prefix': 'listings/' }, 'ExplicitlyDenied'],
+    ['lists a neighbouring prefix', 's3:ListBucket', bucket, { 's3:prefix': 'books-archive/' }, 'ExplicitlyDenied'],
+    ['lists another bucket', 's3:ListBucket', 'arn:aws:s3:::bookshelf-frontend-staging', { 's3:prefix': 'books/' }, 'Denied'],
+    ['gets an object under the prefix', 's3:GetObject', `${bucket}/books/515/image_00.webp`, {}, 'Allowed'],
+    ['deletes an object under the prefix', 's3:DeleteObject', `${bucket}/books/515/image_00.webp`, {}, 'Allowed'],
+    ['deletes under another prefix', 's3:DeleteObject', `${bucket}/listings/88/image_00.webp`, {}, 'ExplicitlyDenied'],
+    ['deletes at the bucket root', 's3:DeleteObject', `${bucket}/index.html`, {}, 'ExplicitlyDenied'],
+    ['deletes in another bucket', 's3:DeleteObject', 'arn:aws:s3:::bookshelf-frontend-staging/books/1.jpg', {}, 'ExplicitlyDenied'],
+    ['gets an object under another prefix', 's3:GetObject', `${bucket}/listings/88/image_00.webp`, {}, 'Denied'],
+    ['deletes an object version', 's3:DeleteObjectVersion', `${bucket}/books/515/image_00.webp`, {}, 'ExplicitlyDenied'],
+    ['suspends versioning', 's3:PutBucketVersioning', bucket, {}, 'ExplicitlyDenied'],
+    ['puts a lifecycle configuration', 's3:PutLifecycleConfiguration', bucket, {}, 'ExplicitlyDenied'],
+    ['puts an object under the prefix', 's3:PutObject', `${bucket}/books/515/image_00.webp`, {}, 'Denied'],
+    [
+      'reads the database secret it was granted',
+      'secretsmanager:GetSecretValue',
+      'arn:aws:secretsmanager:us-west-2:111111111111:secret:bookshelf-staging/database-AbCdEf',
+      {},
+      'Allowed',
+    ],
+    [
+      'reads another secret',
+      'secretsmanager:GetSecretValue',
+      'arn:aws:secretsmanager:us-west-2:111111111111:secret:bookshelf-staging/admin-XyZ123',
+      {},
+      'Denied',
+    ],
+  ])('the staging cleanup role %s: %s', async (_case, action, resource, context, expected) => {
+    const decision = await decide(policies, action, resource, context);
+    if (expected === 'Denied') expect(denied).toContain(decision);
+    else expect(decision).toBe(expected);
+  });
+
+  test('the scope holds even when a caller grants the role the whole bucket', async () => {
+    const stack = testStack();
+    new CleanupLambda(stack, 'cleanup', {
+      ...props,
+      policyStatements: [
+        { actions: ['s3:ListBucket', 's3:DeleteObject', 's3:GetObject'], resources: [bucket, `${bucket}/*`] },
+      ],
+    });
+    const broad = policiesOfRole(synthJson(stack), onlyRoleName(synthJson(stack)));
+    expect(await decide(broad, 's3:GetObject', `${bucket}/listings/1.jpg`)).toBe('Allowed'); // the grant works...
+    expect(await decide(broad, 's3:ListBucket', bucket)).toBe('ExplicitlyDenied'); // ...but not for listing
+    expect(await decide(broad, 's3:ListBucket', bucket, { 's3:prefix': 'listings/' })).toBe('ExplicitlyDenied');
+    expect(await decide(broad, 's3:DeleteObject', `${bucket}/listings/1.jpg`)).toBe('ExplicitlyDenied'); // or deleting
+    expect(await decide(broad, 's3:DeleteObject', `${bucket}/books/1.jpg`)).toBe('Allowed');
+  });
+});
+
+function onlyRoleName(json: any): string {
+  return Object.keys(resourcesOf(json, 'aws_iam_role'))[0];
+}
+
+describe('CleanupLambda', () => {
+  test('is a LambdaFunction with the same ownership contract', () => {
+    const stack = testStack();
+    const cleanup = new CleanupLambda(stack, 'cleanup', { ...props, layers: ['arn:aws:lambda:us-west-2:111111111111:layer:deps:3'] });
+    expect(cleanup).toBeInstanceOf(LambdaFunction);
+    const fn = onlyResource(synthJson(stack), 'aws_lambda_function');
+    expect(fn.lifecycle.ignore_changes).toEqual(FUNCTION_CI_OWNED_ATTRIBUTES);
+    expect(fn.layers).toEqual(['arn:aws:lambda:us-west-2:111111111111:layer:deps:3']);
+    expect(problemsOf(stack)).toEqual([]);
+  });
+
+  test('starts in dry-run and tells the handler its bucket and prefix', () => {
+    const stack = testStack();
+    new CleanupLambda(stack, 'cleanup', { ...props, environmentVariables: { LOG_LEVEL: 'INFO' } });
+    expect(onlyResource(synthJson(stack), 'aws_lambda_function').environment.variables).toEqual({
+      LOG_LEVEL: 'INFO',
+      CLEANUP_BUCKET: 'bookshelf-images-staging',
+      CLEANUP_PREFIX: 'books/',
+      DRY_RUN: 'true',
+    });
+  });
+
+  test('goes live only when told explicitly', () => {
+    const stack = testStack();
+    new CleanupLambda(stack, 'cleanup', { ...props, dryRun: false });
+    expect(onlyResource(synthJson(stack), 'aws_lambda_function').environment.variables.DRY_RUN).toBe('false');
+  });
+
+  test('a schedule may invoke it, and only from its own rule', () => {
+    const stack = testStack();
+    new CleanupLambda(stack, 'cleanup', { ...props, schedule: 'cron(0 3 * * ? *)' });
+    const json = synthJson(stack);
+    const [ruleName] = Object.keys(resourcesOf(json, 'aws_cloudwatch_event_rule'));
+    const [functionName] = Object.keys(resourcesOf(json, 'aws_lambda_function'));
+    expect(onlyResource(json, 'aws_cloudwatch_event_rule').schedule_expression).toBe('cron(0 3 * * ? *)');
+    expect(onlyResource(json, 'aws_cloudwatch_event_target')).toMatchObject({
+      rule: `\${aws_cloudwatch_event_rule.${ruleName}.name}`,
+      arn: `\${aws_lambda_function.${functionName}.arn}`,
+    });
+    expect(onlyResource(json, 'aws_lambda_permission')).toMatchObject({
+      action: 'lambda:InvokeFunction',
+      principal: 'events.amazonaws.com',
+      function_name: `\${aws_lambda_function.${functionName}.function_name}`,
+      source_arn: `\${aws_cloudwatch_event_rule.${ruleName}.arn}`,
+    });
+  });
+
+  test('without a schedule nothing else may invoke it', () => {
+    const stack = testStack();
+    new CleanupLambda(stack, 'cleanup', props);
+    const json = synthJson(stack);
+    expect(resourcesOf(json, 'aws_lambda_permission')).toEqual({});
+    expect(resourcesOf(json, 'aws_cloudwatch_event_rule')).toEqual({});
+  });
+
+  test('a named caller may invoke it: a policy on the caller role, scoped to its ARN by reference', () => {
+    const stack = testStack();
+    const api = new LambdaFunction(stack, 'api', { functionName: 'team-api', handler: 'app.main.handler' });
+    const cleanup = new CleanupLambda(stack, 'cleanup', props);
+    cleanup.grantInvoke(api);
+    const json = synthJson(stack);
+    const [cleanupFunction] = Object.keys(resourcesOf(json, 'aws_lambda_function')).filter((n) => n.startsWith('cleanup'));
+    const [apiRole] = Object.keys(resourcesOf(json, 'aws_iam_role')).filter((n) => n.startsWith('api'));
+    const invoke = Object.values<any>(resourcesOf(json, 'aws_iam_role_policy')).find((p) => p.name === 'invoke');
+    expect(invoke.role).toBe(`\${aws_iam_role.${apiRole}.id}`);
+    expect(JSON.parse(invoke.policy).Statement).toEqual([
+      {
+        Sid: 'InvokeNamedFunctions',
+        Effect: 'Allow',
+        Action: 'lambda:InvokeFunction',
+        Resource: [`\${aws_lambda_function.${cleanupFunction}.arn}`, `\${aws_lambda_function.${cleanupFunction}.arn}:*`],
+      },
+    ]);
+  });
+
+  test.each([
+    ['an empty prefix', '', 'prefix = "": must not be empty: an empty prefix is the whole bucket'],
+    ['"/" alone', '/', 'prefix = "/": must not be "/" alone: name the prefix to clean, such as "books/"'],
+    ['a leading slash', '/books/', 'prefix = "/books/": must not start with "/": S3 keys have no leading slash, so nothing would match'],
+    ['no trailing slash', 'books', 'prefix = "books": must end with "/", or it also matches its neighbours ("books" matches "books-archive/")'],
+    ['a * wildcard', 'books/*/', 'prefix = "books/*/": must not contain wildcards (* or ?): IAM would read them as patterns'],
+    ['a ? wildcard', 'bo?ks/', 'prefix = "bo?ks/": must not contain wildcards (* or ?): IAM would read them as patterns'],
+  ])('rejects %s as prefix', (_case, prefix, message) => {
+    const stack = testStack();
+    new CleanupLambda(stack, 'cleanup', { ...props, prefix });
+    expect(problemsOf(stack)).toEqual([message]);
+  });
+
+  test('reports every rule a prefix breaks', () => {
+    const stack = testStack();
+    new CleanupLambda(stack, 'cleanup', { ...props, prefix: '/books*' });
+    expect(problemsOf(stack)).toEqual([
+      'prefix = "/books*": must not start with "/": S3 keys have no leading slash, so nothing would match',
+      'prefix = "/books*": must end with "/", or it also matches its neighbours ("books" matches "books-archive/")',
+      'prefix = "/books*": must not contain wildcards (* or ?): IAM would read them as patterns',
+    ]);
+  });
+
+  test.each([
+    ['an invalid bucket name', { bucketName: 'Images_Bucket' }, 'bucketName = "Images_Bucket": must be a valid S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit'],
+    ['an invalid schedule', { schedule: 'every day' }, 'schedule = "every day": must be an EventBridge schedule expression: rate(1 day), rate(6 hours) or cron(<6 fields>)'],
+    ['a plural rate of one', { schedule: 'rate(1 days)' }, 'schedule = "rate(1 days)": must be an EventBridge schedule expression: rate(1 day), rate(6 hours) or cron(<6 fields>)'],
+    ['its own variables set by hand', { environmentVariables: { DRY_RUN: 'false' } }, 'environmentVariables name = "DRY_RUN": is set by the cleanup construct from bucketName, prefix and dryRun'],
+  ])('rejects %s', (_case, change, message) => {
+    const stack = testStack();
+    new CleanupLambda(stack, 'cleanup', { ...props, ...change });
+    expect(problemsOf(stack)).toEqual([message]);
+  });
+});

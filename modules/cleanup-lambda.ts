@@ -1,0 +1,154 @@
+import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
+import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
+import { Construct } from 'constructs';
+import { policyDocument, PolicyStatement } from '../lib/iam';
+import { check, problem, RULES } from '../lib/rules';
+import { LambdaFunction, LambdaFunctionProps } from './lambda';
+
+/** What a cleanup function may clean. */
+export interface CleanupScope {
+  /** Name of the bucket to clean. */
+  readonly bucketName: string;
+  /**
+   * The only key prefix the function may list and delete under, such as `books/`: not empty,
+   * ending with `/`, no leading `/`, no wildcards.
+   */
+  readonly prefix: string;
+  /**
+   * Tell the handler to report what it would delete without deleting (`DRY_RUN=true`).
+   * Going live is an explicit `dryRun: false`, which shows as `DRY_RUN = "false"` in the synth diff.
+   * @default true
+   */
+  readonly dryRun?: boolean;
+  /** EventBridge schedule expression, `rate(1 day)` or `cron(0 3 * * ? *)`. @default not scheduled */
+  readonly schedule?: string;
+}
+
+/** Properties of a {@link CleanupLambda}: a function and what it may clean. */
+export interface CleanupLambdaProps extends LambdaFunctionProps, CleanupScope {}
+
+/** Environment variables the construct sets for the handler; callers may not set them. */
+export const CLEANUP_ENVIRONMENT_VARIABLES = ['CLEANUP_BUCKET', 'CLEANUP_PREFIX', 'DRY_RUN'] as const;
+
+/**
+ * Actions denied to a cleanup function on every resource, so nothing it does is permanent while
+ * the bucket keeps versions: it cannot delete a version, suspend versioning or add a lifecycle
+ * rule that expires versions.
+ */
+export const CLEANUP_DENIED_ACTIONS = ['s3:DeleteObjectVersion', 's3:PutBucketVersioning', 's3:PutLifecycleConfiguration'];
+
+/**
+ * A function that deletes orphaned objects under one prefix of one bucket, and can do nothing
+ * else there, whatever its handler does (seed 004: a cleanup handler listed a whole bucket and
+ * deleted ~6,900 valid objects under every prefix).
+ *
+ * Its role may list the bucket only with `s3:prefix` under the prefix, and get and delete only
+ * objects under it; explicit Deny statements keep that true even if other statements on the
+ * role grant more, and forbid deleting versions or changing versioning and lifecycle anywhere.
+ * It starts in dry-run mode. Everything else (layers, placeholder package, the ownership
+ * contract, validation) is that of {@link LambdaFunction}.
+ */
+export class CleanupLambda extends LambdaFunction {
+  readonly bucketName: string;
+  readonly prefix: string;
+  readonly dryRun: boolean;
+  /** The scheduling rule, when a schedule is given. */
+  readonly scheduleRule?: CloudwatchEventRule;
+  /** The inline policy that scopes the role to the prefix. */
+  readonly scopePolicy: IamRolePolicy;
+
+  constructor(scope: Construct, id: string, props: CleanupLambdaProps) {
+    super(scope, id, props);
+    this.bucketName = props.bucketName;
+    this.prefix = props.prefix;
+    this.dryRun = props.dryRun ?? true;
+    const userVariables = Object.keys(props.environmentVariables ?? {});
+
+    this.addEnvironment('CLEANUP_BUCKET', props.bucketName);
+    this.addEnvironment('CLEANUP_PREFIX', props.prefix);
+    this.addEnvironment('DRY_RUN', String(this.dryRun));
+
+    this.scopePolicy = new IamRolePolicy(this, 'scope-policy', {
+      name: 'cleanup-scope',
+      role: this.role.id,
+      policy: policyDocument(cleanupStatements(props.bucketName, props.prefix)),
+    });
+
+    if (props.schedule !== undefined) {
+      this.scheduleRule = new CloudwatchEventRule(this, 'schedule', {
+        name: props.functionName,
+        description: `Runs ${props.functionName} on ${props.schedule}`,
+        scheduleExpression: props.schedule,
+        tags: props.tags && Object.keys(props.tags).length > 0 ? { ...props.tags } : undefined,
+      });
+      new CloudwatchEventTarget(this, 'schedule-target', {
+        rule: this.scheduleRule.name,
+        arn: this.arn,
+      });
+      new LambdaPermission(this, 'schedule-permission', {
+        statementId: 'AllowScheduleRule',
+        action: 'lambda:InvokeFunction',
+        functionName: this.resource.functionName,
+        principal: 'events.amazonaws.com',
+        sourceArn: this.scheduleRule.arn,
+      });
+    }
+
+    this.node.addValidation({
+      validate: () => [
+        ...check('bucketName', props.bucketName, RULES.s3BucketName),
+        ...checkPrefix(props.prefix),
+        ...(props.schedule === undefined ? [] : check('schedule', props.schedule, RULES.scheduleExpression)),
+        ...userVariables
+          .filter((name) => (CLEANUP_ENVIRONMENT_VARIABLES as readonly string[]).includes(name))
+          .map((name) =>
+            problem('environmentVariables name', name, 'is set by the cleanup construct from bucketName, prefix and dryRun'),
+          ),
+      ],
+    });
+  }
+}
+
+/** The statements of the scope policy. */
+export function cleanupStatements(bucketName: string, prefix: string): PolicyStatement[] {
+  const bucket = `arn:aws:s3:::${bucketName}`;
+  const objectsUnderPrefix = `${bucket}/${prefix}*`;
+  const underPrefix = { 's3:prefix': [`${prefix}*`] };
+  return [
+    {
+      sid: 'ListOnlyUnderPrefix',
+      actions: ['s3:ListBucket'],
+      resources: [bucket],
+      conditions: { StringLike: underPrefix },
+    },
+    { sid: 'ReadAndDeleteOnlyUnderPrefix', actions: ['s3:GetObject', 's3:DeleteObject'], resources: [objectsUnderPrefix] },
+    {
+      sid: 'NeverListOutsidePrefix',
+      effect: 'Deny',
+      actions: ['s3:ListBucket'],
+      resources: [bucket],
+      // Also true when the request has no prefix at all: a whole-bucket listing is denied.
+      conditions: { StringNotLike: underPrefix },
+    },
+    { sid: 'NeverDeleteOutsidePrefix', effect: 'Deny', actions: ['s3:DeleteObject'], notResources: [objectsUnderPrefix] },
+    { sid: 'NothingPermanent', effect: 'Deny', actions: CLEANUP_DENIED_ACTIONS, resources: ['*'] },
+  ];
+}
+
+/** Problems with a cleanup prefix, each naming the rule it breaks. */
+export function checkPrefix(prefix: string): string[] {
+  const rules: [boolean, string][] =
+    prefix === ''
+      ? [[true, 'must not be empty: an empty prefix is the whole bucket']]
+      : prefix === '/'
+        ? [[true, 'must not be "/" alone: name the prefix to clean, such as "books/"']]
+        : [
+            [prefix.startsWith('/'), 'must not start with "/": S3 keys have no leading slash, so nothing would match'],
+            [!prefix.endsWith('/'), 'must end with "/", or it also matches its neighbours ("books" matches "books-archive/")'],
+            [/[*?]/.test(prefix), 'must not contain wildcards (* or ?): IAM would read them as patterns'],
+            [prefix.length > 1024, 'must be at most 1024 characters long, like any S3 key'],
+          ];
+  return rules.filter(([broken]) => broken).map(([, rule]) => problem('prefix', prefix, rule));
+}
