@@ -131,12 +131,15 @@ describe('LambdaFunction', () => {
     expect(onlyResource(json, 'aws_iam_role').tags).toEqual({ Team: 'books' });
     expect(onlyResource(json, 'aws_cloudwatch_log_group').tags).toEqual({ Team: 'books' });
     // X-Ray write actions support no resource-level permissions: "*" is the only way to grant them.
-    expect(policies(json).logs.Statement[1]).toEqual({
-      Sid: 'WriteTraces',
-      Effect: 'Allow',
-      Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
-      Resource: '*',
-    });
+    expect(policies(json).tracing.Statement).toEqual([
+      { Sid: 'WriteTraces', Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' },
+    ]);
+  });
+
+  test('without active tracing the role gets no X-Ray permission', () => {
+    const stack = testStack();
+    new LambdaFunction(stack, 'api', { ...minimal, tracingMode: 'PassThrough' });
+    expect(Object.keys(policies(synthJson(stack)))).toEqual(['logs']);
   });
 
   test('may invoke named functions, by reference or ARN, and their versions and aliases', () => {

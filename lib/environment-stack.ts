@@ -1,11 +1,11 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { S3Backend, TerraformElement, TerraformOutput, TerraformStack } from 'cdktf';
-import { Construct, Node } from 'constructs';
+import { S3Backend, TerraformOutput } from 'cdktf';
+import { Construct } from 'constructs';
 import { CleanupLambda } from '../modules/cleanup-lambda';
 import { FunctionReference, LambdaFunction, LayerReference } from '../modules/lambda';
 import { LambdaLayer } from '../modules/lambda-layer';
 import { checkEnvironment, EnvironmentConfig, stateKey } from './environment';
-import { checkLogicalIds, readableLogicalId } from './logical-id';
+import { ReadableStack } from './logical-id';
 import { problem } from './rules';
 
 /**
@@ -13,7 +13,7 @@ import { problem } from './rules';
  * staging: an AWS provider locked to the environment's account, remote state in S3 with
  * DynamoDB locking, and the environment's layers and functions.
  */
-export class EnvironmentStack extends TerraformStack {
+export class EnvironmentStack extends ReadableStack {
   readonly config: EnvironmentConfig;
   readonly layers: Readonly<Record<string, LambdaLayer>>;
   readonly functions: Readonly<Record<string, LambdaFunction>>;
@@ -92,13 +92,8 @@ export class EnvironmentStack extends TerraformStack {
     }
 
     this.node.addValidation({
-      validate: () => [...checkEnvironment(config), ...this.wiringProblems, ...checkLogicalIds(this)],
+      validate: () => [...checkEnvironment(config), ...this.wiringProblems],
     });
-  }
-
-  /** Terraform names from construct paths; see {@link readableLogicalId}. */
-  protected allocateLogicalId(element: TerraformElement | Node): string {
-    return readableLogicalId(this, TerraformElement.isTerraformElement(element) ? element.node : element);
   }
 
   /** A reference is an ARN, used as is, or the key of a construct of this environment. */

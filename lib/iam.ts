@@ -45,6 +45,10 @@ export const ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS: ReadonlySet<string> = n
 
 const ACTION_PATTERN = /^[a-z0-9-]+:[A-Za-z0-9]+$/;
 
+/** The rules on statements, in words. */
+export const WILDCARD_ACTION_RULE = 'wildcard actions are not allowed; name each action exactly';
+export const STAR_RESOURCE_RULE = '"*" is only allowed for actions without resource-level permissions';
+
 /** Problems with statements: wildcard actions anywhere, `*` resources where an action can be scoped. */
 export function checkStatements(field: string, statements: readonly PolicyStatement[]): string[] {
   return statements.flatMap((statement, index) => {
@@ -63,7 +67,7 @@ export function checkStatements(field: string, statements: readonly PolicyStatem
     }
     statement.actions.forEach((action, i) => {
       if (action.includes('*')) {
-        problems.push(problem(`${at}.actions[${i}]`, action, 'wildcard actions are not allowed; name each action exactly'));
+        problems.push(problem(`${at}.actions[${i}]`, action, WILDCARD_ACTION_RULE));
       } else if (!ACTION_PATTERN.test(action)) {
         problems.push(problem(`${at}.actions[${i}]`, action, 'must be <service>:<Action>, such as s3:GetObject'));
       }
@@ -76,7 +80,7 @@ export function checkStatements(field: string, statements: readonly PolicyStatem
           problem(
             `${at}.resources[${i}]`,
             resource,
-            `"*" is only allowed for actions without resource-level permissions; scope ${scopable.join(', ')} to named resources`,
+            `${STAR_RESOURCE_RULE}; scope ${scopable.join(', ')} to named resources`,
           ),
         );
       }

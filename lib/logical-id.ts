@@ -1,5 +1,5 @@
 import { TerraformElement, TerraformStack } from 'cdktf';
-import { Node } from 'constructs';
+import { Construct, Node } from 'constructs';
 import { problem } from './rules';
 
 /**
@@ -28,4 +28,16 @@ export function checkLogicalIds(stack: TerraformStack): string[] {
     }
   }
   return problems;
+}
+
+/** A stack whose Terraform names are readable construct paths; see {@link readableLogicalId}. */
+export class ReadableStack extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.node.addValidation({ validate: () => checkLogicalIds(this) });
+  }
+
+  protected allocateLogicalId(element: TerraformElement | Node): string {
+    return readableLogicalId(this, TerraformElement.isTerraformElement(element) ? element.node : element);
+  }
 }

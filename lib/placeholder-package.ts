@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { AssetType, TerraformAsset } from 'cdktf';
+import { isToken } from './rules';
 import { Construct } from 'constructs';
 import { deterministicZip, ZipEntry } from './zip';
 
@@ -58,6 +59,11 @@ export class PlaceholderPackage extends Construct {
 
 /** The files of a placeholder for `handler`, e.g. `app.main.handler` → `app/main.py`. */
 export function placeholderHandlerFiles(runtime: string, handler: string): ZipEntry[] {
+  if (isToken(runtime) || isToken(handler)) {
+    // In a generated module the handler is a variable: no file can match it in advance, so
+    // invocations fail with Lambda's own "Unable to import module" until CI releases code.
+    return [{ path: 'PLACEHOLDER.txt', content: `${FUNCTION_MESSAGE}\n` }];
+  }
   const split = handler.lastIndexOf('.');
   // An invalid handler is reported by validation; the placeholder still needs some file.
   const modulePath = split > 0 ? handler.slice(0, split) : 'index';

@@ -1,4 +1,4 @@
-import { Token } from 'cdktf';
+import { Token, Tokenization } from 'cdktf';
 
 /**
  * Input rules, kept as data rather than code so one definition can both check values at synth
@@ -10,7 +10,7 @@ export type Rule =
   | { readonly kind: 'pattern'; readonly pattern: string; readonly text: string }
   | { readonly kind: 'oneOf'; readonly values: readonly (string | number)[]; readonly what: string }
   | { readonly kind: 'maxLength'; readonly max: number }
-  | { readonly kind: 'maxItems'; readonly max: number; readonly what: string };
+  | { readonly kind: 'items'; readonly min?: number; readonly max: number; readonly what: string };
 
 /** The rule in words, as it appears in error messages. */
 export function describeRule(rule: Rule): string {
@@ -25,14 +25,24 @@ export function describeRule(rule: Rule): string {
       return `must be one of the supported ${rule.what}: ${rule.values.join(', ')}`;
     case 'maxLength':
       return `must be at most ${rule.max} characters long`;
-    case 'maxItems':
-      return `must have at most ${rule.max} ${rule.what}`;
+    case 'items':
+      return rule.min === rule.max
+        ? `must have exactly ${rule.max} ${rule.what}`
+        : `must have ${rule.min ? `${rule.min} to ${rule.max}` : `at most ${rule.max}`} ${rule.what}`;
   }
 }
 
-/** Whether a value satisfies a rule. Unresolved tokens are not known until apply and pass. */
+/**
+ * Whether a value is only known to Terraform: a reference, or a variable of a generated module.
+ * Lists and strings carry tokens inside them; maps and booleans are resolvable objects.
+ */
+export function isToken(value: unknown): boolean {
+  return Token.isUnresolved(value) || Tokenization.isResolvable(value);
+}
+
+/** Whether a value satisfies a rule. Values only Terraform knows pass; Terraform checks them itself. */
 export function satisfies(rule: Rule, value: unknown): boolean {
-  if (Token.isUnresolved(value)) return true;
+  if (isToken(value)) return true;
   switch (rule.kind) {
     case 'range':
       return (
@@ -47,8 +57,8 @@ export function satisfies(rule: Rule, value: unknown): boolean {
       return (rule.values as readonly unknown[]).includes(value);
     case 'maxLength':
       return typeof value === 'string' && value.length <= rule.max;
-    case 'maxItems':
-      return Array.isArray(value) && value.length <= rule.max;
+    case 'items':
+      return Array.isArray(value) && value.length >= (rule.min ?? 0) && value.length <= rule.max;
   }
 }
 
@@ -145,9 +155,10 @@ export const RULES = {
   architecture: { kind: 'oneOf', values: ARCHITECTURES, what: 'architectures' },
   tracingMode: { kind: 'oneOf', values: TRACING_MODES, what: 'tracing modes' },
   logRetentionDays: { kind: 'oneOf', values: LOG_RETENTION_DAYS, what: 'CloudWatch Logs retention periods (days)' },
-  layers: { kind: 'maxItems', max: LIMITS.maxLayersPerFunction, what: 'layers (the Lambda limit per function)' },
+  layers: { kind: 'items', max: LIMITS.maxLayersPerFunction, what: 'layers (the Lambda limit per function)' },
+  architectures: { kind: 'items', min: 1, max: 1, what: 'architecture' },
   compatibleRuntimes: {
-    kind: 'maxItems',
+    kind: 'items',
     max: LIMITS.maxCompatibleRuntimes,
     what: 'compatible runtimes (the Lambda limit per layer version)',
   },

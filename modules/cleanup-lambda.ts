@@ -2,10 +2,11 @@ import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-ru
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
+import { Fn, TerraformIterator, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { policyDocument, PolicyStatement } from '../lib/iam';
-import { check, problem, RULES } from '../lib/rules';
-import { LambdaFunction, LambdaFunctionProps } from './lambda';
+import { check, isToken, problem, RULES } from '../lib/rules';
+import { LambdaFunction, LambdaFunctionProps, tagsOrNothing } from './lambda';
 
 /** What a cleanup function may clean. */
 export interface CleanupScope {
@@ -68,7 +69,7 @@ export class CleanupLambda extends LambdaFunction {
 
     this.addEnvironment('CLEANUP_BUCKET', props.bucketName);
     this.addEnvironment('CLEANUP_PREFIX', props.prefix);
-    this.addEnvironment('DRY_RUN', String(this.dryRun));
+    this.addEnvironment('DRY_RUN', isToken(this.dryRun) ? Token.asString(this.dryRun) : String(this.dryRun));
 
     this.scopePolicy = new IamRolePolicy(this, 'scope-policy', {
       name: 'cleanup-scope',
@@ -77,22 +78,30 @@ export class CleanupLambda extends LambdaFunction {
     });
 
     if (props.schedule !== undefined) {
+      // A generated module's schedule is a variable that may be null: then the rule, its target
+      // and its permission exist once per non-null schedule, that is zero or one time.
+      const dynamic = isToken(props.schedule);
+      const perSchedule = dynamic ? TerraformIterator.fromList(Fn.compact([props.schedule])) : undefined;
       this.scheduleRule = new CloudwatchEventRule(this, 'schedule', {
+        forEach: perSchedule,
         name: props.functionName,
-        description: `Runs ${props.functionName} on ${props.schedule}`,
-        scheduleExpression: props.schedule,
-        tags: props.tags && Object.keys(props.tags).length > 0 ? { ...props.tags } : undefined,
+        description: `Runs ${props.functionName} on ${perSchedule ? perSchedule.value : props.schedule}`,
+        scheduleExpression: perSchedule ? perSchedule.value : props.schedule,
+        tags: tagsOrNothing(props.tags),
       });
+      const perRule = dynamic ? TerraformIterator.fromResources(this.scheduleRule) : undefined;
       new CloudwatchEventTarget(this, 'schedule-target', {
-        rule: this.scheduleRule.name,
+        forEach: perRule,
+        rule: perRule ? perRule.getString('name') : this.scheduleRule.name,
         arn: this.arn,
       });
       new LambdaPermission(this, 'schedule-permission', {
+        forEach: perRule,
         statementId: 'AllowScheduleRule',
         action: 'lambda:InvokeFunction',
         functionName: this.resource.functionName,
         principal: 'events.amazonaws.com',
-        sourceArn: this.scheduleRule.arn,
+        sourceArn: perRule ? perRule.getString('arn') : this.scheduleRule.arn,
       });
     }
 
@@ -137,18 +146,37 @@ export function cleanupStatements(bucketName: string, prefix: string): PolicySta
   ];
 }
 
+/**
+ * The rules a cleanup prefix must follow, with the same test in TypeScript (synth) and in
+ * Terraform (generated modules, where `PREFIX` stands for the variable). An empty prefix and "/"
+ * alone only report their own rule.
+ */
+export const PREFIX_RULES: readonly { readonly broken: (p: string) => boolean; readonly hcl: string; readonly text: string }[] = [
+  { broken: (p) => p === '', hcl: 'PREFIX != ""', text: 'must not be empty: an empty prefix is the whole bucket' },
+  { broken: (p) => p === '/', hcl: 'PREFIX != "/"', text: 'must not be "/" alone: name the prefix to clean, such as "books/"' },
+  {
+    broken: (p) => p.startsWith('/'),
+    hcl: '!startswith(PREFIX, "/")',
+    text: 'must not start with "/": S3 keys have no leading slash, so nothing would match',
+  },
+  {
+    broken: (p) => !p.endsWith('/'),
+    hcl: 'endswith(PREFIX, "/")',
+    text: 'must end with "/", or it also matches its neighbours ("books" matches "books-archive/")',
+  },
+  {
+    broken: (p) => /[*?]/.test(p),
+    hcl: '!can(regex("[*?]", PREFIX))',
+    text: 'must not contain wildcards (* or ?): IAM would read them as patterns',
+  },
+  { broken: (p) => p.length > 1024, hcl: 'length(PREFIX) <= 1024', text: 'must be at most 1024 characters long, like any S3 key' },
+];
+
 /** Problems with a cleanup prefix, each naming the rule it breaks. */
 export function checkPrefix(prefix: string): string[] {
-  const rules: [boolean, string][] =
-    prefix === ''
-      ? [[true, 'must not be empty: an empty prefix is the whole bucket']]
-      : prefix === '/'
-        ? [[true, 'must not be "/" alone: name the prefix to clean, such as "books/"']]
-        : [
-            [prefix.startsWith('/'), 'must not start with "/": S3 keys have no leading slash, so nothing would match'],
-            [!prefix.endsWith('/'), 'must end with "/", or it also matches its neighbours ("books" matches "books-archive/")'],
-            [/[*?]/.test(prefix), 'must not contain wildcards (* or ?): IAM would read them as patterns'],
-            [prefix.length > 1024, 'must be at most 1024 characters long, like any S3 key'],
-          ];
-  return rules.filter(([broken]) => broken).map(([, rule]) => problem('prefix', prefix, rule));
+  if (isToken(prefix)) return []; // a generated module checks its variable itself
+  const special = prefix === '' || prefix === '/';
+  return PREFIX_RULES.filter((rule, i) => (special ? i < 2 : i >= 2) && rule.broken(prefix)).map((rule) =>
+    problem('prefix', prefix, rule.text),
+  );
 }

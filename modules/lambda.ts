@@ -2,7 +2,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaFunction as LambdaFunctionResource } from '@cdktf/provider-aws/lib/lambda-function';
-import { Lazy, Token } from 'cdktf';
+import { Fn, IResolvable, Lazy, Op, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { checkStatements, policyDocument, PolicyStatement, serviceTrustPolicy } from '../lib/iam';
 import { PlaceholderPackage } from '../lib/placeholder-package';
@@ -10,6 +10,7 @@ import {
   Architecture,
   check,
   checkTags,
+  isToken,
   LIMITS,
   problem,
   RESERVED_ENVIRONMENT_VARIABLES,
@@ -61,7 +62,24 @@ export interface LambdaFunctionProps {
   readonly lambdaInvokeArns?: readonly FunctionReference[];
   /** Tags for the function, its role and its log group, on top of the provider's default tags. @default none */
   readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * The package to create the function from. CI owns the code afterwards: a different package
+   * here later changes nothing (see {@link FUNCTION_CI_OWNED_ATTRIBUTES}).
+   * @default a placeholder whose handler fails with "no code has been released to it yet"
+   */
+  readonly codePackage?: CodePackage;
 }
+
+/** A local zip and its base64-encoded SHA-256, as `filename` and `source_code_hash` take them. */
+export interface CodePackage {
+  readonly filename: string;
+  readonly sourceCodeHash: string;
+}
+
+const INVOKE_SID = 'InvokeNamedFunctions';
+
+/** The rule on the size of all environment variables, in words. */
+export const ENVIRONMENT_SIZE_RULE = `names and values together must be at most ${LIMITS.maxEnvironmentBytes} bytes (the Lambda limit)`;
 
 /**
  * Attributes that describe *which code and layer versions* the function runs. CI changes them
@@ -100,6 +118,8 @@ export class LambdaFunction extends Construct {
 
   private readonly layerReferences: LayerReference[] = [];
   private readonly environment: Record<string, string> = {};
+  /** A map only Terraform knows (a generated module's variable), merged under `environment`. */
+  private readonly environmentBase?: IResolvable;
   private readonly statements: PolicyStatement[] = [];
   private readonly invokeTargets: FunctionReference[] = [];
   private readonly props: LambdaFunctionProps;
@@ -112,7 +132,7 @@ export class LambdaFunction extends Construct {
     this.functionName = props.functionName;
     this.runtime = props.runtime ?? 'python3.12';
     this.architecture = props.architecture ?? 'x86_64';
-    const tags = props.tags && Object.keys(props.tags).length > 0 ? { ...props.tags } : undefined;
+    const tags = tagsOrNothing(props.tags);
 
     this.role = new IamRole(this, 'role', {
       name: props.functionName,
@@ -127,27 +147,32 @@ export class LambdaFunction extends Construct {
       tags,
     });
 
-    const logStatements: PolicyStatement[] = [
-      {
-        sid: 'WriteOwnLogGroup',
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [`${this.logGroup.arn}:*`],
-      },
-    ];
-    if ((props.tracingMode ?? 'PassThrough') === 'Active') {
-      logStatements.push({
-        sid: 'WriteTraces',
-        actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
-        resources: ['*'],
-      });
-    }
-    const telemetryPolicy = new IamRolePolicy(this, 'logs-policy', {
+    const logsPolicy = new IamRolePolicy(this, 'logs-policy', {
       name: 'logs',
       role: this.role.id,
-      policy: policyDocument(logStatements),
+      policy: policyDocument([
+        {
+          sid: 'WriteOwnLogGroup',
+          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          resources: [`${this.logGroup.arn}:*`],
+        },
+      ]),
     });
 
-    const placeholder = PlaceholderPackage.forFunction(this, 'placeholder', this.runtime, props.handler);
+    const tracingMode = props.tracingMode ?? 'PassThrough';
+    if (tracingMode === 'Active' || isToken(tracingMode)) {
+      const tracingPolicy = new IamRolePolicy(this, 'tracing-policy', {
+        name: 'tracing',
+        role: this.role.id,
+        // X-Ray write actions support no resource-level permissions: "*" is the only way to grant them.
+        policy: policyDocument([
+          { sid: 'WriteTraces', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] },
+        ]),
+      });
+      if (isToken(tracingMode)) tracingPolicy.count = Token.asNumber(Fn.conditional(Op.eq(tracingMode, 'Active'), 1, 0));
+    }
+
+    const codePackage = props.codePackage ?? PlaceholderPackage.forFunction(this, 'placeholder', this.runtime, props.handler);
     this.resource = new LambdaFunctionResource(this, 'function', {
       functionName: props.functionName,
       description: props.description,
@@ -159,22 +184,28 @@ export class LambdaFunction extends Construct {
       timeout: props.timeout ?? 3,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       tracingConfig: props.tracingMode ? { mode: props.tracingMode } : undefined,
-      filename: placeholder.filename,
-      sourceCodeHash: placeholder.sourceCodeHash,
+      filename: codePackage.filename,
+      sourceCodeHash: codePackage.sourceCodeHash,
       layers: Lazy.listValue({ produce: () => this.layerReferences.map(layerArn) }, { omitEmpty: true }),
       tags,
       // The log group must exist before the first invocation, or Lambda creates one that
       // Terraform does not manage (no retention); the role must be able to write to it.
-      dependsOn: [this.logGroup, telemetryPolicy],
+      dependsOn: [this.logGroup, logsPolicy],
       lifecycle: { ignoreChanges: FUNCTION_CI_OWNED_ATTRIBUTES },
     });
     this.arn = this.resource.arn;
     this.invokeArn = this.resource.invokeArn;
 
     this.addLayers(...(props.layers ?? []));
-    for (const [name, value] of Object.entries(props.environmentVariables ?? {})) this.addEnvironment(name, value);
+    if (isToken(props.environmentVariables)) {
+      this.environmentBase = props.environmentVariables as unknown as IResolvable;
+      this.renderEnvironment();
+    } else {
+      for (const [name, value] of Object.entries(props.environmentVariables ?? {})) this.addEnvironment(name, value);
+    }
     (props.policyStatements ?? []).forEach((statement) => this.addToRolePolicy(statement));
-    (props.lambdaInvokeArns ?? []).forEach((target) => this.allowInvoke(target));
+    if (isToken(props.lambdaInvokeArns)) this.allowInvokeAll(props.lambdaInvokeArns as string[]);
+    else (props.lambdaInvokeArns ?? []).forEach((target) => this.allowInvoke(target));
 
     this.node.addValidation({ validate: () => this.checkProps() });
   }
@@ -187,7 +218,17 @@ export class LambdaFunction extends Construct {
   /** Sets an environment variable. */
   addEnvironment(name: string, value: string): void {
     this.environment[name] = value;
-    this.resource.putEnvironment({ variables: { ...this.environment } });
+    this.renderEnvironment();
+  }
+
+  private renderEnvironment(): void {
+    const own = { ...this.environment };
+    const variables = !this.environmentBase
+      ? own
+      : Object.keys(own).length === 0
+        ? this.environmentBase
+        : Fn.merge([this.environmentBase, own]);
+    this.resource.putEnvironment({ variables: variables as Record<string, string> });
   }
 
   /** Adds a statement to the role's `extra` inline policy. */
@@ -209,11 +250,34 @@ export class LambdaFunction extends Construct {
     const arns = this.invokeTargets.map(functionArn);
     this.invokePolicy.policy = policyDocument([
       {
-        sid: 'InvokeNamedFunctions',
+        sid: INVOKE_SID,
         actions: ['lambda:InvokeFunction'],
         resources: arns.flatMap((arn) => [arn, `${arn}:*`]),
       },
     ]);
+  }
+
+  /**
+   * Lets this function invoke every function in a list only Terraform knows (a generated
+   * module's variable); no policy at all when the list is empty.
+   */
+  private allowInvokeAll(arns: string[]): void {
+    const policy = new IamRolePolicy(this, 'invoke-policy', {
+      name: 'invoke',
+      role: this.role.id,
+      policy: Fn.jsonencode({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: INVOKE_SID,
+            Effect: 'Allow',
+            Action: 'lambda:InvokeFunction',
+            Resource: Fn.concat([arns, Fn.formatlist('%s:*', [arns])]),
+          },
+        ],
+      }),
+    });
+    policy.count = Token.asNumber(Fn.conditional(Op.gt(Fn.lengthOf(arns), 0), 1, 0));
   }
 
   /** Layers in attachment order. */
@@ -305,16 +369,16 @@ export class LambdaFunction extends Construct {
       bytes += Buffer.byteLength(name) + (Token.isUnresolved(value) ? 0 : Buffer.byteLength(String(value)));
     }
     if (bytes > LIMITS.maxEnvironmentBytes) {
-      problems.push(
-        problem(
-          'environmentVariables',
-          `${bytes} bytes`,
-          `names and values together must be at most ${LIMITS.maxEnvironmentBytes} bytes (the Lambda limit)`,
-        ),
-      );
+      problems.push(problem('environmentVariables', `${bytes} bytes`, ENVIRONMENT_SIZE_RULE));
     }
     return problems;
   }
+}
+
+/** Tags to set, or undefined when there are none (an empty map would only add noise to the diff). */
+export function tagsOrNothing(tags: Readonly<Record<string, string>> | undefined): Record<string, string> | undefined {
+  if (isToken(tags)) return tags as Record<string, string>;
+  return tags && Object.keys(tags).length > 0 ? { ...tags } : undefined;
 }
 
 function layerArn(layer: LayerReference): string {

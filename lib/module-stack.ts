@@ -1,0 +1,66 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { TerraformOutput, TerraformVariable } from 'cdktf';
+import { Construct } from 'constructs';
+import { ReadableStack } from './logical-id';
+import { Rule } from './rules';
+import { customValidation, ruleValidation, RuleTarget, VariableValidation } from './terraform-validation';
+
+/** The AWS provider versions a generated module accepts: 5.x and 6.x. */
+export const MODULE_AWS_PROVIDER_VERSION = '>= 5.0';
+/** Validations that reference the variable in their error message need Terraform 1.5 or later. */
+export const MODULE_TERRAFORM_VERSION = '>= 1.5';
+
+export interface ModuleVariableProps {
+  /** Terraform type constraint, such as `string` or `list(string)`. */
+  readonly type: string;
+  readonly description: string;
+  /** @default required: no default */
+  readonly default?: unknown;
+  /** Rules the value must satisfy, each rendered as a validation block. @default none */
+  readonly rules?: readonly (Rule | [Rule, RuleTarget])[];
+  /** Validations with a hand-written condition: `[condition, rule in words]`. @default none */
+  readonly conditions?: readonly [string, string][];
+}
+
+/**
+ * A stack that synthesizes as a reusable Terraform child module: variables in, outputs out, no
+ * provider block and no backend, so callers configure both. Names are stable (`var.memory_size`,
+ * `output.function_arn`): callers depend on them.
+ */
+export class ModuleStack extends ReadableStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    // Resources resolve their provider through a provider construct; its block is removed from
+    // the output (toTerraform), so the caller's provider configuration applies.
+    new AwsProvider(this, 'aws', {});
+  }
+
+  /** Declares an input variable with its description, type, default and validations. */
+  variable(name: string, props: ModuleVariableProps): TerraformVariable {
+    const validation: VariableValidation[] = [
+      ...(props.rules ?? []).map((entry) => (Array.isArray(entry) ? ruleValidation(name, entry[0], entry[1]) : ruleValidation(name, entry))),
+      ...(props.conditions ?? []).map(([condition, text]) => customValidation(name, condition, text)),
+    ];
+    return new TerraformVariable(this, name, {
+      type: props.type,
+      description: props.description,
+      default: props.default,
+      nullable: props.default === null ? true : undefined,
+      validation: validation.length > 0 ? validation : undefined,
+    });
+  }
+
+  /** Declares an output. */
+  output(name: string, value: unknown, description: string): TerraformOutput {
+    return new TerraformOutput(this, name, { value, description });
+  }
+
+  toTerraform(): any {
+    const config = super.toTerraform();
+    delete config.provider;
+    delete config.terraform.backend;
+    config.terraform.required_version = MODULE_TERRAFORM_VERSION;
+    config.terraform.required_providers = { aws: { source: 'hashicorp/aws', version: MODULE_AWS_PROVIDER_VERSION } };
+    return config;
+  }
+}
