@@ -1,4 +1,4 @@
 import { environments } from './envs';
 import { runSynth } from './lib/app';
 
-process.exitCode = runSynth(environments);
+process.exitCode = runSynth(environments, { generatedDir: 'generated' });

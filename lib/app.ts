@@ -3,11 +3,17 @@ import * as path from 'node:path';
 import { App } from 'cdktf';
 import { checkEnvironmentsApart, EnvironmentConfig } from './environment';
 import { EnvironmentStack } from './environment-stack';
+import { buildModules, writeGenerated } from './generated';
 import { collectProblems, ValidationError } from './validation';
 
 export interface SynthOptions {
   /** Where to write the output. @default `$CDKTF_OUTDIR` (set by the cdktf CLI), else `cdktf.out` */
   readonly outdir?: string;
+  /**
+   * Where to also write the generated Terraform modules and a copy of every stack, for
+   * plain-Terraform pipelines and for review. @default not written
+   */
+  readonly generatedDir?: string;
 }
 
 /** Builds the construct tree: one stack per environment. Nothing is validated or written yet. */
@@ -26,17 +32,24 @@ export function buildApp(environments: readonly EnvironmentConfig[], options: Sy
 }
 
 /**
- * Synthesizes every environment, or nothing: all problems in all environments are collected
- * first and reported together in a {@link ValidationError}, before any file is written.
+ * Synthesizes every environment (and, with `generatedDir`, every module), or nothing: all
+ * problems are collected first and reported together in a {@link ValidationError}, before any
+ * file is written.
  */
 export function synthesize(environments: readonly EnvironmentConfig[], options: SynthOptions = {}): App {
   const app = buildApp(environments, options);
-  const problems = collectProblems(app);
+  const modules = options.generatedDir === undefined ? undefined : buildModules();
+  const problems = [...collectProblems(app), ...(modules ? collectProblems(modules) : [])];
   if (problems.length > 0) {
     removeEmptyOutputDirectories(app.outdir);
+    if (modules) fs.rmSync(modules.outdir, { recursive: true, force: true });
     throw new ValidationError(problems);
   }
   app.synth();
+  if (modules && options.generatedDir !== undefined) {
+    modules.synth();
+    writeGenerated(modules, app, options.generatedDir);
+  }
   return app;
 }
 

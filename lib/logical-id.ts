@@ -13,18 +13,22 @@ export function readableLogicalId(stack: TerraformStack, node: Node): string {
   return below.join('_').replace(/[^A-Za-z0-9_]/g, '_');
 }
 
-/** Problems when two elements of a stack would get the same Terraform name. */
+/**
+ * Problems when two elements of the same kind (two functions, two variables) would get the same
+ * Terraform name; elements of different kinds may share one, as in Terraform.
+ */
 export function checkLogicalIds(stack: TerraformStack): string[] {
   const owners = new Map<string, string>();
   const problems: string[] = [];
   for (const construct of stack.node.findAll()) {
     if (!TerraformElement.isTerraformElement(construct)) continue;
-    const id = stack.getLogicalId(construct);
-    const other = owners.get(id);
+    const id = construct.friendlyUniqueId;
+    const key = `${construct.constructor.name}:${id}`;
+    const other = owners.get(key);
     if (other !== undefined) {
       problems.push(problem('construct id', construct.node.path, `gives the same Terraform name "${id}" as ${other}; rename one`));
     } else {
-      owners.set(id, construct.node.path);
+      owners.set(key, construct.node.path);
     }
   }
   return problems;

@@ -7,8 +7,8 @@ import { customValidation, ruleValidation, RuleTarget, VariableValidation } from
 
 /** The AWS provider versions a generated module accepts: 5.x and 6.x. */
 export const MODULE_AWS_PROVIDER_VERSION = '>= 5.0';
-/** Validations that reference the variable in their error message need Terraform 1.5 or later. */
-export const MODULE_TERRAFORM_VERSION = '>= 1.5';
+/** Validations that refer to another variable (attach_policy_statements) need Terraform 1.9. */
+export const MODULE_TERRAFORM_VERSION = '>= 1.9';
 
 export interface ModuleVariableProps {
   /** Terraform type constraint, such as `string` or `list(string)`. */
@@ -37,30 +37,46 @@ export class ModuleStack extends ReadableStack {
 
   /** Declares an input variable with its description, type, default and validations. */
   variable(name: string, props: ModuleVariableProps): TerraformVariable {
+    const optional = props.default === null;
     const validation: VariableValidation[] = [
-      ...(props.rules ?? []).map((entry) => (Array.isArray(entry) ? ruleValidation(name, entry[0], entry[1]) : ruleValidation(name, entry))),
-      ...(props.conditions ?? []).map(([condition, text]) => customValidation(name, condition, text)),
+      ...(props.rules ?? []).map((entry) =>
+        Array.isArray(entry) ? ruleValidation(name, entry[0], entry[1], optional) : ruleValidation(name, entry, 'value', optional),
+      ),
+      ...(props.conditions ?? []).map(([condition, text]) => customValidation(name, condition, text, optional)),
     ];
-    return new TerraformVariable(this, name, {
+    const variable = new TerraformVariable(this, name, {
       type: props.type,
       description: props.description,
-      default: props.default,
-      nullable: props.default === null ? true : undefined,
+      default: props.default ?? undefined,
+      // Only a variable whose default is null may be null; for the others null is an error.
+      nullable: optional ? undefined : false,
       validation: validation.length > 0 ? validation : undefined,
     });
+    // An optional variable without a value: cdktf cannot render `default = null` itself.
+    if (props.default === null) variable.addOverride('default', null);
+    return variable;
   }
 
-  /** Declares an output. */
+  /** Declares an output; it may share its name with a variable, as in Terraform. */
   output(name: string, value: unknown, description: string): TerraformOutput {
-    return new TerraformOutput(this, name, { value, description });
+    const output = new TerraformOutput(this, `output-${name}`, { value, description });
+    output.overrideLogicalId(name);
+    return output;
   }
 
   toTerraform(): any {
-    const config = super.toTerraform();
+    const config = withoutMetadata(super.toTerraform());
     delete config.provider;
     delete config.terraform.backend;
     config.terraform.required_version = MODULE_TERRAFORM_VERSION;
     config.terraform.required_providers = { aws: { source: 'hashicorp/aws', version: MODULE_AWS_PROVIDER_VERSION } };
     return config;
   }
+}
+
+/** Drops cdktf's `//` metadata blocks: a plain-Terraform caller has no use for them. */
+function withoutMetadata(value: any): any {
+  if (Array.isArray(value)) return value.map(withoutMetadata);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).filter(([key]) => key !== '//').map(([key, v]) => [key, withoutMetadata(v)]));
 }

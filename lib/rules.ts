@@ -37,7 +37,12 @@ export function describeRule(rule: Rule): string {
  * Lists and strings carry tokens inside them; maps and booleans are resolvable objects.
  */
 export function isToken(value: unknown): boolean {
-  return Token.isUnresolved(value) || Tokenization.isResolvable(value);
+  return (
+    Token.isUnresolved(value) ||
+    Tokenization.isResolvable(value) ||
+    // an element of a list only Terraform knows is a list marker, recognised only inside a list
+    (typeof value === 'string' && Token.isUnresolved([value]))
+  );
 }
 
 /** Whether a value satisfies a rule. Values only Terraform knows pass; Terraform checks them itself. */

@@ -12,23 +12,23 @@ export type RuleTarget = 'value' | 'each item' | 'each name';
 /**
  * Renders a synth-time rule as a Terraform variable validation, so a plain-Terraform caller of a
  * generated module gets the same rule and the same words: `memory_size = 64: must be a whole
- * number from 128 to 10240 MB.` A null value (an optional variable left unset) always passes.
+ * number from 128 to 10240 MB.` With `optional`, null (the variable left unset) passes.
  */
-export function ruleValidation(variable: string, rule: Rule, target: RuleTarget = 'value'): VariableValidation {
+export function ruleValidation(variable: string, rule: Rule, target: RuleTarget = 'value', optional = false): VariableValidation {
   const ref = `var.${variable}`;
   const test =
     target === 'value'
       ? ruleCondition(rule, ref)
       : `alltrue([for x in ${target === 'each name' ? `keys(${ref})` : ref} : ${ruleCondition(rule, 'x')}])`;
   const text = target === 'value' ? describeRule(rule) : `${target === 'each item' ? 'every item' : 'every name'} ${describeRule(rule)}`;
-  return customValidation(variable, test, text);
+  return customValidation(variable, test, text, optional);
 }
 
 /** A validation from a Terraform condition and the rule in words. */
-export function customValidation(variable: string, condition: string, text: string): VariableValidation {
+export function customValidation(variable: string, condition: string, text: string, optional = false): VariableValidation {
   const ref = `var.${variable}`;
   return {
-    condition: `\${${ref} == null || try(${condition}, false)}`,
+    condition: `\${${optional ? `${ref} == null || ` : ''}try(${condition}, false)}`,
     errorMessage: `${variable} = \${jsonencode(${ref})}: ${escapeTemplate(text)}.`,
   };
 }

@@ -223,12 +223,18 @@ export class LambdaFunction extends Construct {
 
   private renderEnvironment(): void {
     const own = { ...this.environment };
-    const variables = !this.environmentBase
-      ? own
-      : Object.keys(own).length === 0
-        ? this.environmentBase
-        : Fn.merge([this.environmentBase, own]);
-    this.resource.putEnvironment({ variables: variables as Record<string, string> });
+    const base = this.environmentBase;
+    if (base && Object.keys(own).length === 0) {
+      // The map may be empty, and an empty `environment` block is a diff on every plan
+      // (hashicorp/terraform-provider-aws#43763): render the block only when it has entries.
+      this.resource.addOverride('dynamic.environment', {
+        for_each: Fn.range(0, Fn.min([Fn.lengthOf(base), 1])),
+        content: { variables: base },
+      });
+      return;
+    }
+    this.resource.addOverride('dynamic', undefined); // the environment is the only dynamic block
+    this.resource.putEnvironment({ variables: (base ? Fn.merge([base, own]) : own) as Record<string, string> });
   }
 
   /** Adds a statement to the role's `extra` inline policy. */
@@ -277,7 +283,7 @@ export class LambdaFunction extends Construct {
         ],
       }),
     });
-    policy.count = Token.asNumber(Fn.conditional(Op.gt(Fn.lengthOf(arns), 0), 1, 0));
+    policy.count = Token.asNumber(Fn.min([Fn.lengthOf(arns), 1]));
   }
 
   /** Layers in attachment order. */

@@ -1,0 +1,151 @@
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { Fn, Token } from 'cdktf';
+import { ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS, STAR_RESOURCE_RULE, WILDCARD_ACTION_RULE } from '../lib/iam';
+import { ModuleStack } from '../lib/module-stack';
+import { PlaceholderPackage } from '../lib/placeholder-package';
+import { RESERVED_ENVIRONMENT_VARIABLES, RULES } from '../lib/rules';
+import { ENVIRONMENT_SIZE_RULE, LambdaFunction, LambdaFunctionProps } from '../modules/lambda';
+
+const ENVIRONMENT_TEXT = 'base64encode(join("", concat(keys(var.environment_variables), values(var.environment_variables))))';
+const STATEMENTS = 'values(var.policy_statements)';
+
+/**
+ * Declares the variables every function module takes, named after terraform-aws-modules/lambda
+ * where it has a counterpart, and returns the construct props they map to.
+ */
+export function functionVariables(m: ModuleStack): LambdaFunctionProps {
+  const functionName = m.variable('function_name', {
+    type: 'string',
+    description: 'Name of the Lambda function; also the name of its execution role, and of its log group /aws/lambda/<name>.',
+    rules: [RULES.functionName],
+  });
+  const handler = m.variable('handler', {
+    type: 'string',
+    description: 'Entry point, <module path>.<function>, such as app.main.handler.',
+    rules: [RULES.handlerLength, RULES.handler],
+  });
+  const runtime = m.variable('runtime', { type: 'string', default: 'python3.12', description: 'Lambda runtime.', rules: [RULES.runtime] });
+  const description = m.variable('description', {
+    type: 'string',
+    default: null,
+    description: 'Description of the function.',
+    rules: [RULES.functionDescription],
+  });
+  const memorySize = m.variable('memory_size', { type: 'number', default: 128, description: 'Memory in MB.', rules: [RULES.memorySize] });
+  const timeout = m.variable('timeout', { type: 'number', default: 3, description: 'Timeout in seconds.', rules: [RULES.timeout] });
+  const architectures = m.variable('architectures', {
+    type: 'list(string)',
+    default: ['x86_64'],
+    description: 'Instruction set architecture, as a list of one: ["x86_64"] or ["arm64"].',
+    rules: [RULES.architectures, [RULES.architecture, 'each item']],
+  });
+  const layers = m.variable('layers', {
+    type: 'list(string)',
+    default: [],
+    description:
+      'Layer version ARNs, in the order Lambda applies them. Terraform sets them when it creates the function; CI moves them to new versions afterwards (ignore_changes), so later changes here are not applied.',
+    rules: [RULES.layers, [RULES.layerVersionArn, 'each item']],
+  });
+  const environmentVariables = m.variable('environment_variables', {
+    type: 'map(string)',
+    default: {},
+    description: 'Environment variables of the function.',
+    rules: [[RULES.environmentVariableName, 'each name']],
+    conditions: [
+      [
+        `length(setintersection(keys(var.environment_variables), ${JSON.stringify(RESERVED_ENVIRONMENT_VARIABLES)})) == 0`,
+        `no name may be one Lambda reserves (${RESERVED_ENVIRONMENT_VARIABLES.join(', ')})`,
+      ],
+      // Bytes, as Lambda counts them: Terraform's length() counts characters.
+      [`length(${ENVIRONMENT_TEXT}) * 3 / 4 - length(regexall("=", ${ENVIRONMENT_TEXT})) <= 4096`, ENVIRONMENT_SIZE_RULE],
+    ],
+  });
+  const reservedConcurrency = m.variable('reserved_concurrent_executions', {
+    type: 'number',
+    default: -1,
+    description: 'Reserved concurrency; -1 leaves it unreserved, 0 stops all invocations.',
+    rules: [RULES.reservedConcurrentExecutions],
+  });
+  const tracingMode = m.variable('tracing_mode', {
+    type: 'string',
+    default: 'PassThrough',
+    description: 'X-Ray tracing mode; Active also grants the X-Ray write actions.',
+    rules: [RULES.tracingMode],
+  });
+  const logRetention = m.variable('cloudwatch_logs_retention_in_days', {
+    type: 'number',
+    default: 30,
+    description: 'Days to keep the function logs.',
+    rules: [RULES.logRetentionDays],
+  });
+  m.variable('attach_policy_statements', { type: 'bool', default: false, description: 'Attach policy_statements to the role.' });
+  m.variable('policy_statements', {
+    type: 'map(object({ effect = optional(string, "Allow"), actions = list(string), resources = list(string), conditions = optional(map(map(list(string))), {}) }))',
+    default: {},
+    description:
+      'Further permissions, by statement id: { ReadConfig = { actions = ["ssm:GetParameter"], resources = ["arn:aws:ssm:...:parameter/app/*"] } }. Conditions take the IAM shape: { StringLike = { "s3:prefix" = ["books/*"] } }.',
+    conditions: [
+      [`alltrue([for s in ${STATEMENTS} : alltrue([for a in s.actions : !strcontains(a, "*")])])`, WILDCARD_ACTION_RULE],
+      [
+        `alltrue([for s in ${STATEMENTS} : s.effect == "Deny" || !contains(s.resources, "*") || alltrue([for a in s.actions : contains(${JSON.stringify([...ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS])}, a)])])`,
+        STAR_RESOURCE_RULE,
+      ],
+      [`alltrue([for s in ${STATEMENTS} : contains(["Allow", "Deny"], s.effect)])`, 'every effect must be Allow or Deny'],
+      [`alltrue([for k in keys(var.policy_statements) : can(regex("^[A-Za-z0-9]+$", k))])`, 'every name must be letters and digits (it becomes the statement Sid)'],
+      [`length(var.policy_statements) == 0 || var.attach_policy_statements`, 'statements are only attached with attach_policy_statements = true'],
+    ],
+  });
+  const invokeArns = m.variable('lambda_invoke_arns', {
+    type: 'list(string)',
+    default: [],
+    description: 'ARNs of functions this function may invoke (lambda:InvokeFunction on each, and on its versions and aliases).',
+    rules: [[RULES.functionArn, 'each item']],
+  });
+  const tags = m.variable('tags', { type: 'map(string)', default: {}, description: 'Tags for the function, its role and its log group.' });
+  m.variable('local_existing_package', {
+    type: 'string',
+    default: null,
+    description:
+      'Path of a zip to create the function from. CI owns the code afterwards: a different package here later changes nothing. Default: a placeholder that fails until CI releases code.',
+  });
+  const placeholder = PlaceholderPackage.forFunction(m, 'placeholder', runtime.stringValue, handler.stringValue);
+
+  return {
+    functionName: functionName.stringValue,
+    handler: handler.stringValue,
+    runtime: runtime.stringValue as LambdaFunctionProps['runtime'],
+    description: description.stringValue,
+    memorySize: memorySize.numberValue,
+    timeout: timeout.numberValue,
+    architecture: Fn.element(architectures.listValue, 0) as LambdaFunctionProps['architecture'],
+    layers: layers.listValue,
+    environmentVariables: Token.asStringMap(environmentVariables.value),
+    reservedConcurrentExecutions: reservedConcurrency.numberValue,
+    tracingMode: tracingMode.stringValue as LambdaFunctionProps['tracingMode'],
+    cloudwatchLogsRetentionInDays: logRetention.numberValue,
+    lambdaInvokeArns: invokeArns.listValue,
+    tags: Token.asStringMap(tags.value),
+    codePackage: {
+      filename: `\${var.local_existing_package == null ? "${placeholder.filename}" : var.local_existing_package}`,
+      sourceCodeHash: `\${var.local_existing_package == null ? "${placeholder.sourceCodeHash}" : filebase64sha256(var.local_existing_package)}`,
+    },
+  };
+}
+
+/** The role policy that attaches `policy_statements`, and the outputs every function module has. */
+export function functionExtras(m: ModuleStack, fn: LambdaFunction): void {
+  const statements = new IamRolePolicy(m, 'statements-policy', {
+    name: 'statements',
+    role: fn.role.id,
+    policy:
+      '${jsonencode({ Version = "2012-10-17", Statement = [for sid, s in var.policy_statements : merge({ Sid = sid, Effect = s.effect, Action = s.actions, Resource = s.resources }, length(s.conditions) > 0 ? { Condition = s.conditions } : {})] })}',
+  });
+  statements.addOverride('count', '${var.attach_policy_statements ? 1 : 0}');
+
+  m.output('function_name', fn.resource.functionName, 'Name of the Lambda function.');
+  m.output('function_arn', fn.arn, 'ARN of the Lambda function.');
+  m.output('invoke_arn', fn.invokeArn, 'ARN API Gateway uses to invoke the function.');
+  m.output('role_name', fn.role.name, 'Name of the execution role.');
+  m.output('role_arn', fn.role.arn, 'ARN of the execution role.');
+  m.output('log_group_name', fn.logGroup.name, 'Name of the CloudWatch log group.');
+}

@@ -1,0 +1,65 @@
+import { Construct } from 'constructs';
+import { ModuleStack } from '../lib/module-stack';
+import { RULES } from '../lib/rules';
+import { LambdaLayer, LambdaLayerProps } from '../modules/lambda-layer';
+
+/**
+ * The `lambda-layer` module. Its required variables and its outputs are those of the hand-written
+ * module it replaces (layer_name, description, compatible_runtimes, s3_bucket, s3_key, tags; layer_arn,
+ * layer_version_arn, layer_version), so a caller switches `source` and nothing else.
+ */
+export function lambdaLayerModule(scope: Construct): ModuleStack {
+  const m = new ModuleStack(scope, 'lambda-layer');
+  const layer = new LambdaLayer(m, 'layer', {
+    layerName: m.variable('layer_name', { type: 'string', description: 'Name of the Lambda layer', rules: [RULES.layerName] })
+      .stringValue,
+    description: m.variable('description', {
+      type: 'string',
+      default: 'Python dependencies layer',
+      description: 'Description of the layer',
+      rules: [RULES.layerDescription],
+    }).stringValue,
+    compatibleRuntimes: m.variable('compatible_runtimes', {
+      type: 'list(string)',
+      default: ['python3.12'],
+      description: 'List of compatible Lambda runtimes',
+      rules: [{ ...RULES.compatibleRuntimes, min: 1 }, [RULES.runtime, 'each item']],
+    }).listValue as LambdaLayerProps['compatibleRuntimes'],
+    source: {
+      s3Bucket: m.variable('s3_bucket', { type: 'string', description: 'S3 bucket containing the layer zip', rules: [RULES.s3BucketName] })
+        .stringValue,
+      s3Key: m.variable('s3_key', { type: 'string', description: 'S3 key for the layer zip', rules: [RULES.s3Key] }).stringValue,
+      s3ObjectVersion: m.variable('s3_object_version', {
+        type: 'string',
+        default: null,
+        description: 'Version of the layer zip, for versioned buckets. Default: the latest',
+      }).stringValue,
+    },
+    compatibleArchitectures: m.variable('compatible_architectures', {
+      type: 'list(string)',
+      default: null,
+      description: 'Instruction set architectures the layer works with. Default: not declared (any)',
+      rules: [[RULES.architecture, 'each item']],
+    }).listValue as LambdaLayerProps['compatibleArchitectures'],
+    licenseInfo: m.variable('license_info', {
+      type: 'string',
+      default: null,
+      description: "License of the layer's contents: an SPDX identifier, a URL or free text",
+      rules: [RULES.licenseInfo],
+    }).stringValue,
+    skipDestroy: m.variable('skip_destroy', {
+      type: 'bool',
+      default: true,
+      description: 'Keep old versions when Terraform replaces or destroys this one, so functions using them keep working and rollback stays possible',
+    }).booleanValue as unknown as boolean,
+  });
+  m.variable('tags', {
+    type: 'map(string)',
+    default: {},
+    description: 'Tags to apply to resources. Accepted for compatibility: Lambda layer versions cannot be tagged',
+  });
+  m.output('layer_arn', layer.layerArn, 'ARN of the Lambda layer (without version)');
+  m.output('layer_version_arn', layer.versionArn, 'ARN of the Lambda layer version');
+  m.output('layer_version', layer.version, 'Version number of the layer');
+  return m;
+}

@@ -1,0 +1,11 @@
+import { Construct } from 'constructs';
+import { ModuleStack } from '../lib/module-stack';
+import { LambdaFunction } from '../modules/lambda';
+import { functionExtras, functionVariables } from './function-interface';
+
+/** The `lambda` module: a function with its role, log group and policies. */
+export function lambdaModule(scope: Construct): ModuleStack {
+  const m = new ModuleStack(scope, 'lambda');
+  functionExtras(m, new LambdaFunction(m, 'lambda', functionVariables(m)));
+  return m;
+}
