@@ -7,12 +7,20 @@ import { readTree, tempDir } from './support/synth';
 jest.setTimeout(120_000);
 
 const root = path.resolve(__dirname, '..');
-const quiet = { ...process.env, CHECKPOINT_DISABLE: '1' };
+/** The environment for a synth that writes nothing into the repository. */
+function isolated(generatedDir: string): NodeJS.ProcessEnv {
+  return { ...process.env, CHECKPOINT_DISABLE: '1', LAMBDA_FLEET_GENERATED_DIR: generatedDir };
+}
 
 describe('cdktf synth', () => {
   test('the CLI synthesizes one stack per shipped environment', () => {
-    const outdir = path.join(tempDir('cli'), 'out');
-    const result = spawnSync('npx', ['cdktf', 'synth', '--output', outdir], { cwd: root, env: quiet, encoding: 'utf8' });
+    const scratch = tempDir('cli');
+    const outdir = path.join(scratch, 'out');
+    const result = spawnSync('npx', ['cdktf', 'synth', '--output', outdir], {
+      cwd: root,
+      env: isolated(path.join(scratch, 'generated')),
+      encoding: 'utf8',
+    });
     expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: expect.any(String) });
     expect(fs.readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(environments.map((e) => e.name).sort());
     for (const { name } of environments) {
@@ -20,14 +28,15 @@ describe('cdktf synth', () => {
     }
   });
 
-  test('output is byte-for-byte the same on every run', () => {
+  test('output, generated/ included, is byte-for-byte the same on every run', () => {
     // The app command from cdktf.json, as the CLI runs it.
     const { app } = JSON.parse(fs.readFileSync(path.join(root, 'cdktf.json'), 'utf8'));
     const trees = [0, 1].map(() => {
-      const outdir = path.join(tempDir('deterministic'), 'out');
-      const result = spawnSync(app, { cwd: root, shell: true, env: { ...quiet, CDKTF_OUTDIR: outdir }, encoding: 'utf8' });
+      const scratch = tempDir('deterministic');
+      const env = { ...isolated(path.join(scratch, 'out', 'generated')), CDKTF_OUTDIR: path.join(scratch, 'out') };
+      const result = spawnSync(app, { cwd: root, shell: true, env, encoding: 'utf8' });
       expect(result.status).toBe(0);
-      return readTree(outdir);
+      return readTree(path.join(scratch, 'out'));
     });
     expect(Object.keys(trees[0]).length).toBeGreaterThan(environments.length);
     expect(Object.keys(trees[1]).sort()).toEqual(Object.keys(trees[0]).sort());

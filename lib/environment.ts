@@ -87,6 +87,7 @@ export function checkEnvironment(config: EnvironmentConfig): string[] {
     ...checkTags('tags', config.tags),
     ...check('backend.bucket', backend.bucket, RULES.s3BucketName),
     ...check('backend.key', stateKey(config), RULES.s3Key),
+    ...check('backend.key', stateKey(config), RULES.s3KeyLength),
     ...(backend.region === undefined ? [] : check('backend.region', backend.region, RULES.region)),
     ...check('backend.dynamodbTable', backend.dynamodbTable, RULES.dynamodbTableName),
     ...Object.keys(config.layers ?? {}).flatMap((key) => check('layers key', key, ENVIRONMENT_RULES.key)),

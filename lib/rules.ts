@@ -186,7 +186,9 @@ export const RULES = {
     pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$',
     text: 'must be a valid S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit',
   },
-  s3Key: { kind: 'pattern', pattern: '^[^/].{0,1023}$', text: 'must be a non-empty S3 object key that does not start with "/"' },
+  // Two rules, not `^[^/].{0,1023}$`: Terraform's RE2 allows repeat counts up to 1000 only.
+  s3Key: { kind: 'pattern', pattern: '^[^/]', text: 'must be a non-empty S3 object key that does not start with "/"' },
+  s3KeyLength: { kind: 'maxLength', max: 1024 },
   dynamodbTableName: {
     kind: 'pattern',
     pattern: '^[A-Za-z0-9_.-]{3,255}$',

@@ -112,6 +112,7 @@ function validateLayerProps(props: LambdaLayerProps, runtimes: readonly Runtime[
       ? [
           ...check('source.s3Bucket', props.source.s3Bucket, RULES.s3BucketName),
           ...check('source.s3Key', props.source.s3Key, RULES.s3Key),
+          ...check('source.s3Key', props.source.s3Key, RULES.s3KeyLength),
         ]
       : []),
   ];

@@ -148,4 +148,6 @@ export function functionExtras(m: ModuleStack, fn: LambdaFunction): void {
   m.output('role_name', fn.role.name, 'Name of the execution role.');
   m.output('role_arn', fn.role.arn, 'ARN of the execution role.');
   m.output('log_group_name', fn.logGroup.name, 'Name of the CloudWatch log group.');
+  m.output('layers', fn.resource.layers, 'Layer version ARNs attached to the function, as last read from AWS (CI moves them).');
+  m.output('source_code_hash', fn.resource.sourceCodeHash, 'Hash of the code package Terraform created the function with (CI releases later ones).');
 }

@@ -28,7 +28,7 @@ export function lambdaLayerModule(scope: Construct): ModuleStack {
     source: {
       s3Bucket: m.variable('s3_bucket', { type: 'string', description: 'S3 bucket containing the layer zip', rules: [RULES.s3BucketName] })
         .stringValue,
-      s3Key: m.variable('s3_key', { type: 'string', description: 'S3 key for the layer zip', rules: [RULES.s3Key] }).stringValue,
+      s3Key: m.variable('s3_key', { type: 'string', description: 'S3 key for the layer zip', rules: [RULES.s3Key, RULES.s3KeyLength] }).stringValue,
       s3ObjectVersion: m.variable('s3_object_version', {
         type: 'string',
         default: null,

@@ -1,0 +1,142 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { environments } from '../envs';
+import { synthesize } from '../lib/app';
+import { TERRAFORM_MODULES } from '../terraform-modules';
+import { readTree, tempDir } from './support/synth';
+
+const root = path.resolve(__dirname, '..');
+const fresh = path.join(tempDir('generated'), 'generated');
+synthesize(environments, { outdir: path.join(path.dirname(fresh), 'cdktf.out'), generatedDir: fresh });
+const moduleJson = (name: string) => JSON.parse(fs.readFileSync(path.join(fresh, 'modules', name, 'main.tf.json'), 'utf8'));
+
+describe('generated/', () => {
+  test('is up to date with the TypeScript', () => {
+    const committed = readTree(path.join(root, 'generated'));
+    const expected = readTree(fresh);
+    const stale = [
+      ...Object.keys(expected).filter((file) => !committed[file]?.equals(expected[file])),
+      ...Object.keys(committed).filter((file) => !(file in expected) && !file.includes('.terraform')),
+    ];
+    if (stale.length > 0) {
+      throw new Error(
+        `generated/ is out of date with the TypeScript (${stale.sort().join(', ')}).\n` +
+          'Refresh it with `npx cdktf synth` (or `npm run synth`) and commit the result.',
+      );
+    }
+  });
+
+  test('holds every module and every environment stack', () => {
+    expect(fs.readdirSync(path.join(fresh, 'modules')).sort()).toEqual(Object.keys(TERRAFORM_MODULES).sort());
+    expect(fs.readdirSync(path.join(fresh, 'stacks')).sort()).toEqual(environments.map((e) => e.name).sort());
+    for (const { name } of environments) {
+      const synthesized = fs.readFileSync(path.join(path.dirname(fresh), 'cdktf.out', 'stacks', name, 'cdk.tf.json'));
+      expect(fs.readFileSync(path.join(fresh, 'stacks', name, 'cdk.tf.json')).equals(synthesized)).toBe(true);
+    }
+  });
+
+  test('a refresh keeps Terraform working files, rewrites nothing unchanged and removes what is gone', () => {
+    const dir = path.join(tempDir('refresh'), 'generated');
+    fs.cpSync(fresh, dir, { recursive: true });
+    const kept = path.join(dir, 'stacks', 'staging', '.terraform', 'providers', 'marker');
+    fs.mkdirSync(path.dirname(kept), { recursive: true });
+    fs.writeFileSync(kept, 'provider');
+    const stale = path.join(dir, 'stacks', 'retired', 'cdk.tf.json');
+    fs.mkdirSync(path.dirname(stale), { recursive: true });
+    fs.writeFileSync(stale, '{}');
+    const unchanged = path.join(dir, 'modules', 'lambda', 'main.tf.json');
+    const before = fs.statSync(unchanged).mtimeMs;
+
+    synthesize(environments, { outdir: path.join(path.dirname(dir), 'cdktf.out'), generatedDir: dir });
+
+    expect(fs.existsSync(kept)).toBe(true);
+    expect(fs.existsSync(path.dirname(stale))).toBe(false);
+    expect(fs.statSync(unchanged).mtimeMs).toBe(before);
+  });
+});
+
+describe.each(Object.keys(TERRAFORM_MODULES))('the generated %s module', (name) => {
+  test('has no provider block and no backend, and accepts the AWS provider 5.x and 6.x', () => {
+    const json = moduleJson(name);
+    expect(json.provider).toBeUndefined();
+    expect(json.terraform.backend).toBeUndefined();
+    expect(json.terraform.required_providers).toEqual({ aws: { source: 'hashicorp/aws', version: '>= 5.0' } });
+    expect(JSON.stringify(json)).not.toContain('"//"');
+  });
+
+  test('every variable has a description and a type, every output a description', () => {
+    const json = moduleJson(name);
+    for (const [variable, body] of Object.entries<any>(json.variable)) {
+      expect({ variable, description: typeof body.description, type: typeof body.type }).toEqual({
+        variable,
+        description: 'string',
+        type: 'string',
+      });
+    }
+    for (const [output, body] of Object.entries<any>(json.output)) {
+      expect({ output, description: typeof body.description }).toEqual({ output, description: 'string' });
+    }
+  });
+});
+
+describe('module interfaces', () => {
+  test('lambda-layer keeps the interface of the hand-written module it replaces', () => {
+    const json = moduleJson('lambda-layer');
+    const variables = json.variable;
+    expect(variables.layer_name).toMatchObject({ type: 'string', description: 'Name of the Lambda layer' });
+    expect(variables.layer_name.default).toBeUndefined();
+    expect(variables.description).toMatchObject({ type: 'string', default: 'Python dependencies layer' });
+    expect(variables.compatible_runtimes).toMatchObject({ type: 'list(string)', default: ['python3.12'] });
+    expect(variables.s3_bucket).toMatchObject({ type: 'string' });
+    expect(variables.s3_bucket.default).toBeUndefined();
+    expect(variables.s3_key).toMatchObject({ type: 'string' });
+    expect(variables.s3_key.default).toBeUndefined();
+    expect(variables.tags).toMatchObject({ type: 'map(string)', default: {} });
+    // Anything added must be optional, so an existing caller needs no change.
+    const required = Object.entries<any>(variables).filter(([, body]) => !('default' in body)).map(([n]) => n);
+    expect(required.sort()).toEqual(['layer_name', 's3_bucket', 's3_key']);
+    expect(Object.keys(json.output).sort()).toEqual(['layer_arn', 'layer_version', 'layer_version_arn']);
+  });
+
+  test.each(['lambda', 'cleanup-lambda'])('%s takes the variable names terraform-aws-modules/lambda users know', (name) => {
+    const variables = moduleJson(name).variable;
+    expect(variables.layers).toMatchObject({ type: 'list(string)', default: [] });
+    expect(variables.lambda_invoke_arns).toMatchObject({ type: 'list(string)', default: [] });
+    for (const known of [
+      'function_name',
+      'handler',
+      'runtime',
+      'description',
+      'memory_size',
+      'timeout',
+      'architectures',
+      'environment_variables',
+      'reserved_concurrent_executions',
+      'tracing_mode',
+      'cloudwatch_logs_retention_in_days',
+      'attach_policy_statements',
+      'policy_statements',
+      'local_existing_package',
+      'tags',
+    ]) {
+      expect(Object.keys(variables)).toContain(known);
+    }
+  });
+
+  test('cleanup-lambda also takes its bucket, prefix, dry-run switch and schedule', () => {
+    const variables = moduleJson('cleanup-lambda').variable;
+    expect(variables.bucket_name.default).toBeUndefined();
+    expect(variables.prefix.default).toBeUndefined();
+    expect(variables.dry_run).toMatchObject({ type: 'bool', default: true });
+    expect(variables.schedule).toMatchObject({ type: 'string', default: null });
+  });
+
+  test('functions created by a module keep the ownership contract', () => {
+    for (const name of ['lambda', 'cleanup-lambda']) {
+      const fn = Object.values<any>(moduleJson(name).resource.aws_lambda_function)[0];
+      expect(fn.lifecycle.ignore_changes).toEqual(expect.arrayContaining(['layers', 'source_code_hash', 'filename', 's3_key']));
+    }
+    const layer = Object.values<any>(moduleJson('lambda-layer').resource.aws_lambda_layer_version)[0];
+    expect(layer.lifecycle.ignore_changes).toEqual(expect.arrayContaining(['s3_key', 'source_code_hash']));
+  });
+});

@@ -1,0 +1,169 @@
+/**
+ * Bad inputs for every validation of the generated modules, with the message Terraform must
+ * print: the same field, value and rule as the synth-time checks.
+ */
+export interface BadInput {
+  readonly module: 'lambda-layer' | 'lambda' | 'cleanup-lambda';
+  readonly variable: string;
+  /** HCL literal of the bad value. */
+  readonly value: string;
+  readonly message: string;
+  /**
+   * The validation also reads another variable. Terraform evaluates such validations later in a
+   * plan, after other variables' errors have stopped it, so these cases need a plan of their own.
+   */
+  readonly readsOtherVariables?: boolean;
+}
+
+/** Values every case of a module starts from; each case replaces one of them. */
+export const VALID_INPUTS: Record<BadInput['module'], Record<string, string>> = {
+  'lambda-layer': { layer_name: '"bookshelf-deps"', s3_bucket: '"bookshelf-artifacts"', s3_key: '"lambda/layer.zip"' },
+  lambda: { function_name: '"bookshelf-api"', handler: '"app.main.handler"' },
+  'cleanup-lambda': {
+    function_name: '"bookshelf-cleanup"',
+    handler: '"lambdas.cleanup.handler.handler"',
+    bucket_name: '"bookshelf-images"',
+    prefix: '"books/"',
+  },
+};
+
+const long = (n: number) => `"${'x'.repeat(n)}"`;
+const layerArn = (n: number) => `"arn:aws:lambda:us-west-2:111111111111:layer:extra-${n}:1"`;
+const bigEnvironment = `{ BIG = "${'x'.repeat(4094)}" }`;
+
+const FUNCTION_CASES: Omit<BadInput, 'module'>[] = [
+  { variable: 'function_name', value: '"bookshelf api"', message: 'function_name = "bookshelf api": must be 1 to 64 characters, each a letter, digit, hyphen or underscore.' },
+  { variable: 'handler', value: '"app/main"', message: 'handler = "app/main": must be <module path>.<function name>, such as app.main.handler or src/index.handler.' },
+  { variable: 'handler', value: `"a.${'b'.repeat(127)}"`, message: `handler = "a.${'b'.repeat(127)}": must be at most 128 characters long.` },
+  { variable: 'runtime', value: '"python2.7"', message: 'runtime = "python2.7": must be one of the supported runtimes: python3.9, python3.10, python3.11, python3.12, python3.13, nodejs18.x, nodejs20.x, nodejs22.x.' },
+  { variable: 'description', value: long(257), message: `description = ${long(257)}: must be at most 256 characters long.` },
+  { variable: 'memory_size', value: '64', message: 'memory_size = 64: must be a whole number from 128 to 10240 MB.' },
+  { variable: 'memory_size', value: '512.5', message: 'memory_size = 512.5: must be a whole number from 128 to 10240 MB.' },
+  { variable: 'timeout', value: '901', message: 'timeout = 901: must be a whole number from 1 to 900 seconds.' },
+  { variable: 'architectures', value: '["x86_64", "arm64"]', message: 'architectures = ["x86_64","arm64"]: must have exactly 1 architecture.' },
+  { variable: 'architectures', value: '["sparc"]', message: 'architectures = ["sparc"]: every item must be one of the supported architectures: x86_64, arm64.' },
+  {
+    variable: 'layers',
+    value: `[${[1, 2, 3, 4, 5, 6].map(layerArn).join(', ')}]`,
+    message: `layers = [${[1, 2, 3, 4, 5, 6].map(layerArn).join(',')}]: must have at most 5 layers (the Lambda limit per function).`,
+  },
+  { variable: 'layers', value: '["bookshelf-deps"]', message: 'layers = ["bookshelf-deps"]: every item must be a layer version ARN: arn:aws:lambda:<region>:<account>:layer:<name>:<version>.' },
+  { variable: 'environment_variables', value: '{ "LOG-LEVEL" = "INFO" }', message: 'environment_variables = {"LOG-LEVEL":"INFO"}: every name must start with a letter and contain only letters, digits and underscores.' },
+  {
+    variable: 'environment_variables',
+    value: '{ AWS_REGION = "us-east-1" }',
+    message:
+      'environment_variables = {"AWS_REGION":"us-east-1"}: no name may be one Lambda reserves (_HANDLER, _X_AMZN_TRACE_ID, AWS_DEFAULT_REGION, AWS_REGION, AWS_EXECUTION_ENV, AWS_LAMBDA_FUNCTION_NAME, AWS_LAMBDA_FUNCTION_MEMORY_SIZE, AWS_LAMBDA_FUNCTION_VERSION, AWS_LAMBDA_INITIALIZATION_TYPE, AWS_LAMBDA_LOG_GROUP_NAME, AWS_LAMBDA_LOG_STREAM_NAME, AWS_ACCESS_KEY, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_LAMBDA_RUNTIME_API, LAMBDA_TASK_ROOT, LAMBDA_RUNTIME_DIR).',
+  },
+  {
+    variable: 'environment_variables',
+    value: bigEnvironment,
+    message: `environment_variables = {"BIG":"${'x'.repeat(4094)}"}: names and values together must be at most 4096 bytes (the Lambda limit).`,
+  },
+  { variable: 'reserved_concurrent_executions', value: '-2', message: 'reserved_concurrent_executions = -2: must be a whole number of at least -1 (-1 means unreserved, 0 stops the function).' },
+  { variable: 'tracing_mode', value: '"On"', message: 'tracing_mode = "On": must be one of the supported tracing modes: PassThrough, Active.' },
+  {
+    variable: 'cloudwatch_logs_retention_in_days',
+    value: '31',
+    message:
+      'cloudwatch_logs_retention_in_days = 31: must be one of the supported CloudWatch Logs retention periods (days): 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653.',
+  },
+  {
+    variable: 'policy_statements',
+    value: '{ Read = { actions = ["s3:Get*"], resources = ["arn:aws:s3:::bucket/*"] } }',
+    message:
+      'policy_statements = {"Read":{"actions":["s3:Get*"],"conditions":{},"effect":"Allow","resources":["arn:aws:s3:::bucket/*"]}}: wildcard actions are not allowed; name each action exactly.',
+  },
+  {
+    variable: 'policy_statements',
+    value: '{ Read = { actions = ["s3:GetObject"], resources = ["*"] } }',
+    message:
+      'policy_statements = {"Read":{"actions":["s3:GetObject"],"conditions":{},"effect":"Allow","resources":["*"]}}: "*" is only allowed for actions without resource-level permissions.',
+  },
+  {
+    variable: 'policy_statements',
+    value: '{ Read = { effect = "Maybe", actions = ["s3:GetObject"], resources = ["arn:aws:s3:::bucket/*"] } }',
+    message:
+      'policy_statements = {"Read":{"actions":["s3:GetObject"],"conditions":{},"effect":"Maybe","resources":["arn:aws:s3:::bucket/*"]}}: every effect must be Allow or Deny.',
+  },
+  {
+    variable: 'policy_statements',
+    value: '{ "read-config" = { actions = ["ssm:GetParameter"], resources = ["arn:aws:ssm:us-west-2:111111111111:parameter/app"] } }',
+    message:
+      'policy_statements = {"read-config":{"actions":["ssm:GetParameter"],"conditions":{},"effect":"Allow","resources":["arn:aws:ssm:us-west-2:111111111111:parameter/app"]}}: every name must be letters and digits (it becomes the statement Sid).',
+  },
+  {
+    variable: 'policy_statements',
+    value: '{ ReadConfig = { actions = ["ssm:GetParameter"], resources = ["arn:aws:ssm:us-west-2:111111111111:parameter/app"] } }',
+    message:
+      'policy_statements = {"ReadConfig":{"actions":["ssm:GetParameter"],"conditions":{},"effect":"Allow","resources":["arn:aws:ssm:us-west-2:111111111111:parameter/app"]}}: statements are only attached with attach_policy_statements = true.',
+    readsOtherVariables: true,
+  },
+  {
+    variable: 'lambda_invoke_arns',
+    value: '["arn:aws:lambda:us-west-2:111111111111:scraper"]',
+    message: 'lambda_invoke_arns = ["arn:aws:lambda:us-west-2:111111111111:scraper"]: every item must be a function ARN: arn:aws:lambda:<region>:<account>:function:<name>.',
+  },
+];
+
+export const BAD_INPUTS: readonly BadInput[] = [
+  ...FUNCTION_CASES.map((c) => ({ ...c, module: 'lambda' as const })),
+  ...FUNCTION_CASES.filter((c) => c.variable === 'memory_size').map((c) => ({ ...c, module: 'cleanup-lambda' as const })),
+  { module: 'lambda-layer', variable: 'layer_name', value: '"deps:v2"', message: 'layer_name = "deps:v2": must be 1 to 140 characters, each a letter, digit, hyphen or underscore.' },
+  { module: 'lambda-layer', variable: 'description', value: long(257), message: `description = ${long(257)}: must be at most 256 characters long.` },
+  { module: 'lambda-layer', variable: 'compatible_runtimes', value: '[]', message: 'compatible_runtimes = []: must have 1 to 15 compatible runtimes (the Lambda limit per layer version).' },
+  { module: 'lambda-layer', variable: 'compatible_runtimes', value: '["python2.7"]', message: 'compatible_runtimes = ["python2.7"]: every item must be one of the supported runtimes: python3.9, python3.10, python3.11, python3.12, python3.13, nodejs18.x, nodejs20.x, nodejs22.x.' },
+  { module: 'lambda-layer', variable: 'compatible_architectures', value: '["sparc"]', message: 'compatible_architectures = ["sparc"]: every item must be one of the supported architectures: x86_64, arm64.' },
+  { module: 'lambda-layer', variable: 'license_info', value: long(513), message: `license_info = ${long(513)}: must be at most 512 characters long.` },
+  { module: 'lambda-layer', variable: 's3_bucket', value: '"Bad_Bucket"', message: 's3_bucket = "Bad_Bucket": must be a valid S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit.' },
+  { module: 'lambda-layer', variable: 's3_key', value: '"/lambda/layer.zip"', message: 's3_key = "/lambda/layer.zip": must be a non-empty S3 object key that does not start with "/".' },
+  { module: 'lambda-layer', variable: 's3_key', value: long(1025), message: `s3_key = ${long(1025)}: must be at most 1024 characters long.` },
+  { module: 'cleanup-lambda', variable: 'bucket_name', value: '"Images_Bucket"', message: 'bucket_name = "Images_Bucket": must be a valid S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit.' },
+  { module: 'cleanup-lambda', variable: 'prefix', value: '""', message: 'prefix = "": must not be empty: an empty prefix is the whole bucket.' },
+  { module: 'cleanup-lambda', variable: 'prefix', value: '"/"', message: 'prefix = "/": must not be "/" alone: name the prefix to clean, such as "books/".' },
+  { module: 'cleanup-lambda', variable: 'prefix', value: '"/books/"', message: 'prefix = "/books/": must not start with "/": S3 keys have no leading slash, so nothing would match.' },
+  { module: 'cleanup-lambda', variable: 'prefix', value: '"books"', message: 'prefix = "books": must end with "/", or it also matches its neighbours ("books" matches "books-archive/").' },
+  { module: 'cleanup-lambda', variable: 'prefix', value: '"books/*/"', message: 'prefix = "books/*/": must not contain wildcards (* or ?): IAM would read them as patterns.' },
+  { module: 'cleanup-lambda', variable: 'prefix', value: `"${'p/'.repeat(513)}"`, message: `prefix = "${'p/'.repeat(513)}": must be at most 1024 characters long, like any S3 key.` },
+  { module: 'cleanup-lambda', variable: 'schedule', value: '"every day"', message: 'schedule = "every day": must be an EventBridge schedule expression: rate(1 day), rate(6 hours) or cron(<6 fields>).' },
+];
+
+/** HCL for the inputs of one case: the valid ones, with the case's variable replaced. */
+export function caseInputs(input: BadInput): Record<string, string> {
+  const inputs = { ...VALID_INPUTS[input.module], [input.variable]: input.value };
+  // Statements are only attached on request; every statement case but that one asks for it.
+  if (input.variable === 'policy_statements' && !input.readsOtherVariables) {
+    inputs.attach_policy_statements = 'true';
+  }
+  return inputs;
+}
+
+/** Each case as a `run` block of the module under test, expecting its variable to fail. */
+export function expectFailuresSuite(generatedFromTest: string): string {
+  const runs = BAD_INPUTS.map((input, i) => {
+    const variables = Object.entries(caseInputs(input))
+      .map(([name, value]) => `    ${name} = ${value}`)
+      .join('\n');
+    return `run "case_${i}_${input.module.replace(/-/g, '_')}_${input.variable}" {
+  command = plan
+  module {
+    source = "${generatedFromTest}/${input.module}"
+  }
+  variables {
+${variables}
+  }
+  expect_failures = [var.${input.variable}]
+}`;
+  });
+  return `mock_provider "aws" {}\n\n${runs.join('\n\n')}\n`;
+}
+
+/** A root module that calls a module once per case, so one plan reports every case's message. */
+export function everyCaseRoot(generatedFromRoot: string, cases: readonly BadInput[]): string {
+  return cases.map((input, i) => {
+    const inputs = Object.entries(caseInputs(input))
+      .map(([name, value]) => `  ${name} = ${value}`)
+      .join('\n');
+    return `module "case_${i}" {\n  source = "${generatedFromRoot}/${input.module}"\n${inputs}\n}`;
+  }).join('\n\n');
+}

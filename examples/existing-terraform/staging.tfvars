@@ -1,0 +1,6 @@
+environment         = "staging"
+account_id          = "111111111111"
+region              = "us-west-2"
+artifacts_bucket    = "bookshelf-artifacts-staging"
+images_bucket       = "bookshelf-images-staging"
+database_secret_arn = "arn:aws:secretsmanager:us-west-2:111111111111:secret:bookshelf-staging/database-AbCdEf"
