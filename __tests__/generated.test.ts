@@ -46,9 +46,16 @@ describe('generated/', () => {
     fs.writeFileSync(stale, '{}');
     const unchanged = path.join(dir, 'modules', 'lambda', 'main.tf.json');
     const before = fs.statSync(unchanged).mtimeMs;
+    // What cdktf diff and deploy leave in cdktf.out must not reach generated/.
+    const outdir = path.join(path.dirname(dir), 'cdktf.out');
+    fs.mkdirSync(path.join(outdir, 'stacks', 'staging'), { recursive: true });
+    fs.writeFileSync(path.join(outdir, 'stacks', 'staging', 'plan'), 'binary plan');
+    fs.mkdirSync(path.join(outdir, 'stacks', 'retired'), { recursive: true });
+    fs.writeFileSync(path.join(outdir, 'stacks', 'retired', 'cdk.tf.json'), '{}');
 
-    synthesize(environments, { outdir: path.join(path.dirname(dir), 'cdktf.out'), generatedDir: dir });
+    synthesize(environments, { outdir, generatedDir: dir });
 
+    expect(fs.existsSync(path.join(dir, 'stacks', 'staging', 'plan'))).toBe(false);
     expect(fs.existsSync(kept)).toBe(true);
     expect(fs.existsSync(path.dirname(stale))).toBe(false);
     expect(fs.statSync(unchanged).mtimeMs).toBe(before);

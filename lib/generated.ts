@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App } from 'cdktf';
+import { App, TerraformStack } from 'cdktf';
 import { TERRAFORM_MODULES } from '../terraform-modules';
 
 const README = `# generated/
@@ -26,17 +26,19 @@ export function buildModules(): App {
  */
 export function writeGenerated(modules: App, environments: App, generatedDir: string): void {
   const wanted = new Map<string, Buffer>([['README.md', Buffer.from(README)]]);
-  const collect = (from: string, to: string, rename: Record<string, string> = {}) => {
-    for (const file of listFiles(from)) {
-      wanted.set(path.join(to, rename[file] ?? file), fs.readFileSync(path.join(from, file)));
+  // Only what synth itself wrote: a stack directory also collects Terraform's plan files and
+  // working files when cdktf diff or deploy run there, and stacks of removed environments
+  // linger until the CLI cleans up after the app.
+  const collect = (app: App, name: string, to: string, configName: string) => {
+    const from = path.join(app.outdir, 'stacks', name);
+    wanted.set(path.join(to, configName), fs.readFileSync(path.join(from, 'cdk.tf.json')));
+    for (const file of listFiles(path.join(from, 'assets'))) {
+      wanted.set(path.join(to, 'assets', file), fs.readFileSync(path.join(from, 'assets', file)));
     }
   };
-  for (const name of Object.keys(TERRAFORM_MODULES)) {
-    collect(path.join(modules.outdir, 'stacks', name), path.join('modules', name), { 'cdk.tf.json': 'main.tf.json' });
-  }
-  for (const stack of fs.readdirSync(path.join(environments.outdir, 'stacks')).sort()) {
-    const from = path.join(environments.outdir, 'stacks', stack);
-    collect(from, path.join('stacks', stack));
+  for (const name of Object.keys(TERRAFORM_MODULES)) collect(modules, name, path.join('modules', name), 'main.tf.json');
+  for (const stack of environments.node.children.filter(TerraformStack.isStack)) {
+    collect(environments, stack.node.id, path.join('stacks', stack.node.id), 'cdk.tf.json');
   }
   fs.rmSync(modules.outdir, { recursive: true, force: true });
 
