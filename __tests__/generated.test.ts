@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { environments } from '../envs';
+import { bootstrapStackName } from '../lib/bootstrap-stack';
 import { synthesize } from '../lib/app';
 import { TERRAFORM_MODULES } from '../terraform-modules';
 import { readTree, tempDir } from './support/synth';
@@ -28,8 +29,9 @@ describe('generated/', () => {
 
   test('holds every module and every environment stack', () => {
     expect(fs.readdirSync(path.join(fresh, 'modules')).sort()).toEqual(Object.keys(TERRAFORM_MODULES).sort());
-    expect(fs.readdirSync(path.join(fresh, 'stacks')).sort()).toEqual(environments.map((e) => e.name).sort());
-    for (const { name } of environments) {
+    const stacks = environments.flatMap((e) => [e.name, bootstrapStackName(e.name)]);
+    expect(fs.readdirSync(path.join(fresh, 'stacks')).sort()).toEqual(stacks.sort());
+    for (const name of stacks) {
       const synthesized = fs.readFileSync(path.join(path.dirname(fresh), 'cdktf.out', 'stacks', name, 'cdk.tf.json'));
       expect(fs.readFileSync(path.join(fresh, 'stacks', name, 'cdk.tf.json')).equals(synthesized)).toBe(true);
     }

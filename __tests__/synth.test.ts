@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { environments } from '../envs';
+import { bootstrapStackName } from '../lib/bootstrap-stack';
 import { readTree, tempDir } from './support/synth';
 
 jest.setTimeout(120_000);
@@ -22,7 +23,9 @@ describe('cdktf synth', () => {
       encoding: 'utf8',
     });
     expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: expect.any(String) });
-    expect(fs.readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(environments.map((e) => e.name).sort());
+    expect(fs.readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(
+      environments.flatMap((e) => [e.name, bootstrapStackName(e.name)]).sort(),
+    );
     for (const { name } of environments) {
       expect(fs.existsSync(path.join(outdir, 'stacks', name, 'cdk.tf.json'))).toBe(true);
     }

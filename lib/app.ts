@@ -1,9 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'cdktf';
+import { BootstrapStack, bootstrapStackName } from './bootstrap-stack';
 import { checkEnvironmentsApart, EnvironmentConfig } from './environment';
 import { EnvironmentStack } from './environment-stack';
 import { buildModules, writeGenerated } from './generated';
+import { localEndpointsFrom } from './local-endpoints';
+import { problem } from './rules';
 import { collectProblems, ValidationError } from './validation';
 
 export interface SynthOptions {
@@ -14,21 +17,42 @@ export interface SynthOptions {
    * plain-Terraform pipelines and for review. @default not written
    */
   readonly generatedDir?: string;
+  /** Environment variables to read the local-endpoint override from. @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
-/** Builds the construct tree: one stack per environment. Nothing is validated or written yet. */
+/**
+ * Builds the construct tree: per environment, its stack and its bootstrap stack. Nothing is
+ * validated or written yet.
+ */
 export function buildApp(environments: readonly EnvironmentConfig[], options: SynthOptions = {}): App {
   // Validation runs once, over every stack, in synthesize(); cdktf's per-stack pass would
   // repeat it and stop at the first bad stack.
   const app = new App({ outdir: outputDirectory(options), skipValidation: true });
-  const names = new Set<string>();
+  const local = localEndpointsFrom(options.env ?? process.env);
+  const problems = [...local.problems];
+  const built: EnvironmentConfig[] = [];
   for (const environment of environments) {
-    if (names.has(environment.name)) continue; // reported by checkEnvironmentsApart
-    names.add(environment.name);
-    new EnvironmentStack(app, environment);
+    // A taken name is reported, by checkEnvironmentsApart or below, instead of crashing here.
+    if (app.node.tryFindChild(environment.name)) continue;
+    new EnvironmentStack(app, environment, local.endpoints);
+    built.push(environment);
   }
-  app.node.addValidation({ validate: () => checkEnvironmentsApart(environments) });
+  for (const environment of built) {
+    const name = bootstrapStackName(environment.name);
+    if (app.node.tryFindChild(name)) {
+      problems.push(problem(`${name}: name`, name, 'is the bootstrap stack of another environment; rename the environment'));
+    } else {
+      new BootstrapStack(app, environment);
+    }
+  }
+  app.node.addValidation({ validate: () => [...problems, ...checkEnvironmentsApart(environments)] });
   return app;
+}
+
+/** Whether synth talks to local test servers instead of AWS (LAMBDA_FLEET_LOCAL_*). */
+export function usesLocalEndpoints(options: SynthOptions): boolean {
+  return localEndpointsFrom(options.env ?? process.env).endpoints !== undefined;
 }
 
 /**
@@ -38,7 +62,12 @@ export function buildApp(environments: readonly EnvironmentConfig[], options: Sy
  */
 export function synthesize(environments: readonly EnvironmentConfig[], options: SynthOptions = {}): App {
   const app = buildApp(environments, options);
-  const modules = options.generatedDir === undefined ? undefined : buildModules();
+  // generated/ is committed and read by real pipelines: it never holds local endpoints.
+  const writesGenerated = options.generatedDir !== undefined && !usesLocalEndpoints(options);
+  if (options.generatedDir !== undefined && !writesGenerated) {
+    process.stderr.write(`Local endpoints are set (LAMBDA_FLEET_LOCAL_*): ${options.generatedDir}/ is left as it is.\n`);
+  }
+  const modules = writesGenerated ? buildModules() : undefined;
   const problems = [...collectProblems(app), ...(modules ? collectProblems(modules) : [])];
   if (problems.length > 0) {
     removeEmptyOutputDirectories(app.outdir);

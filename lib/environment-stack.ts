@@ -1,12 +1,14 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { S3Backend, TerraformOutput } from 'cdktf';
+import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { CleanupLambda } from '../modules/cleanup-lambda';
 import { FunctionReference, LambdaFunction, LayerReference } from '../modules/lambda';
 import { LambdaLayer } from '../modules/lambda-layer';
-import { checkEnvironment, EnvironmentConfig, stateKey } from './environment';
+import { checkEnvironment, EnvironmentConfig } from './environment';
+import { LocalEndpoints } from './local-endpoints';
 import { ReadableStack } from './logical-id';
 import { problem } from './rules';
+import { configureStateBackend, localProviderSettings } from './state-backend';
 
 /**
  * One environment's Terraform stack, named after it so `cdktf deploy staging` deploys exactly
@@ -20,7 +22,8 @@ export class EnvironmentStack extends ReadableStack {
   /** Problems found while wiring the config (unknown references), reported with the rest. */
   private readonly wiringProblems: string[] = [];
 
-  constructor(scope: Construct, config: EnvironmentConfig) {
+  /** @param local endpoints of local test servers, from LAMBDA_FLEET_LOCAL_* (see README) */
+  constructor(scope: Construct, config: EnvironmentConfig, local?: LocalEndpoints) {
     super(scope, config.name);
     this.config = config;
 
@@ -28,15 +31,9 @@ export class EnvironmentStack extends ReadableStack {
       region: config.region,
       allowedAccountIds: [config.accountId],
       defaultTags: [{ tags: { ...config.tags, Environment: config.name } }],
+      ...localProviderSettings(local),
     });
-
-    new S3Backend(this, {
-      bucket: config.backend?.bucket,
-      key: stateKey(config),
-      region: config.backend?.region ?? config.region,
-      dynamodbTable: config.backend?.dynamodbTable,
-      encrypt: true,
-    });
+    configureStateBackend(this, config, local);
 
     const layers: Record<string, LambdaLayer> = {};
     for (const [key, layer] of Object.entries(config.layers ?? {})) {

@@ -11,8 +11,18 @@ export interface BackendConfig {
   readonly key?: string;
   /** Region of the bucket and lock table. @default the environment's region */
   readonly region?: string;
-  /** DynamoDB table used for state locking (hash key `LockID`, a string). */
-  readonly dynamodbTable: string;
+  /**
+   * DynamoDB table for state locking (hash key `LockID`, a string). Terraform 1.11 deprecates it
+   * in favour of `useLockfile`; to migrate, set both, apply once, then remove this.
+   * @default no DynamoDB locking: `useLockfile` must be on
+   */
+  readonly dynamodbTable?: string;
+  /** S3-native state locking (a `.tflock` object beside the state); needs Terraform 1.10 or later. @default false */
+  readonly useLockfile?: boolean;
+  /** KMS key (ID, ARN or alias ARN) encrypting the state object. @default the bucket's default encryption */
+  readonly kmsKeyId?: string;
+  /** Role Terraform assumes to reach the state. @default the caller's credentials */
+  readonly roleArn?: string;
 }
 
 /** A layer in an environment; see {@link LambdaLayerProps}. */
@@ -89,7 +99,12 @@ export function checkEnvironment(config: EnvironmentConfig): string[] {
     ...check('backend.key', stateKey(config), RULES.s3Key),
     ...check('backend.key', stateKey(config), RULES.s3KeyLength),
     ...(backend.region === undefined ? [] : check('backend.region', backend.region, RULES.region)),
-    ...check('backend.dynamodbTable', backend.dynamodbTable, RULES.dynamodbTableName),
+    ...(backend.dynamodbTable === undefined ? [] : check('backend.dynamodbTable', backend.dynamodbTable, RULES.dynamodbTableName)),
+    ...(backend.dynamodbTable === undefined && !backend.useLockfile
+      ? [problem('backend', { dynamodbTable: undefined, useLockfile: backend.useLockfile }, 'state must be locked: set dynamodbTable, useLockfile, or both while migrating')]
+      : []),
+    ...(backend.kmsKeyId === undefined ? [] : check('backend.kmsKeyId', backend.kmsKeyId, RULES.kmsKeyId)),
+    ...(backend.roleArn === undefined ? [] : check('backend.roleArn', backend.roleArn, RULES.roleArn)),
     ...Object.keys(config.layers ?? {}).flatMap((key) => check('layers key', key, ENVIRONMENT_RULES.key)),
     ...Object.keys(config.functions ?? {}).flatMap((key) => check('functions key', key, ENVIRONMENT_RULES.key)),
   ];

@@ -194,6 +194,16 @@ export const RULES = {
     pattern: '^[A-Za-z0-9_.-]{3,255}$',
     text: 'must be a DynamoDB table name: 3 to 255 letters, digits, underscores, dots and hyphens',
   },
+  kmsKeyId: {
+    kind: 'pattern',
+    pattern: '^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:(key/[0-9a-f-]{36}|alias/[A-Za-z0-9/_-]+))$',
+    text: 'must be a KMS key id, key ARN or alias ARN',
+  },
+  roleArn: {
+    kind: 'pattern',
+    pattern: '^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$',
+    text: 'must be an IAM role ARN: arn:aws:iam::<account>:role/<name>',
+  },
   tagKey: {
     kind: 'pattern',
     pattern: '^.{1,128}$',
