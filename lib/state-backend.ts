@@ -43,11 +43,14 @@ export function configureStateBackend(stack: TerraformStack, config: Environment
 
 /**
  * Provider settings for local endpoints: every service the stacks use goes to the loopback
- * address, and the credential and account checks that would need AWS are skipped.
+ * address, and the credential and account checks that would need AWS are skipped. Without STS
+ * the provider learns no account id, so `allowed_account_ids` cannot be checked and is left
+ * out: with every endpoint on loopback there is no account to reach.
  */
 export function localProviderSettings(local?: LocalEndpoints): Partial<AwsProviderConfig> {
   if (!local) return {};
   return {
+    allowedAccountIds: undefined,
     skipCredentialsValidation: true,
     skipRequestingAccountId: true,
     skipMetadataApiCheck: 'true',

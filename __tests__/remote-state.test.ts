@@ -1,0 +1,132 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { prod } from '../envs/prod';
+import { staging } from '../envs/staging';
+import { stateKey } from '../lib/environment';
+import { getObject, LocalAws, lockIds, putObject, startLocalAws } from './support/local-aws';
+import { killAll, run, start, waitWhileRunning } from './support/processes';
+import { tempDir } from './support/synth';
+
+jest.setTimeout(600_000);
+
+const root = path.resolve(__dirname, '..');
+const scratch = tempDir('remote-state');
+const outdir = path.join(scratch, 'cdktf.out');
+const stackDir = path.join(outdir, 'stacks', 'staging');
+const bucket = staging.backend.bucket;
+const table = staging.backend.dynamodbTable!;
+const lockId = `${bucket}/${stateKey(staging)}`;
+const seeded = { lineage: 'seeded-by-the-remote-state-test', serial: 7 };
+
+let aws: LocalAws;
+
+/** Terraform and the app talk to the local servers only, with throwaway credentials. */
+function env(): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    CHECKPOINT_DISABLE: '1',
+    TF_IN_AUTOMATION: '1',
+    // s3rver accepts only its own credentials; dynalite accepts any.
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_SESSION_TOKEN: '',
+    AWS_PROFILE: '',
+    LAMBDA_FLEET_LOCAL_S3_ENDPOINT: aws.s3Endpoint,
+    LAMBDA_FLEET_LOCAL_DYNAMODB_ENDPOINT: aws.dynamodbEndpoint,
+    LAMBDA_FLEET_GENERATED_DIR: path.join(scratch, 'generated'),
+  };
+}
+
+function terraform(args: string[], timeoutMs = 180_000) {
+  return run('terraform', [...args, '-no-color'], { cwd: stackDir, env: env(), timeoutMs });
+}
+
+async function state(): Promise<any> {
+  const body = await getObject(aws.s3Endpoint, bucket, stateKey(staging));
+  if (body === undefined) throw new Error('the state object is gone');
+  return JSON.parse(body);
+}
+
+beforeAll(async () => {
+  aws = await startLocalAws([staging.backend.bucket, prod.backend.bucket], [table]);
+  // Existing remote state, with an output the configuration does not have: a plan that read it
+  // says it will remove that output.
+  await putObject(
+    aws.s3Endpoint,
+    bucket,
+    stateKey(staging),
+    JSON.stringify({
+      version: 4,
+      terraform_version: '1.11.4',
+      serial: seeded.serial,
+      lineage: seeded.lineage,
+      outputs: { seeded_by_test: { value: 'remote state was read', type: 'string' } },
+      resources: [],
+      check_results: null,
+    }),
+  );
+});
+
+afterAll(async () => {
+  killAll();
+  await aws?.stop();
+});
+
+test('cdktf diff staging runs end to end: remote state read, lock taken and released', async () => {
+  const diff = start('npx', ['cdktf', 'diff', 'staging', '--skip-provider-lock', '--output', outdir], { cwd: root, env: env() });
+  await waitWhileRunning(diff, 'the diff took the lock', async () => (await lockIds(aws.dynamodbEndpoint, table)).includes(lockId), 300_000);
+  const result = await diff.finished;
+  const output = result.output.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
+  expect({ status: result.status, output }).toEqual({ status: 0, output: expect.any(String) });
+  expect(output).toContain('seeded_by_test'); // the seeded output is to be removed: state was read
+  expect(output).toMatch(/Plan: \d+ to add, 0 to change, 0 to destroy/);
+  expect(await lockIds(aws.dynamodbEndpoint, table)).not.toContain(lockId);
+});
+
+test('two plans at once: one holds the lock, the other is refused, the state stays intact', async () => {
+  const first = start('terraform', ['plan', '-input=false', '-lock-timeout=0s', '-no-color'], { cwd: stackDir, env: env() });
+  await waitWhileRunning(first, 'the first plan took the lock', async () => (await lockIds(aws.dynamodbEndpoint, table)).includes(lockId), 120_000);
+  const second = await terraform(['plan', '-input=false', '-lock-timeout=0s']);
+  const firstResult = await first.finished;
+
+  expect(second.status).not.toBe(0);
+  expect(second.output).toContain('Error acquiring the state lock');
+  expect(firstResult.status).toBe(0);
+  const after = await state();
+  expect(after.lineage).toBe(seeded.lineage);
+  expect(after.serial).toBeGreaterThanOrEqual(seeded.serial);
+  expect(await lockIds(aws.dynamodbEndpoint, table)).not.toContain(lockId);
+});
+
+test('a run killed while holding the lock leaves it stale; force-unlock recovers', async () => {
+  const killed = start('terraform', ['plan', '-input=false', '-no-color'], { cwd: stackDir, env: env() });
+  await waitWhileRunning(killed, 'the plan took the lock', async () => (await lockIds(aws.dynamodbEndpoint, table)).includes(lockId), 120_000);
+  killed.kill('SIGKILL');
+  await killed.finished;
+  expect(await lockIds(aws.dynamodbEndpoint, table)).toContain(lockId);
+
+  const refused = await terraform(['plan', '-input=false', '-lock-timeout=0s']);
+  expect(refused.status).not.toBe(0);
+  expect(refused.output).toContain('Error acquiring the state lock');
+  expect(refused.output).toContain('Lock Info:');
+  expect(refused.output).toContain('OperationTypePlan');
+  const id = refused.output.match(/ID:\s+([0-9a-f-]{36})/)?.[1];
+  expect(id).toBeDefined();
+
+  const unlocked = await terraform(['force-unlock', '-force', id!]);
+  expect(unlocked.status).toBe(0);
+  expect(await lockIds(aws.dynamodbEndpoint, table)).not.toContain(lockId);
+  const planned = await terraform(['plan', '-input=false', '-lock-timeout=0s']);
+  expect(planned.status).toBe(0);
+  expect((await state()).lineage).toBe(seeded.lineage);
+});
+
+test('staging and prod never share a state object or a lock entry', () => {
+  const backends = ['staging', 'prod'].map(
+    (name) => JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8')).terraform.backend.s3,
+  );
+  const lockEntries = backends.map((b) => `${b.bucket}/${b.key}`);
+  expect(lockEntries[0]).toBe(lockId);
+  expect(lockEntries[1]).not.toBe(lockEntries[0]);
+  expect(backends[1].key).not.toBe(backends[0].key);
+});
