@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { environments } from '../envs';
 import { synthesize } from '../lib/app';
+import { bootstrapStackName } from '../lib/bootstrap-stack';
 import { ownershipContract } from './support/ownership-contract';
 import { tempDir } from './support/synth';
 import { initWithoutBackend, terraform, validate } from './support/terraform';
@@ -45,6 +46,15 @@ describe.each(environments.map((e) => e.name))('the synthesized %s stack', (name
     const result = terraform(['test', '-no-color'], dir);
     expect(`${result.stdout}${result.stderr}`).toMatch(/Success! 2 passed, 0 failed\./);
     expect(result.status).toBe(0);
+  });
+});
+
+describe.each(environments.map((e) => bootstrapStackName(e.name)))('the synthesized %s stack', (name) => {
+  test('passes terraform validate with the real aws provider', () => {
+    const dir = path.join(path.dirname(outdir), 'work', name);
+    fs.cpSync(path.join(outdir, 'stacks', name), dir, { recursive: true });
+    initWithoutBackend(dir);
+    validate(dir);
   });
 });
 

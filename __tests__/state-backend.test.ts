@@ -1,0 +1,196 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Testing } from 'cdktf';
+import { prod } from '../envs/prod';
+import { staging } from '../envs/staging';
+import { buildApp, synthesize } from '../lib/app';
+import { EnvironmentConfig } from '../lib/environment';
+import { ValidationError } from '../lib/validation';
+import { tempDir } from './support/synth';
+
+const LOCAL = {
+  LAMBDA_FLEET_LOCAL_S3_ENDPOINT: 'http://127.0.0.1:4569',
+  LAMBDA_FLEET_LOCAL_DYNAMODB_ENDPOINT: 'http://127.0.0.1:4570',
+};
+
+/** The synthesized JSON of one stack of an app built from these environments. */
+function stack(name: string, environments: EnvironmentConfig[] = [staging, prod], env: NodeJS.ProcessEnv = {}): any {
+  const app = buildApp(environments, { outdir: path.join(tempDir('backend'), 'out'), env });
+  return JSON.parse(Testing.synth(app.node.findChild(name) as any));
+}
+
+function withBackend(backend: Partial<EnvironmentConfig['backend']>): EnvironmentConfig {
+  return { ...staging, backend: { ...staging.backend, ...backend } as EnvironmentConfig['backend'] };
+}
+
+function problems(environments: EnvironmentConfig[], env: NodeJS.ProcessEnv = {}): string[] {
+  try {
+    synthesize(environments, { outdir: path.join(tempDir('backend-problems'), 'out'), env });
+  } catch (error) {
+    if (error instanceof ValidationError) return [...error.problems];
+    throw error;
+  }
+  return [];
+}
+
+describe('state backend', () => {
+  test('DynamoDB locking by default, Terraform >= 1.5', () => {
+    const json = stack('staging');
+    expect(json.terraform.backend.s3.dynamodb_table).toBe('bookshelf-terraform-locks');
+    expect(json.terraform.backend.s3.use_lockfile).toBeUndefined();
+    expect(json.terraform.required_version).toBe('>= 1.5');
+  });
+
+  test('S3-native locking, alone or beside DynamoDB while migrating, needs Terraform >= 1.10', () => {
+    const both = stack('staging', [withBackend({ useLockfile: true }), prod]);
+    expect(both.terraform.backend.s3).toMatchObject({ use_lockfile: true, dynamodb_table: 'bookshelf-terraform-locks', encrypt: true });
+    expect(both.terraform.required_version).toBe('>= 1.10');
+    const lockfileOnly = stack('staging', [withBackend({ useLockfile: true, dynamodbTable: undefined }), prod]);
+    expect(lockfileOnly.terraform.backend.s3.use_lockfile).toBe(true);
+    expect(lockfileOnly.terraform.backend.s3.dynamodb_table).toBeUndefined();
+  });
+
+  test('an optional KMS key and role to assume', () => {
+    const json = stack('staging', [
+      withBackend({
+        kmsKeyId: 'arn:aws:kms:us-west-2:111111111111:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0',
+        roleArn: 'arn:aws:iam::111111111111:role/terraform-state',
+      }),
+      prod,
+    ]);
+    expect(json.terraform.backend.s3.kms_key_id).toBe('arn:aws:kms:us-west-2:111111111111:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0');
+    expect(json.terraform.backend.s3.assume_role).toEqual({ role_arn: 'arn:aws:iam::111111111111:role/terraform-state' });
+  });
+
+  test.each<[string, Partial<EnvironmentConfig['backend']>, string]>([
+    [
+      'no locking at all',
+      { dynamodbTable: undefined, useLockfile: false },
+      '[staging] staging: backend = {"useLockfile":false}: state must be locked: set dynamodbTable, useLockfile, or both while migrating',
+    ],
+    ['a malformed KMS key', { kmsKeyId: 'my-key' }, '[staging] staging: backend.kmsKeyId = "my-key": must be a KMS key id, key ARN or alias ARN'],
+    [
+      'a malformed role ARN',
+      { roleArn: 'terraform-state' },
+      '[staging] staging: backend.roleArn = "terraform-state": must be an IAM role ARN: arn:aws:iam::<account>:role/<name>',
+    ],
+  ])('rejects %s', (_case, backend, message) => {
+    expect(problems([withBackend(backend), prod])).toEqual([message]);
+  });
+});
+
+describe('local endpoints override', () => {
+  test('is off unless its variables are set', () => {
+    const json = stack('staging');
+    expect(JSON.stringify(json.terraform.backend)).not.toContain('endpoints');
+    expect(json.provider.aws[0].endpoints).toBeUndefined();
+    expect(json.provider.aws[0].allowed_account_ids).toEqual([staging.accountId]);
+  });
+
+  test('points the backend at the local servers, and every provider endpoint at loopback', () => {
+    const json = stack('staging', [staging, prod], LOCAL);
+    expect(json.terraform.backend.s3).toMatchObject({
+      endpoints: { s3: LOCAL.LAMBDA_FLEET_LOCAL_S3_ENDPOINT, dynamodb: LOCAL.LAMBDA_FLEET_LOCAL_DYNAMODB_ENDPOINT },
+      use_path_style: true,
+      skip_credentials_validation: true,
+      skip_requesting_account_id: true,
+    });
+    const endpoints = json.provider.aws[0].endpoints[0];
+    expect(Object.keys(endpoints).length).toBeGreaterThan(0);
+    for (const url of Object.values<string>(endpoints)) expect(url).toMatch(/^http:\/\/127\.0\.0\.1:/);
+  });
+
+  test.each([
+    [
+      'only one endpoint',
+      { LAMBDA_FLEET_LOCAL_S3_ENDPOINT: 'http://127.0.0.1:4569' },
+      '[all environments] (app): LAMBDA_FLEET_LOCAL_DYNAMODB_ENDPOINT = undefined: must be set too: the local override needs both endpoints',
+    ],
+    [
+      'an endpoint off this machine',
+      { ...LOCAL, LAMBDA_FLEET_LOCAL_S3_ENDPOINT: 'https://s3.us-west-2.amazonaws.com' },
+      '[all environments] (app): LAMBDA_FLEET_LOCAL_S3_ENDPOINT = "https://s3.us-west-2.amazonaws.com": must be an http://127.0.0.1:<port> URL: the override is for servers on this machine only',
+    ],
+    [
+      'a host merely named like loopback',
+      { ...LOCAL, LAMBDA_FLEET_LOCAL_DYNAMODB_ENDPOINT: 'http://127.0.0.1.evil.example:80' },
+      '[all environments] (app): LAMBDA_FLEET_LOCAL_DYNAMODB_ENDPOINT = "http://127.0.0.1.evil.example:80": must be an http://127.0.0.1:<port> URL: the override is for servers on this machine only',
+    ],
+  ])('refuses %s', (_case, env, message) => {
+    expect(problems([staging, prod], env)).toEqual([message]);
+  });
+
+  test('never reaches generated/', () => {
+    const dir = path.join(tempDir('local-generated'), 'generated');
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      synthesize([staging, prod], { outdir: path.join(path.dirname(dir), 'out'), generatedDir: dir, env: LOCAL });
+      expect(stderr).toHaveBeenCalledWith(`Local endpoints are set (LAMBDA_FLEET_LOCAL_*): ${dir}/ is left as it is.\n`);
+    } finally {
+      stderr.mockRestore();
+    }
+    expect(fs.existsSync(dir)).toBe(false);
+  });
+});
+
+describe('bootstrap stack', () => {
+  const json = stack('bootstrap-staging');
+  const only = (type: string) => {
+    const all = Object.values<any>(json.resource[type] ?? {});
+    expect(all).toHaveLength(1);
+    return all[0];
+  };
+
+  test('keeps its own state locally, never in the bucket it creates, and is locked to the account', () => {
+    expect(json.terraform.backend).toEqual({ local: { path: '../../../terraform.bootstrap-staging.tfstate' } });
+    expect(json.provider.aws[0].allowed_account_ids).toEqual([staging.accountId]);
+  });
+
+  test('the state bucket: versioned, encrypted, private, ACLs disabled, TLS only, never destroyed', () => {
+    expect(only('aws_s3_bucket')).toMatchObject({ bucket: staging.backend.bucket, lifecycle: { prevent_destroy: true } });
+    expect(only('aws_s3_bucket_versioning').versioning_configuration).toEqual({ status: 'Enabled' });
+    expect(only('aws_s3_bucket_server_side_encryption_configuration').rule).toEqual([
+      { apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } },
+    ]);
+    expect(only('aws_s3_bucket_public_access_block')).toMatchObject({
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
+    expect(only('aws_s3_bucket_ownership_controls').rule).toEqual({ object_ownership: 'BucketOwnerEnforced' });
+    const policy = JSON.parse(only('aws_s3_bucket_policy').policy);
+    expect(policy.Statement).toEqual([
+      {
+        Sid: 'DenyInsecureTransport',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:*',
+        Resource: ['${aws_s3_bucket.state_bucket.arn}', '${aws_s3_bucket.state_bucket.arn}/*'],
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      },
+    ]);
+  });
+
+  test('the lock table: LockID string key, on demand, point-in-time recovery, encrypted, protected', () => {
+    expect(only('aws_dynamodb_table')).toMatchObject({
+      name: staging.backend.dynamodbTable,
+      hash_key: 'LockID',
+      attribute: [{ name: 'LockID', type: 'S' }],
+      billing_mode: 'PAY_PER_REQUEST',
+      point_in_time_recovery: { enabled: true },
+      server_side_encryption: { enabled: true },
+      deletion_protection_enabled: true,
+      lifecycle: { prevent_destroy: true },
+    });
+  });
+
+  test('uses the backend KMS key for the bucket, and has no table with S3-native locking only', () => {
+    const kmsKeyId = 'arn:aws:kms:us-west-2:111111111111:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0';
+    const lockfileOnly = stack('bootstrap-staging', [withBackend({ useLockfile: true, dynamodbTable: undefined, kmsKeyId }), prod]);
+    expect(Object.values<any>(lockfileOnly.resource.aws_s3_bucket_server_side_encryption_configuration)[0].rule).toEqual([
+      { apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: kmsKeyId }, bucket_key_enabled: true },
+    ]);
+    expect(lockfileOnly.resource.aws_dynamodb_table).toBeUndefined();
+  });
+});
