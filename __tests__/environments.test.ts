@@ -5,6 +5,7 @@ import { environments } from '../envs';
 import { buildApp } from '../lib/app';
 import { EnvironmentStack } from '../lib/environment-stack';
 import { collectProblems } from '../lib/validation';
+import { releaseManifest } from '../lib/release-manifest';
 import { ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS } from '../lib/iam';
 import { resourcesOf, tempDir } from './support/synth';
 
@@ -116,6 +117,34 @@ describe('shipped environments', () => {
         'worker_function_name',
       ]);
       for (const output of Object.values(json(name).output) as any[]) expect(output.description).toBeTruthy();
+    });
+  });
+
+  describe.each(environments.map((e) => e.name))('the %s release manifest', (name) => {
+    const stack = stacks.find((s) => s.node.id === name)!;
+    const manifest = releaseManifest(stack);
+    const synthesizedFunctions = resourcesOf(json(name), 'aws_lambda_function');
+
+    test('names every function the stack creates, with its layers in the same order', () => {
+      expect(Object.values(manifest.functions).map((f) => f.functionName).sort()).toEqual(
+        Object.values(synthesizedFunctions).map((f: any) => f.function_name).sort(),
+      );
+      for (const [key, fn] of Object.entries(manifest.functions)) {
+        const synthesized = synthesizedFunctions[`${key}_function`];
+        const layerResource = (k: string) => `\${aws_lambda_layer_version.${k.replace(/-/g, '_')}_layer_version.arn}`;
+        expect(fn.layers.map((l) => ('layer' in l ? layerResource(l.layer) : l.arn))).toEqual(synthesized.layers);
+        expect(fn.packagePrefix).toBe(`functions/${fn.functionName}/`);
+      }
+    });
+
+    test('names every layer with its ARN, runtimes and build, and the artifacts bucket', () => {
+      const config = environments.find((e) => e.name === name)!;
+      expect(manifest.artifactsBucket).toBe(config.artifactsBucket);
+      for (const [key, layer] of Object.entries(manifest.layers)) {
+        expect(layer.layerArn).toBe(`arn:aws:lambda:${config.region}:${config.accountId}:layer:${layer.layerName}`);
+        expect(layer.compatibleRuntimes).toEqual(config.layers![key].compatibleRuntimes);
+        expect(layer.build).toEqual(config.layers![key].build);
+      }
     });
   });
 

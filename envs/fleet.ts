@@ -32,11 +32,13 @@ export function bookshelfFleet(settings: FleetSettings): Pick<EnvironmentConfig,
         description: 'Python dependencies shared by every function (built from the lock file)',
         compatibleRuntimes: ['python3.12'],
         compatibleArchitectures: ['x86_64'],
+        build: { requirementsFile: 'backend/requirements.txt', lockFile: 'backend/poetry.lock' },
       },
       'shared-code': {
         description: 'Application code shared by every function (python/shared/)',
         compatibleRuntimes: ['python3.12'],
         compatibleArchitectures: ['x86_64'],
+        build: { sourceDirectory: 'backend/shared' },
       },
     },
     functions: {

@@ -15,6 +15,7 @@ export const prod: EnvironmentConfig = {
     bucket: 'bookshelf-terraform-state-222222222222',
     dynamodbTable: 'bookshelf-terraform-locks',
   },
+  artifactsBucket: 'bookshelf-artifacts-prod',
   ...bookshelfFleet({
     apiMemorySize: 1024,
     workerReservedConcurrency: 10,

@@ -12,6 +12,7 @@ export const staging: EnvironmentConfig = {
     bucket: 'bookshelf-terraform-state-111111111111',
     dynamodbTable: 'bookshelf-terraform-locks',
   },
+  artifactsBucket: 'bookshelf-artifacts-staging',
   ...bookshelfFleet({
     apiMemorySize: 512,
     workerReservedConcurrency: 2,

@@ -6,6 +6,7 @@ import { checkEnvironmentsApart, EnvironmentConfig } from './environment';
 import { EnvironmentStack } from './environment-stack';
 import { buildModules, writeGenerated } from './generated';
 import { localEndpointsFrom } from './local-endpoints';
+import { releaseManifest, RELEASE_MANIFEST_FILE } from './release-manifest';
 import { problem } from './rules';
 import { collectProblems, ValidationError } from './validation';
 
@@ -75,6 +76,12 @@ export function synthesize(environments: readonly EnvironmentConfig[], options: 
     throw new ValidationError(problems);
   }
   app.synth();
+  for (const stack of app.node.children.filter((child): child is EnvironmentStack => child instanceof EnvironmentStack)) {
+    fs.writeFileSync(
+      path.join(app.outdir, 'stacks', stack.node.id, RELEASE_MANIFEST_FILE),
+      `${JSON.stringify(releaseManifest(stack), null, 2)}\n`,
+    );
+  }
   if (modules && options.generatedDir !== undefined) {
     modules.synth();
     writeGenerated(modules, app, options.generatedDir);

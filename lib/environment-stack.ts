@@ -37,10 +37,8 @@ export class EnvironmentStack extends ReadableStack {
 
     const layers: Record<string, LambdaLayer> = {};
     for (const [key, layer] of Object.entries(config.layers ?? {})) {
-      layers[key] = new LambdaLayer(this, `${key}-layer`, {
-        ...layer,
-        layerName: layer.layerName ?? `${config.namePrefix}-${key}`,
-      });
+      const { build: _build, layerName, ...props } = layer; // the build is CI's, in the release manifest
+      layers[key] = new LambdaLayer(this, `${key}-layer`, { ...props, layerName: layerName ?? `${config.namePrefix}-${key}` });
     }
     this.layers = layers;
 

@@ -25,10 +25,25 @@ export interface BackendConfig {
   readonly roleArn?: string;
 }
 
+/** How CI builds a layer's contents into the `python/` layout. */
+export type LayerBuild =
+  | {
+      /** pip requirements to install, relative to the repository root. */
+      readonly requirementsFile: string;
+      /** The lock file the requirements come from; its bytes key the build. @default the requirements file */
+      readonly lockFile?: string;
+    }
+  | {
+      /** A directory of Python packages to copy under `python/`, such as shared application code. */
+      readonly sourceDirectory: string;
+    };
+
 /** A layer in an environment; see {@link LambdaLayerProps}. */
 export interface LayerConfig extends Omit<LambdaLayerProps, 'layerName'> {
   /** @default `<namePrefix>-<key>` */
   readonly layerName?: string;
+  /** What CI builds the layer from (see the release command). @default not built by the release command */
+  readonly build?: LayerBuild;
 }
 
 /** A function in an environment; see {@link LambdaFunctionProps}. */
@@ -57,6 +72,8 @@ export interface EnvironmentConfig {
   readonly tags?: Readonly<Record<string, string>>;
   /** Remote state. */
   readonly backend: BackendConfig;
+  /** Bucket CI uploads layer and function packages to (see the release manifest). */
+  readonly artifactsBucket: string;
   /** Layers by key. @default none */
   readonly layers?: Readonly<Record<string, LayerConfig>>;
   /** Functions by key. @default none */
@@ -96,6 +113,7 @@ export function checkEnvironment(config: EnvironmentConfig): string[] {
     ...check('namePrefix', config.namePrefix, ENVIRONMENT_RULES.namePrefix),
     ...checkTags('tags', config.tags),
     ...check('backend.bucket', backend.bucket, RULES.s3BucketName),
+    ...check('artifactsBucket', config.artifactsBucket, RULES.s3BucketName),
     ...check('backend.key', stateKey(config), RULES.s3Key),
     ...check('backend.key', stateKey(config), RULES.s3KeyLength),
     ...(backend.region === undefined ? [] : check('backend.region', backend.region, RULES.region)),

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, TerraformStack } from 'cdktf';
 import { TERRAFORM_MODULES } from '../terraform-modules';
+import { RELEASE_MANIFEST_FILE } from './release-manifest';
 
 const README = `# generated/
 
@@ -32,6 +33,9 @@ export function writeGenerated(modules: App, environments: App, generatedDir: st
   const collect = (app: App, name: string, to: string, configName: string) => {
     const from = path.join(app.outdir, 'stacks', name);
     wanted.set(path.join(to, configName), fs.readFileSync(path.join(from, 'cdk.tf.json')));
+    if (fs.existsSync(path.join(from, RELEASE_MANIFEST_FILE))) {
+      wanted.set(path.join(to, RELEASE_MANIFEST_FILE), fs.readFileSync(path.join(from, RELEASE_MANIFEST_FILE)));
+    }
     for (const file of listFiles(path.join(from, 'assets'))) {
       wanted.set(path.join(to, 'assets', file), fs.readFileSync(path.join(from, 'assets', file)));
     }
