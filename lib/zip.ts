@@ -1,4 +1,6 @@
-import { crc32 } from 'node:zlib';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { crc32, deflateRawSync } from 'node:zlib';
 
 /** One entry of a zip archive. A path ending in `/` is a directory and has no content. */
 export interface ZipEntry {
@@ -18,10 +20,11 @@ const DIRECTORY_MODE = 0o040755;
 const MSDOS_DIRECTORY = 0x10;
 
 /**
- * Builds a zip archive whose bytes are a pure function of its entries: entries sorted by path,
- * fixed timestamps and permissions, no compression (placeholders are tiny) and no extra fields.
+ * Builds a zip archive whose bytes are a pure function of its entries (and, when compressing,
+ * of the zlib version): entries sorted by path, fixed timestamps and permissions, no extra fields.
+ * Placeholders are tiny and stored; layers are deflated.
  */
-export function deterministicZip(entries: readonly ZipEntry[]): Buffer {
+export function deterministicZip(entries: readonly ZipEntry[], options: { compress?: boolean } = {}): Buffer {
   const sorted = [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const seen = new Set<string>();
   const locals: Buffer[] = [];
@@ -38,31 +41,34 @@ export function deterministicZip(entries: readonly ZipEntry[]): Buffer {
     const name = Buffer.from(entry.path, 'utf8');
     const data = entry.content === undefined ? Buffer.alloc(0) : Buffer.from(entry.content);
     const crc = crc32(data);
+    const deflate = options.compress === true && data.length > 0;
+    const stored = deflate ? deflateRawSync(data, { level: 9 }) : data;
+    const method = deflate ? 8 : 0;
 
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(VERSION, 4);
     local.writeUInt16LE(UTF8_NAMES, 6);
-    local.writeUInt16LE(0, 8); // stored
+    local.writeUInt16LE(method, 8);
     local.writeUInt16LE(DOS_TIME, 10);
     local.writeUInt16LE(DOS_DATE, 12);
     local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(stored.length, 18);
     local.writeUInt32LE(data.length, 22);
     local.writeUInt16LE(name.length, 26);
     local.writeUInt16LE(0, 28);
-    locals.push(local, name, data);
+    locals.push(local, name, stored);
 
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(MADE_BY_UNIX, 4);
     central.writeUInt16LE(VERSION, 6);
     central.writeUInt16LE(UTF8_NAMES, 8);
-    central.writeUInt16LE(0, 10);
+    central.writeUInt16LE(method, 10);
     central.writeUInt16LE(DOS_TIME, 12);
     central.writeUInt16LE(DOS_DATE, 14);
     central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(stored.length, 20);
     central.writeUInt32LE(data.length, 24);
     central.writeUInt16LE(name.length, 28);
     // extra length, comment length, disk number, internal attributes: all zero
@@ -71,7 +77,7 @@ export function deterministicZip(entries: readonly ZipEntry[]): Buffer {
     central.writeUInt32LE(offset, 42);
     centrals.push(central, name);
 
-    offset += local.length + name.length + data.length;
+    offset += local.length + name.length + stored.length;
   }
 
   const centralDirectory = Buffer.concat(centrals);
@@ -82,4 +88,26 @@ export function deterministicZip(entries: readonly ZipEntry[]): Buffer {
   end.writeUInt32LE(centralDirectory.length, 12);
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, centralDirectory, end]);
+}
+
+/**
+ * The files below `root` as zip entries under `prefix` (such as `python/`), with their
+ * directories, in a stable order; Python caches are left out, as they differ between builds.
+ */
+export function directoryEntries(root: string, prefix: string): ZipEntry[] {
+  const entries: ZipEntry[] = [{ path: prefix }];
+  const walk = (dir: string, at: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      if (entry.name === '__pycache__' || entry.name.endsWith('.pyc')) continue;
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        entries.push({ path: `${at}${entry.name}/` });
+        walk(full, `${at}${entry.name}/`);
+      } else if (entry.isFile()) {
+        entries.push({ path: `${at}${entry.name}`, content: fs.readFileSync(full) });
+      }
+    }
+  };
+  walk(root, prefix);
+  return entries;
 }

@@ -1,0 +1,397 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  GetFunctionConfigurationCommand,
+  GetLayerVersionCommand,
+  LambdaClient,
+  ListLayerVersionsCommand,
+  PublishLayerVersionCommand,
+  ResourceConflictException,
+  ResourceNotFoundException,
+  TooManyRequestsException,
+  UpdateFunctionCodeCommand,
+  UpdateFunctionConfigurationCommand,
+} from '@aws-sdk/client-lambda';
+import { HeadObjectCommand, NotFound, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { runRelease } from '../release/cli';
+import { RETRY } from '../release/context';
+import { layerPackage } from '../release/layers';
+import { loadManifest } from '../release/manifest';
+import { tempDir } from './support/synth';
+import { readZip } from './support/zip-reader';
+
+const lambda = mockClient(LambdaClient);
+const s3 = mockClient(S3Client);
+const repo = path.resolve(__dirname, '..');
+
+const ACCOUNT = '111111111111';
+const layerArn = (name: string, version: number) => `arn:aws:lambda:us-west-2:${ACCOUNT}:layer:bookshelf-staging-${name}:${version}`;
+const FUNCTIONS = ['bookshelf-staging-api', 'bookshelf-staging-worker', 'bookshelf-staging-cleanup'];
+
+/** A Lambda that remembers each function's layers and runs every update for one poll. */
+class FakeLambda {
+  readonly functions = new Map<string, { layers: string[]; status: 'Successful' | 'InProgress' | 'Failed'; reason?: string }>();
+  failing = new Set<string>();
+
+  /** GetFunctionConfiguration: a running update is over by the next read. */
+  readonly configuration = ({ FunctionName }: { FunctionName: string }) => {
+    const fn = this.functions.get(FunctionName)!;
+    const answer = { FunctionName, Layers: fn.layers.map((Arn) => ({ Arn })), LastUpdateStatus: fn.status, LastUpdateStatusReason: fn.reason };
+    if (fn.status === 'InProgress') fn.status = this.failing.has(FunctionName) ? 'Failed' : 'Successful';
+    return answer;
+  };
+
+  constructor() {
+    for (const name of FUNCTIONS) this.functions.set(name, { layers: [layerArn('deps', 1), layerArn('shared-code', 4)], status: 'Successful' });
+    lambda.on(GetFunctionConfigurationCommand).callsFake(this.configuration);
+    const update = (FunctionName: string, change: () => void) => {
+      const fn = this.functions.get(FunctionName)!;
+      if (fn.status === 'InProgress') throw new ResourceConflictException({ message: 'An update is in progress', $metadata: {} });
+      change();
+      fn.status = 'InProgress';
+      if (this.failing.has(FunctionName)) fn.reason = 'Layer version not found';
+      return {};
+    };
+    lambda.on(UpdateFunctionConfigurationCommand).callsFake(({ FunctionName, Layers }) =>
+      update(FunctionName, () => (this.functions.get(FunctionName)!.layers = [...Layers])),
+    );
+    lambda.on(UpdateFunctionCodeCommand).callsFake(({ FunctionName }) => update(FunctionName, () => undefined));
+  }
+}
+
+let root: string;
+let fake: FakeLambda;
+let sleeps: number[];
+let installs: { requirements: string; target: string; settings: unknown }[];
+
+async function release(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runRelease(argv, {
+    root,
+    clients: () => ({ lambda: new LambdaClient({ region: 'us-west-2' }), s3: new S3Client({ region: 'us-west-2' }) }),
+    sleep: async (ms) => void sleeps.push(ms),
+    installer: async (requirements, target, settings) => {
+      installs.push({ requirements, target, settings });
+      fs.mkdirSync(path.join(target, 'httpx', '__pycache__'), { recursive: true });
+      fs.writeFileSync(path.join(target, 'httpx', '__init__.py'), '__version__ = "0.27.0"\n');
+      fs.writeFileSync(path.join(target, 'httpx', '__pycache__', '__init__.cpython-312.pyc'), 'cache');
+    },
+    out: (line) => out.push(line),
+    err: (line) => err.push(line),
+  });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+const notFound = () => new NotFound({ message: 'Not Found', $metadata: { httpStatusCode: 404 } });
+const updates = () => lambda.commandCalls(UpdateFunctionConfigurationCommand).map((c) => c.args[0].input);
+
+beforeEach(() => {
+  lambda.reset();
+  s3.reset();
+  root = tempDir('release');
+  fs.cpSync(path.join(repo, 'generated', 'stacks', 'staging'), path.join(root, 'generated', 'stacks', 'staging'), { recursive: true });
+  fs.mkdirSync(path.join(root, 'backend', 'shared', '__pycache__'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'backend', 'requirements.txt'), 'httpx==0.27.0\n');
+  fs.writeFileSync(path.join(root, 'backend', 'poetry.lock'), '[[package]]\nname = "httpx"\nversion = "0.27.0"\n');
+  fs.writeFileSync(path.join(root, 'backend', 'shared', '__init__.py'), '');
+  fs.writeFileSync(path.join(root, 'backend', 'shared', 'db.py'), 'def connect():\n    pass\n');
+  fs.writeFileSync(path.join(root, 'backend', 'shared', '__pycache__', 'db.cpython-312.pyc'), 'cache');
+  fake = new FakeLambda();
+  sleeps = [];
+  installs = [];
+  s3.on(HeadObjectCommand).rejects(notFound());
+  s3.on(PutObjectCommand).resolves({});
+});
+
+describe('layer build', () => {
+  test('installs the requirements into python/ for the runtime and platform, and uploads a reproducible zip', async () => {
+    const first = await release('layer', 'build', '--env', 'staging', '--layer', 'deps');
+    expect(first.code).toBe(0);
+    expect(installs).toEqual([
+      {
+        requirements: path.join(root, 'backend', 'requirements.txt'),
+        target: expect.stringMatching(/python$/),
+        settings: { pythonVersion: '3.12', platform: 'manylinux2014_x86_64' },
+      },
+    ]);
+    const [put] = s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input);
+    const expected = layerPackage(root, loadManifest(root, 'staging'), 'deps');
+    expect(put).toMatchObject({ Bucket: 'bookshelf-artifacts-staging', Key: `layers/bookshelf-staging-deps/${expected.contentHash}.zip` });
+    const zip = put.Body as Buffer;
+    expect(put.ChecksumSHA256).toBe(createHash('sha256').update(zip).digest('base64'));
+    const entries = readZip(zip);
+    expect(entries.map((e) => e.name)).toEqual(['python/', 'python/httpx/', 'python/httpx/__init__.py']);
+    expect(entries.every((e) => e.dateTime.join('-') === '1980-1-1-0-0-0')).toBe(true);
+    expect(first.out).toContain(`bookshelf-staging-deps: built and uploaded to s3://bookshelf-artifacts-staging/${expected.s3Key}`);
+
+    s3.resetHistory();
+    await release('layer', 'build', '--env', 'staging', '--layer', 'deps');
+    expect((s3.commandCalls(PutObjectCommand)[0].args[0].input.Body as Buffer).equals(zip)).toBe(true);
+  });
+
+  test('an unchanged lock file is neither rebuilt nor uploaded again', async () => {
+    s3.on(HeadObjectCommand).resolves({});
+    const result = await release('layer', 'build', '--env', 'staging', '--layer', 'deps');
+    expect(result.code).toBe(0);
+    expect(installs).toEqual([]);
+    expect(s3.commandCalls(PutObjectCommand)).toEqual([]);
+    expect(result.out).toContain('bookshelf-staging-deps: unchanged');
+  });
+
+  test('the package key follows the lock file and the build settings, not unrelated files', () => {
+    const manifest = loadManifest(root, 'staging');
+    const before = layerPackage(root, manifest, 'deps').s3Key;
+    fs.writeFileSync(path.join(root, 'backend', 'README.md'), 'unrelated');
+    expect(layerPackage(root, manifest, 'deps').s3Key).toBe(before);
+    fs.appendFileSync(path.join(root, 'backend', 'poetry.lock'), '[[package]]\nname = "boto3"\n');
+    expect(layerPackage(root, manifest, 'deps').s3Key).not.toBe(before);
+    const arm = { ...manifest, layers: { ...manifest.layers, deps: { ...manifest.layers.deps, compatibleArchitectures: ['arm64'] } } };
+    expect(layerPackage(root, arm, 'deps').s3Key).not.toBe(layerPackage(root, manifest, 'deps').s3Key);
+  });
+
+  test('a shared-code layer is its source directory under python/, without caches', async () => {
+    await release('layer', 'build', '--env', 'staging', '--layer', 'shared-code');
+    const zip = s3.commandCalls(PutObjectCommand)[0].args[0].input.Body as Buffer;
+    expect(readZip(zip).map((e) => e.name)).toEqual(['python/', 'python/__init__.py', 'python/db.py']);
+    expect(installs).toEqual([]);
+  });
+
+  test('--dry-run says what it would build and changes nothing', async () => {
+    const result = await release('layer', 'build', '--env', 'staging', '--layer', 'deps', '--dry-run');
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/^\[dry run\] would build bookshelf-staging-deps and upload it to s3:\/\/bookshelf-artifacts-staging\/layers\//);
+    expect(installs).toEqual([]);
+    expect(s3.commandCalls(PutObjectCommand)).toEqual([]);
+  });
+
+  test('a missing build input is named', async () => {
+    fs.rmSync(path.join(root, 'backend', 'poetry.lock'));
+    const result = await release('layer', 'build', '--env', 'staging', '--layer', 'deps');
+    expect(result.code).toBe(1);
+    expect(result.err).toBe(
+      "release layer build failed: --layer deps: backend/poetry.lock does not exist (from the layer's build in envs/)",
+    );
+  });
+});
+
+describe('layer publish', () => {
+  const hash = () => layerPackage(root, loadManifest(root, 'staging'), 'deps').contentHash;
+
+  test('publishes a version from the uploaded build when the content changed', async () => {
+    s3.on(HeadObjectCommand).resolves({});
+    lambda.on(ListLayerVersionsCommand).resolves({ LayerVersions: [{ Version: 6, Description: 'content-hash=older', LayerVersionArn: layerArn('deps', 6) }] });
+    lambda.on(PublishLayerVersionCommand).resolves({ Version: 7, LayerVersionArn: layerArn('deps', 7) });
+    const result = await release('layer', 'publish', '--env', 'staging', '--layer', 'deps');
+    expect(result.code).toBe(0);
+    expect(lambda.commandCalls(PublishLayerVersionCommand)[0].args[0].input).toEqual({
+      LayerName: 'bookshelf-staging-deps',
+      Description: `content-hash=${hash()}`,
+      Content: { S3Bucket: 'bookshelf-artifacts-staging', S3Key: `layers/bookshelf-staging-deps/${hash()}.zip` },
+      CompatibleRuntimes: ['python3.12'],
+      CompatibleArchitectures: ['x86_64'],
+    });
+    expect(result.out).toContain(`bookshelf-staging-deps: published version 7 (${layerArn('deps', 7)})`);
+  });
+
+  test('publishes nothing when the latest version already holds this build', async () => {
+    s3.on(HeadObjectCommand).resolves({});
+    lambda.on(ListLayerVersionsCommand).resolves({ LayerVersions: [{ Version: 6, Description: `content-hash=${hash()}`, LayerVersionArn: layerArn('deps', 6) }] });
+    const result = await release('layer', 'publish', '--env', 'staging', '--layer', 'deps');
+    expect(result.code).toBe(0);
+    expect(lambda.commandCalls(PublishLayerVersionCommand)).toEqual([]);
+    expect(result.out).toContain('bookshelf-staging-deps: unchanged, version 6 already holds this build');
+  });
+
+  test('refuses to publish a build that was never uploaded', async () => {
+    const result = await release('layer', 'publish', '--env', 'staging', '--layer', 'deps');
+    expect(result.code).toBe(1);
+    expect(result.err).toContain('no build at s3://bookshelf-artifacts-staging/layers/bookshelf-staging-deps/');
+    expect(result.err).toContain('run `release layer build --env staging --layer deps` first');
+  });
+});
+
+describe('functions update --layer', () => {
+  test('points every function using the layer at the new version, keeping other layers in place and order', async () => {
+    const result = await release('functions', 'update', '--env', 'staging', '--layer', 'deps', '--version-arn', layerArn('deps', 7));
+    expect(result.code).toBe(0);
+    expect(updates()).toEqual(FUNCTIONS.map((FunctionName) => ({ FunctionName, Layers: [layerArn('deps', 7), layerArn('shared-code', 4)] })));
+    for (const name of FUNCTIONS) expect(fake.functions.get(name)).toMatchObject({ status: 'Successful' });
+    expect(result.out).toContain(`bookshelf-staging-worker: now on [${layerArn('deps', 7)}, ${layerArn('shared-code', 4)}]`);
+  });
+
+  test('waits for each update to finish before the next one', async () => {
+    await release('functions', 'update', '--env', 'staging', '--layer', 'deps', '--version-arn', layerArn('deps', 7));
+    const calls = lambda.calls().map((c) => `${c.args[0].constructor.name}:${(c.args[0].input as any).FunctionName}`);
+    const api = FUNCTIONS[0];
+    const worker = FUNCTIONS[1];
+    const apiUpdate = calls.indexOf(`UpdateFunctionConfigurationCommand:${api}`);
+    const workerUpdate = calls.indexOf(`UpdateFunctionConfigurationCommand:${worker}`);
+    // after the api's update: polls of the api until it is done, before the worker is touched
+    expect(calls.slice(apiUpdate + 1, workerUpdate).filter((c) => c.endsWith(api)).length).toBeGreaterThanOrEqual(2);
+    expect(sleeps.length).toBeGreaterThan(0);
+  });
+
+  test('the default version is the latest published one', async () => {
+    lambda.on(ListLayerVersionsCommand).resolves({ LayerVersions: [{ Version: 9, LayerVersionArn: layerArn('deps', 9) }] });
+    await release('functions', 'update', '--env', 'staging', '--layer', 'deps');
+    expect(updates().map((u) => u.Layers![0])).toEqual(FUNCTIONS.map(() => layerArn('deps', 9)));
+  });
+
+  test('a function already on the version is left alone', async () => {
+    fake.functions.get(FUNCTIONS[1])!.layers = [layerArn('deps', 7), layerArn('shared-code', 4)];
+    const result = await release('functions', 'update', '--env', 'staging', '--layer', 'deps', '--version-arn', layerArn('deps', 7));
+    expect(updates().map((u) => u.FunctionName)).toEqual([FUNCTIONS[0], FUNCTIONS[2]]);
+    expect(result.out).toContain(`bookshelf-staging-worker: already on ${layerArn('deps', 7)}`);
+  });
+
+  test('a function without the layer gets it at its place in the manifest order', async () => {
+    fake.functions.get(FUNCTIONS[0])!.layers = [layerArn('shared-code', 4)];
+    await release('functions', 'update', '--env', 'staging', '--layer', 'deps', '--version-arn', layerArn('deps', 7));
+    expect(updates()[0].Layers).toEqual([layerArn('deps', 7), layerArn('shared-code', 4)]);
+  });
+
+  test('an update conflict is retried once the running update is over', async () => {
+    fake.functions.get(FUNCTIONS[0])!.status = 'InProgress'; // someone else's update is still running
+    lambda.on(UpdateFunctionConfigurationCommand).rejectsOnce(new ResourceConflictException({ message: 'in progress', $metadata: {} }));
+    const result = await release('functions', 'update', '--env', 'staging', '--layer', 'deps', '--version-arn', layerArn('deps', 7));
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('update bookshelf-staging-api: ResourceConflictException, retrying in 500 ms (attempt 2 of 8)');
+  });
+
+  test('throttling is retried with exponential backoff', async () => {
+    lambda
+      .on(GetFunctionConfigurationCommand, { FunctionName: FUNCTIONS[0] })
+      .rejectsOnce(new TooManyRequestsException({ message: 'Rate exceeded', $metadata: {} }))
+      .rejectsOnce(new TooManyRequestsException({ message: 'Rate exceeded', $metadata: {} }))
+      .callsFake(fake.configuration);
+    const result = await release('functions', 'update', '--env', 'staging', '--layer', 'deps', '--version-arn', layerArn('deps', 7));
+    expect(result.code).toBe(0);
+    expect(sleeps.slice(0, 2)).toEqual([RETRY.firstDelayMs, RETRY.firstDelayMs * 2]);
+    expect(updates()).toHaveLength(3);
+  });
+
+  test('stops at the first real failure and says what was and was not updated', async () => {
+    fake.failing.add(FUNCTIONS[1]);
+    const result = await release('functions', 'update', '--env', 'staging', '--layer', 'deps', '--version-arn', layerArn('deps', 7));
+    expect(result.code).toBe(1);
+    expect(result.err).toBe(
+      `release functions update failed: Pointing functions at ${layerArn('deps', 7)} stopped at bookshelf-staging-worker: ` +
+        'bookshelf-staging-worker: the update failed: Layer version not found\n' +
+        '  updated: bookshelf-staging-api\n' +
+        '  already up to date: none\n' +
+        '  failed: bookshelf-staging-worker\n' +
+        '  not updated: bookshelf-staging-cleanup',
+    );
+    expect(updates().map((u) => u.FunctionName)).toEqual([FUNCTIONS[0], FUNCTIONS[1]]);
+  });
+
+  test('an error that is not throttling is not retried', async () => {
+    const denied = Object.assign(new Error('not authorized to perform lambda:UpdateFunctionConfiguration'), { name: 'AccessDeniedException' });
+    lambda.on(UpdateFunctionConfigurationCommand).rejects(denied);
+    const result = await release('functions', 'update', '--env', 'staging', '--layer', 'deps', '--version-arn', layerArn('deps', 7));
+    expect(result.code).toBe(1);
+    expect(lambda.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(1);
+    expect(result.err).toContain('AccessDeniedException: not authorized');
+    expect(result.err).toContain('not updated: bookshelf-staging-worker, bookshelf-staging-cleanup');
+  });
+
+  test('--dry-run shows each function before and after, and changes nothing', async () => {
+    const result = await release('functions', 'update', '--env', 'staging', '--layer', 'deps', '--version-arn', layerArn('deps', 7), '--dry-run');
+    expect(result.code).toBe(0);
+    expect(updates()).toEqual([]);
+    expect(result.out.split('\n')).toEqual(
+      FUNCTIONS.map(
+        (name) =>
+          `[dry run] would point ${name} at [${layerArn('deps', 7)}, ${layerArn('shared-code', 4)}] (now [${layerArn('deps', 1)}, ${layerArn('shared-code', 4)}])`,
+      ),
+    );
+  });
+
+  test('refuses a version of another layer', async () => {
+    const result = await release('functions', 'update', '--env', 'staging', '--layer', 'deps', '--version-arn', layerArn('shared-code', 7));
+    expect(result.code).toBe(1);
+    expect(result.err).toContain(`--version-arn ${layerArn('shared-code', 7)}: not a version of arn:aws:lambda:us-west-2:${ACCOUNT}:layer:bookshelf-staging-deps`);
+  });
+
+  test('--json prints one document for machines', async () => {
+    const result = await release('functions', 'update', '--env', 'staging', '--layer', 'deps', '--version-arn', layerArn('deps', 7), '--json');
+    const document = JSON.parse(result.out);
+    expect(document).toMatchObject({ ok: true, command: 'functions update', environment: 'staging', dryRun: false });
+    expect(document.events.filter((e: any) => e.action === 'function layers').map((e: any) => [e.functionName, e.status])).toEqual(
+      FUNCTIONS.map((name) => [name, 'done']),
+    );
+  });
+});
+
+describe('functions update --package', () => {
+  test('uploads the package under each function and points each function at it', async () => {
+    const zip = path.join(root, 'backend.zip');
+    fs.writeFileSync(zip, 'a code package');
+    const hash = createHash('sha256').update('a code package').digest('hex');
+    const result = await release('functions', 'update', '--env', 'staging', '--package', zip, '--functions', 'api,cleanup');
+    expect(result.code).toBe(0);
+    expect(lambda.commandCalls(UpdateFunctionCodeCommand).map((c) => c.args[0].input)).toEqual([
+      { FunctionName: 'bookshelf-staging-api', S3Bucket: 'bookshelf-artifacts-staging', S3Key: `functions/bookshelf-staging-api/${hash}.zip` },
+      { FunctionName: 'bookshelf-staging-cleanup', S3Bucket: 'bookshelf-artifacts-staging', S3Key: `functions/bookshelf-staging-cleanup/${hash}.zip` },
+    ]);
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(2);
+  });
+
+  test('names an unknown function', async () => {
+    const zip = path.join(root, 'backend.zip');
+    fs.writeFileSync(zip, 'a code package');
+    const result = await release('functions', 'update', '--env', 'staging', '--package', zip, '--functions', 'apu');
+    expect(result.err).toContain('--functions apu: no such function in staging; functions: api, worker, cleanup');
+  });
+});
+
+describe('rollback', () => {
+  test('points the functions back at an earlier version, kept by skip_destroy', async () => {
+    lambda.on(GetLayerVersionCommand).resolves({ LayerVersionArn: layerArn('deps', 3), Version: 3 });
+    const result = await release('rollback', '--env', 'staging', '--layer', 'deps', '--to-version', '3');
+    expect(result.code).toBe(0);
+    expect(lambda.commandCalls(GetLayerVersionCommand)[0].args[0].input).toEqual({
+      LayerName: `arn:aws:lambda:us-west-2:${ACCOUNT}:layer:bookshelf-staging-deps`,
+      VersionNumber: 3,
+    });
+    expect(updates().map((u) => u.Layers)).toEqual(FUNCTIONS.map(() => [layerArn('deps', 3), layerArn('shared-code', 4)]));
+  });
+
+  test('refuses a version that does not exist', async () => {
+    lambda.on(GetLayerVersionCommand).rejects(new ResourceNotFoundException({ message: 'not found', $metadata: {} }));
+    const result = await release('rollback', '--env', 'staging', '--layer', 'deps', '--to-version', '2');
+    expect(result.code).toBe(1);
+    expect(result.err).toContain('--to-version 2: bookshelf-staging-deps has no version 2 (deleted, or never published)');
+    expect(updates()).toEqual([]);
+  });
+
+  test('--dry-run changes nothing', async () => {
+    lambda.on(GetLayerVersionCommand).resolves({ LayerVersionArn: layerArn('deps', 3), Version: 3 });
+    const result = await release('rollback', '--env', 'staging', '--layer', 'deps', '--to-version', '3', '--dry-run');
+    expect(result.code).toBe(0);
+    expect(updates()).toEqual([]);
+    expect(result.out).toContain('[dry run] would roll bookshelf-staging-deps back to version 3');
+  });
+});
+
+describe('command line', () => {
+  test.each([
+    [['deploy', '--env', 'staging'], 'unknown command "deploy"; commands: layer build, layer publish, layer release, functions update, rollback'],
+    [['layer', 'build', '--layer', 'deps'], '--env is required'],
+    [['functions', 'update', '--env', 'staging'], 'functions update needs --layer <key> or --package <zip>'],
+    [['rollback', '--env', 'staging', '--layer', 'deps', '--to-version', 'latest'], 'rollback needs --to-version <n>, a layer version number (got latest)'],
+  ])('%j is a usage error', async (argv, message) => {
+    const result = await release(...argv);
+    expect(result.code).toBe(2);
+    expect(result.err.split('\n')[0]).toBe(message);
+  });
+
+  test('an unknown layer is named with the ones there are', async () => {
+    const result = await release('layer', 'build', '--env', 'staging', '--layer', 'dependencies');
+    expect(result.code).toBe(1);
+    expect(result.err).toBe('release layer build failed: --layer dependencies: no such layer in staging; layers: deps, shared-code');
+  });
+});
