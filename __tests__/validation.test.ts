@@ -32,10 +32,11 @@ function problemsFor(environments: EnvironmentConfig[]): string[] {
   throw new Error('synth accepted the bad input');
 }
 
+/** Problems of a changed staging; rules between environments have tests of their own below. */
 function stagingWith(change: (config: Config) => void): string[] {
   const config = copy(staging);
   change(config);
-  return problemsFor([config, prod]);
+  return problemsFor([config]);
 }
 
 const layerArn = (n: number) => `arn:aws:lambda:us-west-2:111111111111:layer:extra-${n}:1`;
