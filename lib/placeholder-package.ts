@@ -38,17 +38,15 @@ export class PlaceholderPackage extends Construct {
   readonly filename: string;
   /** Base64-encoded SHA-256 of the zip, for `source_code_hash`. */
   readonly sourceCodeHash: string;
-  /** The archive itself. */
-  readonly bytes: Buffer;
 
   private constructor(scope: Construct, id: string, entries: readonly ZipEntry[]) {
     super(scope, id);
-    this.bytes = deterministicZip(entries);
-    const digest = createHash('sha256').update(this.bytes);
+    const bytes = deterministicZip(entries);
+    const digest = createHash('sha256').update(bytes);
     this.sourceCodeHash = digest.copy().digest('base64');
     const hex = digest.digest('hex');
     const asset = new TerraformAsset(this, 'asset', {
-      path: cacheFile(hex, this.bytes),
+      path: cacheFile(hex, bytes),
       type: AssetType.FILE,
       assetHash: hex.slice(0, 16),
     });

@@ -34,9 +34,3 @@ export function collectProblems(root: IConstruct): string[] {
     return messages.map((message) => `[${environment}] ${path}: ${message}`);
   });
 }
-
-/** Throws a {@link ValidationError} when anything under `root` breaks a rule. */
-export function assertValid(root: IConstruct): void {
-  const problems = collectProblems(root);
-  if (problems.length > 0) throw new ValidationError(problems);
-}

@@ -291,11 +291,6 @@ export class LambdaFunction extends Construct {
     return [...this.layerReferences];
   }
 
-  /** Environment variables as they will be deployed. */
-  get environmentVariables(): Readonly<Record<string, string>> {
-    return { ...this.environment };
-  }
-
   private checkProps(): string[] {
     const p = this.props;
     const python = this.runtime.startsWith('python');
