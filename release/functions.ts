@@ -6,8 +6,8 @@ import {
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
-import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { ReleaseManifest } from '../lib/release-manifest';
+import { objectExists, uploadObject } from './artifacts';
 import { ReleaseContext, ReleaseError, waitForUpdate, withRetries } from './context';
 import { functionsUsing, manifestLayer } from './manifest';
 
@@ -148,24 +148,8 @@ export async function updateCode(
       context.reporter.report({ action: 'function code', status: 'would do', functionName, s3Key: key }, `upload ${packageFile} to ${where} and point ${functionName} at it`);
       return 'unchanged';
     }
-    let present = true;
-    try {
-      await withRetries(context, `look for ${where}`, () => context.s3.send(new HeadObjectCommand({ Bucket: manifest.artifactsBucket, Key: key })));
-    } catch (error) {
-      if ((error as Error).name !== 'NotFound') throw error;
-      present = false;
-    }
-    if (!present) {
-      await withRetries(context, `upload ${where}`, () =>
-        context.s3.send(
-          new PutObjectCommand({
-            Bucket: manifest.artifactsBucket,
-            Key: key,
-            Body: bytes,
-            ChecksumSHA256: createHash('sha256').update(bytes).digest('base64'),
-          }),
-        ),
-      );
+    if (!(await objectExists(context, manifest.artifactsBucket, key))) {
+      await uploadObject(context, manifest.artifactsBucket, key, bytes);
     }
     await waitForUpdate(context, functionName);
     await withRetries(context, `update the code of ${functionName}`, () =>

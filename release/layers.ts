@@ -4,9 +4,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ListLayerVersionsCommand, PublishLayerVersionCommand } from '@aws-sdk/client-lambda';
-import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { ManifestLayer, ReleaseManifest } from '../lib/release-manifest';
 import { deterministicZip, directoryEntries } from '../lib/zip';
+import { objectExists, uploadObject } from './artifacts';
 import { ReleaseContext, ReleaseError, withRetries } from './context';
 import { manifestLayer } from './manifest';
 
@@ -98,17 +98,7 @@ export async function buildLayer(
   } else {
     zip = deterministicZip(directoryEntries(path.join(context.root, build.sourceDirectory), 'python/'), { compress: true });
   }
-  await withRetries(context, `upload ${where}`, () =>
-    context.s3.send(
-      new PutObjectCommand({
-        Bucket: target.s3Bucket,
-        Key: target.s3Key,
-        Body: zip,
-        ChecksumSHA256: createHash('sha256').update(zip).digest('base64'),
-        Metadata: { 'content-hash': target.contentHash },
-      }),
-    ),
-  );
+  await uploadObject(context, target.s3Bucket, target.s3Key, zip, { 'content-hash': target.contentHash });
   context.reporter.report(
     { action: 'layer build', status: 'done', ...target, bytes: zip.length },
     `${layer.layerName}: built and uploaded to ${where} (${zip.length} bytes)`,
@@ -165,16 +155,6 @@ export async function publishLayer(
     `${layer.layerName}: published version ${published.Version} (${published.LayerVersionArn})`,
   );
   return { versionArn: published.LayerVersionArn, version: published.Version, published: true };
-}
-
-async function objectExists(context: ReleaseContext, bucket: string, key: string): Promise<boolean> {
-  try {
-    await withRetries(context, `look for s3://${bucket}/${key}`, () => context.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })));
-    return true;
-  } catch (error) {
-    if ((error as Error).name === 'NotFound' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return false;
-    throw error;
-  }
 }
 
 /** pip, installing wheels for Lambda's platform whatever machine CI runs on. */
