@@ -6,7 +6,7 @@ import {
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
-import { ReleaseManifest } from '../lib/release-manifest';
+import { ManifestFunction, ReleaseManifest } from '../lib/release-manifest';
 import { objectExists, uploadObject } from './artifacts';
 import { ReleaseContext, ReleaseError, waitForUpdate, withRetries } from './context';
 import { functionsUsing, manifestLayer } from './manifest';
@@ -23,13 +23,16 @@ interface Progress {
  */
 async function eachFunction(
   what: string,
-  functionNames: readonly string[],
-  step: (functionName: string) => Promise<'done' | 'unchanged'>,
+  manifest: ReleaseManifest,
+  keys: readonly string[],
+  step: (functionName: string, key: string, fn: ManifestFunction) => Promise<'done' | 'unchanged'>,
 ): Promise<Progress> {
   const progress: Progress = { done: [], unchanged: [] };
-  for (const [index, functionName] of functionNames.entries()) {
+  const functionNames = keys.map((key) => manifest.functions[key].functionName);
+  for (const [index, key] of keys.entries()) {
+    const functionName = functionNames[index];
     try {
-      progress[(await step(functionName)) === 'done' ? 'done' : 'unchanged'].push(functionName);
+      progress[(await step(functionName, key, manifest.functions[key])) === 'done' ? 'done' : 'unchanged'].push(functionName);
     } catch (error) {
       const reason = error instanceof ReleaseError ? error.message : `${(error as Error).name}: ${(error as Error).message}`;
       const list = (names: readonly string[]) => (names.length > 0 ? names.join(', ') : 'none');
@@ -59,9 +62,7 @@ export async function updateLayer(context: ReleaseContext, manifest: ReleaseMani
   if (unversioned(versionArn) !== layer.layerArn) {
     throw new ReleaseError(`--version-arn ${versionArn}: not a version of ${layer.layerArn}`);
   }
-  const targets = functionsUsing(manifest, key);
-  return eachFunction(`Pointing functions at ${versionArn}`, targets.map((k) => manifest.functions[k].functionName), async (functionName) => {
-    const fnKey = targets.find((k) => manifest.functions[k].functionName === functionName)!;
+  return eachFunction(`Pointing functions at ${versionArn}`, manifest, functionsUsing(manifest, key), async (functionName, fnKey) => {
     const current = (
       await withRetries(context, `read ${functionName}`, () =>
         context.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName })),
@@ -139,9 +140,7 @@ export async function updateCode(
   }
   const bytes = fs.readFileSync(packageFile);
   const hash = createHash('sha256').update(bytes).digest('hex');
-  const names = functionKeys.map((key) => manifest.functions[key].functionName);
-  return eachFunction(`Releasing ${packageFile}`, names, async (functionName) => {
-    const fn = Object.values(manifest.functions).find((f) => f.functionName === functionName)!;
+  return eachFunction(`Releasing ${packageFile}`, manifest, functionKeys, async (functionName, _key, fn) => {
     const key = `${fn.packagePrefix}${hash}.zip`;
     const where = `s3://${manifest.artifactsBucket}/${key}`;
     if (context.dryRun) {
