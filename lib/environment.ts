@@ -114,8 +114,7 @@ export function checkEnvironment(config: EnvironmentConfig): string[] {
     ...checkTags('tags', config.tags),
     ...check('backend.bucket', backend.bucket, RULES.s3BucketName),
     ...check('artifactsBucket', config.artifactsBucket, RULES.s3BucketName),
-    ...check('backend.key', stateKey(config), RULES.s3Key),
-    ...check('backend.key', stateKey(config), RULES.s3KeyLength),
+    ...check('backend.key', stateKey(config), RULES.s3Key, RULES.s3KeyLength),
     ...(backend.region === undefined ? [] : check('backend.region', backend.region, RULES.region)),
     ...(backend.dynamodbTable === undefined ? [] : check('backend.dynamodbTable', backend.dynamodbTable, RULES.dynamodbTableName)),
     ...(backend.dynamodbTable === undefined && !backend.useLockfile

@@ -72,9 +72,9 @@ export function problem(field: string, value: unknown, rule: string): string {
   return `${field} = ${show(value)}: ${rule}`;
 }
 
-/** Checks a value against a rule; returns the problem, if any. */
-export function check(field: string, value: unknown, rule: Rule): string[] {
-  return satisfies(rule, value) ? [] : [problem(field, value, describeRule(rule))];
+/** Checks a value against rules; returns a problem for each rule it breaks. */
+export function check(field: string, value: unknown, ...rules: Rule[]): string[] {
+  return rules.filter((rule) => !satisfies(rule, value)).map((rule) => problem(field, value, describeRule(rule)));
 }
 
 /** The value as JSON; long values are cut, with their full size, so messages stay one line. */

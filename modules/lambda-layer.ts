@@ -111,8 +111,7 @@ function validateLayerProps(props: LambdaLayerProps, runtimes: readonly Runtime[
     ...(props.source
       ? [
           ...check('source.s3Bucket', props.source.s3Bucket, RULES.s3BucketName),
-          ...check('source.s3Key', props.source.s3Key, RULES.s3Key),
-          ...check('source.s3Key', props.source.s3Key, RULES.s3KeyLength),
+          ...check('source.s3Key', props.source.s3Key, RULES.s3Key, RULES.s3KeyLength),
         ]
       : []),
   ];

@@ -296,8 +296,7 @@ export class LambdaFunction extends Construct {
     const python = this.runtime.startsWith('python');
     return [
       ...check('functionName', p.functionName, RULES.functionName),
-      ...check('handler', p.handler, RULES.handlerLength),
-      ...check('handler', p.handler, python ? RULES.pythonHandler : RULES.handler),
+      ...check('handler', p.handler, RULES.handlerLength, python ? RULES.pythonHandler : RULES.handler),
       ...check('runtime', this.runtime, RULES.runtime),
       ...(p.description === undefined ? [] : check('description', p.description, RULES.functionDescription)),
       ...(p.memorySize === undefined ? [] : check('memorySize', p.memorySize, RULES.memorySize)),
