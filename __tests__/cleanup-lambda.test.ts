@@ -1,10 +1,10 @@
 import * as path from 'node:path';
 import { Testing } from 'cdktf';
 import { staging } from '../envs/staging';
-import { buildApp } from '../lib/app';
-import { EnvironmentStack } from '../lib/environment-stack';
+import { buildApp } from '../synth/synthesize';
+import { EnvironmentStack } from '../stacks/environment-stack';
 import { CleanupLambda, CleanupLambdaProps } from '../modules/cleanup-lambda';
-import { FUNCTION_CI_OWNED_ATTRIBUTES, LambdaFunction } from '../modules/lambda';
+import { FUNCTION_CI_OWNED_ATTRIBUTES, LambdaFunction } from '../modules/lambda-function';
 import { decide, Decision, policiesOfRole } from './support/iam-simulator';
 import { onlyResource, problemsOf, resourcesOf, synthJson, tempDir, testStack } from './support/synth';
 

@@ -1,12 +1,12 @@
 import * as path from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Testing } from 'cdktf';
-import { environments } from '../envs';
-import { buildApp } from '../lib/app';
-import { EnvironmentStack } from '../lib/environment-stack';
-import { collectProblems } from '../lib/validation';
-import { releaseManifest } from '../lib/release-manifest';
-import { ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS } from '../lib/iam';
+import { environments } from '../envs/index';
+import { buildApp } from '../synth/synthesize';
+import { EnvironmentStack } from '../stacks/environment-stack';
+import { collectProblems } from '../synth/collect-problems';
+import { buildReleaseManifest } from '../synth/build-release-manifest';
+import { ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS } from '../core/policy-document';
 import { resourcesOf, tempDir } from './support/synth';
 
 const app = buildApp(environments, { outdir: path.join(tempDir('environments'), 'cdktf.out') });
@@ -122,7 +122,7 @@ describe('shipped environments', () => {
 
   describe.each(environments.map((e) => e.name))('the %s release manifest', (name) => {
     const stack = stacks.find((s) => s.node.id === name)!;
-    const manifest = releaseManifest(stack);
+    const manifest = buildReleaseManifest(stack);
     const synthesizedFunctions = resourcesOf(json(name), 'aws_lambda_function');
 
     test('names every function the stack creates, with its layers in the same order', () => {

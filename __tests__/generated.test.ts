@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { environments } from '../envs';
-import { bootstrapStackName } from '../lib/bootstrap-stack';
-import { synthesize } from '../lib/app';
-import { TERRAFORM_MODULES } from '../terraform-modules';
+import { environments } from '../envs/index';
+import { bootstrapStackName } from '../stacks/bootstrap-stack';
+import { synthesize } from '../synth/synthesize';
+import { TERRAFORM_MODULES } from '../module-export/terraform-modules';
 import { readTree, tempDir } from './support/synth';
 
 const root = path.resolve(__dirname, '..');

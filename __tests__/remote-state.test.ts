@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { prod } from '../envs/prod';
 import { staging } from '../envs/staging';
-import { stateKey } from '../lib/environment';
+import { stateKey } from '../stacks/environment-config';
 import { getObject, LocalAws, lockIds, putObject, startLocalAws } from './support/local-aws';
 import { killAll, run, start, waitWhileRunning } from './support/processes';
 import { tempDir } from './support/synth';

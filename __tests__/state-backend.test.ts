@@ -3,9 +3,9 @@ import * as path from 'node:path';
 import { Testing } from 'cdktf';
 import { prod } from '../envs/prod';
 import { staging } from '../envs/staging';
-import { buildApp, synthesize } from '../lib/app';
-import { EnvironmentConfig } from '../lib/environment';
-import { ValidationError } from '../lib/validation';
+import { buildApp, synthesize } from '../synth/synthesize';
+import { EnvironmentConfig } from '../stacks/environment-config';
+import { ValidationError } from '../synth/collect-problems';
 import { tempDir } from './support/synth';
 
 const LOCAL = {

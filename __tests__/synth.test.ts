@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { environments } from '../envs';
-import { bootstrapStackName } from '../lib/bootstrap-stack';
+import { environments } from '../envs/index';
+import { bootstrapStackName } from '../stacks/bootstrap-stack';
 import { readTree, tempDir } from './support/synth';
 
 jest.setTimeout(120_000);

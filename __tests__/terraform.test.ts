@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { environments } from '../envs';
-import { synthesize } from '../lib/app';
-import { bootstrapStackName } from '../lib/bootstrap-stack';
+import { environments } from '../envs/index';
+import { synthesize } from '../synth/synthesize';
+import { bootstrapStackName } from '../stacks/bootstrap-stack';
 import { ownershipContract } from './support/ownership-contract';
 import { tempDir } from './support/synth';
 import { initWithoutBackend, terraform, validate } from './support/terraform';

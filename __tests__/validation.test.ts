@@ -2,9 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { prod } from '../envs/prod';
 import { staging } from '../envs/staging';
-import { runSynth, synthesize } from '../lib/app';
-import { EnvironmentConfig, FunctionConfig } from '../lib/environment';
-import { ValidationError } from '../lib/validation';
+import { runSynth, synthesize } from '../synth/synthesize';
+import { EnvironmentConfig, FunctionConfig } from '../stacks/environment-config';
+import { ValidationError } from '../synth/collect-problems';
 import { readTree, tempDir } from './support/synth';
 
 type Mutable<T> = T extends readonly (infer U)[]

@@ -1,4 +1,4 @@
-import { EnvironmentConfig, FunctionConfig } from '../lib/environment';
+import { EnvironmentConfig, FunctionConfig } from '../stacks/environment-config';
 
 /** One environment with `count` functions, each attaching two layers, as platform teams run. */
 export function scaledEnvironment(count: number): EnvironmentConfig {

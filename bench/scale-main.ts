@@ -1,4 +1,4 @@
-import { synthesize } from '../lib/app';
+import { synthesize } from '../synth/synthesize';
 import { scaledEnvironment } from './scale-fleet';
 
 // Synthesizes one environment of N functions and reports its own time and peak memory.

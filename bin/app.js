@@ -9,7 +9,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
-const SOURCES = ['main.ts', 'lib', 'modules', 'envs', 'terraform-modules', 'package-lock.json'];
+const SOURCES = ['main.ts', 'core', 'contract', 'modules', 'stacks', 'module-export', 'synth', 'envs', 'package-lock.json', 'tsconfig.json'];
 
 function sourceFiles(entry) {
   const full = path.join(root, entry);

@@ -1,4 +1,4 @@
-import { EnvironmentConfig } from '../lib/environment';
+import { EnvironmentConfig } from '../stacks/environment-config';
 
 /** What differs between environments of the example fleet. */
 export interface FleetSettings {

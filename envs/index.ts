@@ -1,4 +1,4 @@
-import { EnvironmentConfig } from '../lib/environment';
+import { EnvironmentConfig } from '../stacks/environment-config';
 import { prod } from './prod';
 import { staging } from './staging';
 

@@ -1,4 +1,4 @@
-import { EnvironmentConfig } from '../lib/environment';
+import { EnvironmentConfig } from '../stacks/environment-config';
 import { bookshelfFleet } from './fleet';
 
 /**

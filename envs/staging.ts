@@ -1,4 +1,4 @@
-import { EnvironmentConfig } from '../lib/environment';
+import { EnvironmentConfig } from '../stacks/environment-config';
 import { bookshelfFleet } from './fleet';
 
 /** Staging: its own account, smaller sizing, verbose logs kept briefly, cleanup in dry-run. */

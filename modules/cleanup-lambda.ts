@@ -4,9 +4,9 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { Fn, TerraformIterator, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { policyDocument, PolicyStatement } from '../lib/iam';
-import { check, isToken, problem, RULES } from '../lib/rules';
-import { LambdaFunction, LambdaFunctionProps, tagsOrNothing } from './lambda';
+import { policyDocument, PolicyStatement } from '../core/policy-document';
+import { check, isToken, problem, RULES } from '../core/rules';
+import { LambdaFunction, LambdaFunctionProps, tagsOrNothing } from './lambda-function';
 
 /** What a cleanup function may clean. */
 export interface CleanupScope {

@@ -1,7 +1,7 @@
 import { LambdaLayerVersion } from '@cdktf/provider-aws/lib/lambda-layer-version';
 import { Construct } from 'constructs';
-import { PlaceholderPackage } from '../lib/placeholder-package';
-import { Architecture, ARCHITECTURES, check, problem, Runtime, RULES } from '../lib/rules';
+import { PlaceholderPackage } from './placeholder-package';
+import { Architecture, ARCHITECTURES, check, problem, Runtime, RULES } from '../core/rules';
 
 /** An object in S3. */
 export interface S3ObjectLocation {

@@ -6,7 +6,7 @@ import {
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
-import { ManifestFunction, ReleaseManifest } from '../lib/release-manifest';
+import { ManifestFunction, ReleaseManifest } from '../contract/release-manifest';
 import { objectExists, uploadObject } from './artifacts';
 import { ReleaseContext, ReleaseError, waitForUpdate, withRetries } from './context';
 import { functionsUsing, manifestLayer } from './manifest';

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ManifestLayer, ReleaseManifest, RELEASE_MANIFEST_FILE } from '../lib/release-manifest';
+import { ManifestLayer, ReleaseManifest, RELEASE_MANIFEST_FILE } from '../contract/release-manifest';
 import { ReleaseError } from './context';
 
 /** Where the committed manifests are: written by `npx cdktf synth`. */

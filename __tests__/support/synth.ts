@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformStack, Testing } from 'cdktf';
-import { collectProblems } from '../../lib/validation';
+import { collectProblems } from '../../synth/collect-problems';
 
 /** A stack in a throwaway app, with the AWS provider that resources need. */
 export function testStack(): TerraformStack {

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { LambdaFunction as LambdaFunctionResource } from '@cdktf/provider-aws/lib/lambda-function';
 import { Testing } from 'cdktf';
-import { FUNCTION_CI_OWNED_ATTRIBUTES, LambdaFunction, LambdaFunctionProps } from '../modules/lambda';
+import { FUNCTION_CI_OWNED_ATTRIBUTES, LambdaFunction, LambdaFunctionProps } from '../modules/lambda-function';
 import { LambdaLayer } from '../modules/lambda-layer';
 import { onlyResource, problemsOf, resourcesOf, synthJson, testStack } from './support/synth';
 import { readZip } from './support/zip-reader';

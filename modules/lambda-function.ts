@@ -4,8 +4,8 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaFunction as LambdaFunctionResource } from '@cdktf/provider-aws/lib/lambda-function';
 import { Fn, IResolvable, Lazy, Op, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { checkStatements, policyDocument, PolicyStatement, serviceTrustPolicy } from '../lib/iam';
-import { PlaceholderPackage } from '../lib/placeholder-package';
+import { checkStatements, policyDocument, PolicyStatement, serviceTrustPolicy } from '../core/policy-document';
+import { PlaceholderPackage } from './placeholder-package';
 import {
   Architecture,
   check,
@@ -17,7 +17,7 @@ import {
   RULES,
   Runtime,
   TracingMode,
-} from '../lib/rules';
+} from '../core/rules';
 import { LambdaLayer } from './lambda-layer';
 
 /** A layer to attach: a layer construct, or the ARN of a layer version managed elsewhere. */

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import { ModuleStack } from '../lib/module-stack';
-import { LambdaFunction } from '../modules/lambda';
+import { ModuleStack } from './module-stack';
+import { LambdaFunction } from '../modules/lambda-function';
 import { functionExtras, functionVariables } from './function-interface';
 
 /** The `lambda` module: a function with its role, log group and policies. */

@@ -1,4 +1,4 @@
-import { describeRule, Rule } from './rules';
+import { describeRule, Rule } from '../core/rules';
 
 /** A `validation` block of a Terraform variable. */
 export interface VariableValidation {

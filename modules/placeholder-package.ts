@@ -3,9 +3,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { AssetType, TerraformAsset } from 'cdktf';
-import { isToken } from './rules';
+import { isToken } from '../core/rules';
 import { Construct } from 'constructs';
-import { deterministicZip, ZipEntry } from './zip';
+import { deterministicZip, ZipEntry } from '../core/deterministic-zip';
 
 const FUNCTION_MESSAGE =
   'This function still runs the placeholder package it was created with: ' +

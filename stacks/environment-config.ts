@@ -1,7 +1,8 @@
 import type { CleanupScope } from '../modules/cleanup-lambda';
-import type { LambdaFunctionProps } from '../modules/lambda';
+import type { LambdaFunctionProps } from '../modules/lambda-function';
 import type { LambdaLayerProps } from '../modules/lambda-layer';
-import { check, checkTags, problem, Rule, RULES } from './rules';
+import type { LayerBuild } from '../contract/release-manifest';
+import { check, checkTags, problem, Rule, RULES } from '../core/rules';
 
 /** Where an environment keeps its Terraform state, and how it is locked. */
 export interface BackendConfig {
@@ -24,19 +25,6 @@ export interface BackendConfig {
   /** Role Terraform assumes to reach the state. @default the caller's credentials */
   readonly roleArn?: string;
 }
-
-/** How CI builds a layer's contents into the `python/` layout. */
-export type LayerBuild =
-  | {
-      /** pip requirements to install, relative to the repository root. */
-      readonly requirementsFile: string;
-      /** The lock file the requirements come from; its bytes key the build. @default the requirements file */
-      readonly lockFile?: string;
-    }
-  | {
-      /** A directory of Python packages to copy under `python/`, such as shared application code. */
-      readonly sourceDirectory: string;
-    };
 
 /** A layer in an environment; see {@link LambdaLayerProps}. */
 export interface LayerConfig extends Omit<LambdaLayerProps, 'layerName'> {

@@ -1,6 +1,6 @@
 import { TerraformElement, TerraformStack } from 'cdktf';
 import { Construct, Node } from 'constructs';
-import { problem } from './rules';
+import { problem } from '../core/rules';
 
 /**
  * Readable Terraform names: the construct path below the stack, joined with `_`

@@ -2,12 +2,12 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { CleanupLambda } from '../modules/cleanup-lambda';
-import { FunctionReference, LambdaFunction, LayerReference } from '../modules/lambda';
+import { FunctionReference, LambdaFunction, LayerReference } from '../modules/lambda-function';
 import { LambdaLayer } from '../modules/lambda-layer';
-import { checkEnvironment, EnvironmentConfig } from './environment';
+import { checkEnvironment, EnvironmentConfig } from './environment-config';
 import { LocalEndpoints } from './local-endpoints';
-import { ReadableStack } from './logical-id';
-import { problem } from './rules';
+import { ReadableStack } from './readable-stack';
+import { problem } from '../core/rules';
 import { configureStateBackend, localProviderSettings } from './state-backend';
 
 /**

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import { ModuleStack } from '../lib/module-stack';
-import { RULES } from '../lib/rules';
+import { ModuleStack } from './module-stack';
+import { RULES } from '../core/rules';
 import { LambdaLayer, LambdaLayerProps } from '../modules/lambda-layer';
 
 /**

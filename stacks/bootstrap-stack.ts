@@ -8,8 +8,8 @@ import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { LocalBackend, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import { EnvironmentConfig } from './environment';
-import { ReadableStack } from './logical-id';
+import { EnvironmentConfig } from './environment-config';
+import { ReadableStack } from './readable-stack';
 
 /** The name of an environment's bootstrap stack: `cdktf deploy bootstrap-staging`. */
 export function bootstrapStackName(environment: string): string {

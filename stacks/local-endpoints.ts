@@ -1,4 +1,4 @@
-import { problem } from './rules';
+import { problem } from '../core/rules';
 
 /** Environment variables that point the state backend at local test servers. */
 export const LOCAL_S3_ENDPOINT_VARIABLE = 'LAMBDA_FLEET_LOCAL_S3_ENDPOINT';

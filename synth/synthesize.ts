@@ -1,14 +1,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'cdktf';
-import { BootstrapStack, bootstrapStackName } from './bootstrap-stack';
-import { checkEnvironmentsApart, EnvironmentConfig } from './environment';
-import { EnvironmentStack } from './environment-stack';
-import { buildModules, writeGenerated } from './generated';
-import { localEndpointsFrom } from './local-endpoints';
-import { releaseManifest, RELEASE_MANIFEST_FILE } from './release-manifest';
-import { problem } from './rules';
-import { collectProblems, ValidationError } from './validation';
+import { BootstrapStack, bootstrapStackName } from '../stacks/bootstrap-stack';
+import { checkEnvironmentsApart, EnvironmentConfig } from '../stacks/environment-config';
+import { EnvironmentStack } from '../stacks/environment-stack';
+import { buildModules, writeGenerated } from './write-generated';
+import { localEndpointsFrom } from '../stacks/local-endpoints';
+import { RELEASE_MANIFEST_FILE } from '../contract/release-manifest';
+import { buildReleaseManifest } from './build-release-manifest';
+import { problem } from '../core/rules';
+import { collectProblems, ValidationError } from './collect-problems';
 
 export interface SynthOptions {
   /** Where to write the output. @default `$CDKTF_OUTDIR` (set by the cdktf CLI), else `cdktf.out` */
@@ -79,7 +80,7 @@ export function synthesize(environments: readonly EnvironmentConfig[], options: 
   for (const stack of app.node.children.filter((child): child is EnvironmentStack => child instanceof EnvironmentStack)) {
     fs.writeFileSync(
       path.join(app.outdir, 'stacks', stack.node.id, RELEASE_MANIFEST_FILE),
-      `${JSON.stringify(releaseManifest(stack), null, 2)}\n`,
+      `${JSON.stringify(buildReleaseManifest(stack), null, 2)}\n`,
     );
   }
   if (modules && options.generatedDir !== undefined) {

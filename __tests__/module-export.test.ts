@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { TERRAFORM_MODULES } from '../terraform-modules';
+import { TERRAFORM_MODULES } from '../module-export/terraform-modules';
 import { BAD_INPUTS, everyCaseRoot, expectFailuresSuite } from './support/module-bad-inputs';
 import { tempDir } from './support/synth';
 import { initWithoutBackend, terraform, validate } from './support/terraform';

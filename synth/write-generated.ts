@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, TerraformStack } from 'cdktf';
-import { TERRAFORM_MODULES } from '../terraform-modules';
-import { RELEASE_MANIFEST_FILE } from './release-manifest';
+import { TERRAFORM_MODULES } from '../module-export/terraform-modules';
+import { RELEASE_MANIFEST_FILE } from '../contract/release-manifest';
 
 const README = `# generated/
 

@@ -1,9 +1,9 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformOutput, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
-import { ReadableStack } from './logical-id';
-import { Rule } from './rules';
-import { customValidation, ruleValidation, RuleTarget, VariableValidation } from './terraform-validation';
+import { ReadableStack } from '../stacks/readable-stack';
+import { Rule } from '../core/rules';
+import { customValidation, ruleValidation, RuleTarget, VariableValidation } from './variable-validation';
 
 /** The AWS provider versions a generated module accepts: 5.x and 6.x. */
 export const MODULE_AWS_PROVIDER_VERSION = '>= 5.0';

@@ -1,10 +1,10 @@
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Fn, Token } from 'cdktf';
-import { ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS, STAR_RESOURCE_RULE, WILDCARD_ACTION_RULE } from '../lib/iam';
-import { ModuleStack } from '../lib/module-stack';
-import { PlaceholderPackage } from '../lib/placeholder-package';
-import { RESERVED_ENVIRONMENT_VARIABLES, RULES } from '../lib/rules';
-import { ENVIRONMENT_SIZE_RULE, LambdaFunction, LambdaFunctionProps } from '../modules/lambda';
+import { ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS, STAR_RESOURCE_RULE, WILDCARD_ACTION_RULE } from '../core/policy-document';
+import { ModuleStack } from './module-stack';
+import { PlaceholderPackage } from '../modules/placeholder-package';
+import { RESERVED_ENVIRONMENT_VARIABLES, RULES } from '../core/rules';
+import { ENVIRONMENT_SIZE_RULE, LambdaFunction, LambdaFunctionProps } from '../modules/lambda-function';
 
 const ENVIRONMENT_TEXT = 'base64encode(join("", concat(keys(var.environment_variables), values(var.environment_variables))))';
 const STATEMENTS = 'values(var.policy_statements)';

@@ -1,6 +1,6 @@
 import { AwsProviderConfig } from '@cdktf/provider-aws/lib/provider';
 import { S3Backend, TerraformStack } from 'cdktf';
-import { EnvironmentConfig, stateKey } from './environment';
+import { EnvironmentConfig, stateKey } from './environment-config';
 import { LocalEndpoints, PROVIDER_SERVICES } from './local-endpoints';
 
 /** Terraform versions the stacks need: S3-native state locking (`use_lockfile`) came in 1.10. */
@@ -9,7 +9,7 @@ export const TERRAFORM_VERSION = { withLockfile: '>= 1.10', withoutLockfile: '>=
 /**
  * The environment's remote state: S3, encrypted, locked with DynamoDB, with S3-native lock
  * files, or with both while migrating from one to the other. With `local` endpoints it talks to
- * servers on this machine instead (see lib/local-endpoints.ts).
+ * servers on this machine instead (see stacks/local-endpoints.ts).
  */
 export function configureStateBackend(stack: TerraformStack, config: EnvironmentConfig, local?: LocalEndpoints): void {
   const backend = config.backend ?? {};
