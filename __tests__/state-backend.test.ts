@@ -5,7 +5,7 @@ import { prod } from '../envs/prod';
 import { staging } from '../envs/staging';
 import { buildApp, synthesize } from '../synth/synthesize';
 import { EnvironmentConfig } from '../stacks/environment-config';
-import { ValidationError } from '../synth/collect-problems';
+import { formatProblem, ValidationError } from '../core/problems';
 import { tempDir } from './support/synth';
 
 const LOCAL = {
@@ -27,7 +27,7 @@ function problems(environments: EnvironmentConfig[], env: NodeJS.ProcessEnv = {}
   try {
     synthesize(environments, { outdir: path.join(tempDir('backend-problems'), 'out'), env });
   } catch (error) {
-    if (error instanceof ValidationError) return [...error.problems];
+    if (error instanceof ValidationError) return error.problems.map(formatProblem);
     throw error;
   }
   return [];

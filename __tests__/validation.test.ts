@@ -4,7 +4,7 @@ import { prod } from '../envs/prod';
 import { staging } from '../envs/staging';
 import { runSynth, synthesize } from '../synth/synthesize';
 import { EnvironmentConfig, FunctionConfig } from '../stacks/environment-config';
-import { ValidationError } from '../synth/collect-problems';
+import { formatProblem, ValidationError } from '../core/problems';
 import { readTree, tempDir } from './support/synth';
 
 type Mutable<T> = T extends readonly (infer U)[]
@@ -27,7 +27,7 @@ function problemsFor(environments: EnvironmentConfig[]): string[] {
   } catch (error) {
     expect(error).toBeInstanceOf(ValidationError);
     expect(fs.existsSync(outdir)).toBe(false);
-    return [...(error as ValidationError).problems];
+    return (error as ValidationError).problems.map(formatProblem);
   }
   throw new Error('synth accepted the bad input');
 }

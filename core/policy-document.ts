@@ -1,5 +1,5 @@
 import { Token } from 'cdktf';
-import { problem } from './rules';
+import { Problem, problem } from './problems';
 
 /**
  * One IAM policy statement. Resources may be Terraform references (tokens), which resolve to
@@ -50,26 +50,26 @@ export const WILDCARD_ACTION_RULE = 'wildcard actions are not allowed; name each
 export const STAR_RESOURCE_RULE = '"*" is only allowed for actions without resource-level permissions';
 
 /** Problems with statements: wildcard actions anywhere, `*` resources where an action can be scoped. */
-export function checkStatements(field: string, statements: readonly PolicyStatement[]): string[] {
+export function checkStatements(field: string, statements: readonly PolicyStatement[]): Problem[] {
   return statements.flatMap((statement, index) => {
     const at = `${field}[${index}]`;
-    const problems: string[] = [];
-    if (statement.actions.length === 0) problems.push(problem(`${at}.actions`, [], 'must name at least one action'));
+    const problems: Problem[] = [];
+    if (statement.actions.length === 0) problems.push(problem('statement-without-actions', `${at}.actions`, [], 'must name at least one action'));
     const resources = statement.resources ?? [];
     const notResources = statement.notResources ?? [];
     if ((resources.length === 0) === (notResources.length === 0)) {
-      problems.push(problem(`${at}.resources`, resources, 'give either resources or notResources, not both and not neither'));
+      problems.push(problem('statement-resources', `${at}.resources`, resources, 'give either resources or notResources, not both and not neither'));
     }
     if (notResources.length > 0 && (statement.effect ?? 'Allow') === 'Allow') {
       problems.push(
-        problem(`${at}.notResources`, notResources, 'only Deny statements may use notResources; an Allow would grant every other resource'),
+        problem('allow-with-not-resources', `${at}.notResources`, notResources, 'only Deny statements may use notResources; an Allow would grant every other resource'),
       );
     }
     statement.actions.forEach((action, i) => {
       if (action.includes('*')) {
-        problems.push(problem(`${at}.actions[${i}]`, action, WILDCARD_ACTION_RULE));
+        problems.push(problem('wildcard-action', `${at}.actions[${i}]`, action, WILDCARD_ACTION_RULE));
       } else if (!ACTION_PATTERN.test(action)) {
-        problems.push(problem(`${at}.actions[${i}]`, action, 'must be <service>:<Action>, such as s3:GetObject'));
+        problems.push(problem('action-format', `${at}.actions[${i}]`, action, 'must be <service>:<Action>, such as s3:GetObject'));
       }
     });
     const allows = (statement.effect ?? 'Allow') === 'Allow';
@@ -78,6 +78,7 @@ export function checkStatements(field: string, statements: readonly PolicyStatem
       if (allows && !Token.isUnresolved(resource) && resource === '*' && scopable.length > 0) {
         problems.push(
           problem(
+            'star-resource',
             `${at}.resources[${i}]`,
             resource,
             `${STAR_RESOURCE_RULE}; scope ${scopable.join(', ')} to named resources`,

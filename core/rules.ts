@@ -1,16 +1,34 @@
 import { Token, Tokenization } from 'cdktf';
+import { Problem, problem } from './problems';
 
 /**
  * Input rules, kept as data rather than code so one definition can both check values at synth
  * time and (for the generated Terraform modules) be rendered as variable validations.
  * Patterns are written in the syntax common to JavaScript and Terraform's RE2.
  */
-export type Rule =
+export type RuleBody =
   | { readonly kind: 'range'; readonly min: number; readonly max?: number; readonly unit?: string }
   | { readonly kind: 'pattern'; readonly pattern: string; readonly text: string }
   | { readonly kind: 'oneOf'; readonly values: readonly (string | number)[]; readonly what: string }
   | { readonly kind: 'maxLength'; readonly max: number }
   | { readonly kind: 'items'; readonly min?: number; readonly max: number; readonly what: string };
+
+/** A rule with its stable problem code (see {@link Problem}). */
+export type Rule = RuleBody & { readonly code: string };
+
+/**
+ * A table of rules, each given the code of its key in kebab case (`memorySize` → `memory-size`),
+ * with `prefix` in front when given: the code stays stable as long as the key does.
+ */
+export function ruleTable<const T extends Record<string, RuleBody>>(table: T, prefix = ''): WithCodes<T> {
+  const entries: [string, unknown][] = Object.entries(table).map(([key, body]) => [
+    key,
+    { ...body, code: `${prefix}${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` },
+  ]);
+  return Object.fromEntries(entries) as WithCodes<T>;
+}
+
+type WithCodes<T> = { readonly [K in keyof T]: T[K] & { readonly code: string } };
 
 /** The rule in words, as it appears in error messages. */
 export function describeRule(rule: Rule): string {
@@ -67,22 +85,9 @@ export function satisfies(rule: Rule, value: unknown): boolean {
   }
 }
 
-/** One problem, naming the field, the value and the rule it breaks. */
-export function problem(field: string, value: unknown, rule: string): string {
-  return `${field} = ${show(value)}: ${rule}`;
-}
-
 /** Checks a value against rules; returns a problem for each rule it breaks. */
-export function check(field: string, value: unknown, ...rules: Rule[]): string[] {
-  return rules.filter((rule) => !satisfies(rule, value)).map((rule) => problem(field, value, describeRule(rule)));
-}
-
-/** The value as JSON; long values are cut, with their full size, so messages stay one line. */
-function show(value: unknown): string {
-  const text = value === undefined ? 'undefined' : JSON.stringify(value);
-  if (text.length <= 100) return text;
-  const size = typeof value === 'string' ? `${value.length} characters` : Array.isArray(value) ? `${value.length} items` : `${text.length} characters as JSON`;
-  return `${text.slice(0, 60)}... (${size})`;
+export function check(field: string, value: unknown, ...rules: Rule[]): Problem[] {
+  return rules.filter((rule) => !satisfies(rule, value)).map((rule) => problem(rule.code, field, value, describeRule(rule)));
 }
 
 /** Runtimes the constructs can create a placeholder package for and the AWS provider accepts. */
@@ -117,7 +122,7 @@ export const LIMITS = {
   maxCompatibleRuntimes: 15,
 } as const;
 
-export const RULES = {
+export const RULES = ruleTable({
   memorySize: { kind: 'range', min: 128, max: 10240, unit: 'MB' },
   timeout: { kind: 'range', min: 1, max: 900, unit: 'seconds' },
   reservedConcurrentExecutions: {
@@ -215,7 +220,7 @@ export const RULES = {
     pattern: '^(rate\\((1 (minute|hour|day)|([2-9]|[1-9][0-9]+) (minutes|hours|days))\\)|cron\\(\\S+ \\S+ \\S+ \\S+ \\S+ \\S+\\))$',
     text: 'must be an EventBridge schedule expression: rate(1 day), rate(6 hours) or cron(<6 fields>)',
   },
-} as const satisfies Record<string, Rule>;
+});
 
 /**
  * Environment variable names Lambda reserves for itself; setting one fails at deploy time.
@@ -243,7 +248,7 @@ export const RESERVED_ENVIRONMENT_VARIABLES = [
 ] as const;
 
 /** Problems with a set of tags. */
-export function checkTags(field: string, tags: Readonly<Record<string, string>> | undefined): string[] {
+export function checkTags(field: string, tags: Readonly<Record<string, string>> | undefined): Problem[] {
   return Object.entries(tags ?? {}).flatMap(([key, value]) => [
     ...check(`${field} key`, key, RULES.tagKey),
     ...check(`${field}[${JSON.stringify(key)}]`, value, RULES.tagValue),

@@ -5,7 +5,8 @@ import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { Fn, TerraformIterator, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { policyDocument, PolicyStatement } from '../core/policy-document';
-import { check, isToken, problem, RULES } from '../core/rules';
+import { addProblemCheck, Problem, problem } from '../core/problems';
+import { check, isToken, RULES } from '../core/rules';
 import { LambdaFunction, LambdaFunctionProps, tagsOrNothing } from './lambda-function';
 
 /** What a cleanup function may clean. */
@@ -105,18 +106,16 @@ export class CleanupLambda extends LambdaFunction {
       });
     }
 
-    this.node.addValidation({
-      validate: () => [
-        ...check('bucketName', props.bucketName, RULES.s3BucketName),
-        ...checkPrefix(props.prefix),
-        ...(props.schedule === undefined ? [] : check('schedule', props.schedule, RULES.scheduleExpression)),
-        ...userVariables
-          .filter((name) => (CLEANUP_ENVIRONMENT_VARIABLES as readonly string[]).includes(name))
-          .map((name) =>
-            problem('environmentVariables name', name, 'is set by the cleanup construct from bucketName, prefix and dryRun'),
-          ),
-      ],
-    });
+    addProblemCheck(this, () => [
+      ...check('bucketName', props.bucketName, RULES.s3BucketName),
+      ...checkPrefix(props.prefix),
+      ...(props.schedule === undefined ? [] : check('schedule', props.schedule, RULES.scheduleExpression)),
+      ...userVariables
+        .filter((name) => (CLEANUP_ENVIRONMENT_VARIABLES as readonly string[]).includes(name))
+        .map((name) =>
+          problem('cleanup-environment-variable', 'environmentVariables name', name, 'is set by the cleanup construct from bucketName, prefix and dryRun'),
+        ),
+    ]);
   }
 }
 
@@ -151,32 +150,35 @@ export function cleanupStatements(bucketName: string, prefix: string): PolicySta
  * Terraform (generated modules, where `PREFIX` stands for the variable). An empty prefix and "/"
  * alone only report their own rule.
  */
-export const PREFIX_RULES: readonly { readonly broken: (p: string) => boolean; readonly hcl: string; readonly text: string }[] = [
-  { broken: (p) => p === '', hcl: 'PREFIX != ""', text: 'must not be empty: an empty prefix is the whole bucket' },
-  { broken: (p) => p === '/', hcl: 'PREFIX != "/"', text: 'must not be "/" alone: name the prefix to clean, such as "books/"' },
+export const PREFIX_RULES: readonly { readonly code: string; readonly broken: (p: string) => boolean; readonly hcl: string; readonly text: string }[] = [
+  { code: 'prefix-empty', broken: (p) => p === '', hcl: 'PREFIX != ""', text: 'must not be empty: an empty prefix is the whole bucket' },
+  { code: 'prefix-root', broken: (p) => p === '/', hcl: 'PREFIX != "/"', text: 'must not be "/" alone: name the prefix to clean, such as "books/"' },
   {
+    code: 'prefix-leading-slash',
     broken: (p) => p.startsWith('/'),
     hcl: '!startswith(PREFIX, "/")',
     text: 'must not start with "/": S3 keys have no leading slash, so nothing would match',
   },
   {
+    code: 'prefix-trailing-slash',
     broken: (p) => !p.endsWith('/'),
     hcl: 'endswith(PREFIX, "/")',
     text: 'must end with "/", or it also matches its neighbours ("books" matches "books-archive/")',
   },
   {
+    code: 'prefix-wildcard',
     broken: (p) => /[*?]/.test(p),
     hcl: '!can(regex("[*?]", PREFIX))',
     text: 'must not contain wildcards (* or ?): IAM would read them as patterns',
   },
-  { broken: (p) => p.length > 1024, hcl: 'length(PREFIX) <= 1024', text: 'must be at most 1024 characters long, like any S3 key' },
+  { code: 'prefix-length', broken: (p) => p.length > 1024, hcl: 'length(PREFIX) <= 1024', text: 'must be at most 1024 characters long, like any S3 key' },
 ];
 
 /** Problems with a cleanup prefix, each naming the rule it breaks. */
-export function checkPrefix(prefix: string): string[] {
+export function checkPrefix(prefix: string): Problem[] {
   if (isToken(prefix)) return []; // a generated module checks its variable itself
   const special = prefix === '' || prefix === '/';
   return PREFIX_RULES.filter((rule, i) => (special ? i < 2 : i >= 2) && rule.broken(prefix)).map((rule) =>
-    problem('prefix', prefix, rule.text),
+    problem(rule.code, 'prefix', prefix, rule.text),
   );
 }

@@ -4,6 +4,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaFunction as LambdaFunctionResource } from '@cdktf/provider-aws/lib/lambda-function';
 import { Fn, IResolvable, Lazy, Op, Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { addProblemCheck, Problem, problem } from '../core/problems';
 import { checkStatements, policyDocument, PolicyStatement, serviceTrustPolicy } from '../core/policy-document';
 import { PlaceholderPackage } from './placeholder-package';
 import {
@@ -12,7 +13,6 @@ import {
   checkTags,
   isToken,
   LIMITS,
-  problem,
   RESERVED_ENVIRONMENT_VARIABLES,
   RULES,
   Runtime,
@@ -207,7 +207,7 @@ export class LambdaFunction extends Construct {
     if (isToken(props.lambdaInvokeArns)) this.allowInvokeAll(props.lambdaInvokeArns as string[]);
     else (props.lambdaInvokeArns ?? []).forEach((target) => this.allowInvoke(target));
 
-    this.node.addValidation({ validate: () => this.checkProps() });
+    addProblemCheck(this, () => this.checkProps());
   }
 
   /** Appends layers, after those already attached. */
@@ -291,7 +291,7 @@ export class LambdaFunction extends Construct {
     return [...this.layerReferences];
   }
 
-  private checkProps(): string[] {
+  private checkProps(): Problem[] {
     const p = this.props;
     const python = this.runtime.startsWith('python');
     return [
@@ -319,14 +319,14 @@ export class LambdaFunction extends Construct {
     ];
   }
 
-  private validateLayers(): string[] {
+  private validateLayers(): Problem[] {
     const layers = this.layerReferences;
     const problems = check('layers', layers.map(describeLayer), RULES.layers);
     const seen = new Set<string>();
     layers.forEach((layer, i) => {
       const field = `layers[${i}]`;
       const key = typeof layer === 'string' ? layer : layer.node.path;
-      if (seen.has(key)) problems.push(problem(field, describeLayer(layer), 'is attached twice; attach each layer once'));
+      if (seen.has(key)) problems.push(problem('layer-attached-twice', field, describeLayer(layer), 'is attached twice; attach each layer once'));
       seen.add(key);
       if (typeof layer === 'string') {
         problems.push(...check(field, layer, RULES.layerVersionArn));
@@ -335,6 +335,7 @@ export class LambdaFunction extends Construct {
       if (!layer.compatibleRuntimes.includes(this.runtime)) {
         problems.push(
           problem(
+            'layer-runtime-mismatch',
             field,
             layer.layerName,
             `layer is compatible with ${layer.compatibleRuntimes.join(', ')}, not with the function's runtime ${this.runtime}`,
@@ -345,6 +346,7 @@ export class LambdaFunction extends Construct {
       if (architectures && architectures.length > 0 && !architectures.includes(this.architecture)) {
         problems.push(
           problem(
+            'layer-architecture-mismatch',
             field,
             layer.layerName,
             `layer is built for ${architectures.join(', ')}, not for the function's architecture ${this.architecture}`,
@@ -355,21 +357,21 @@ export class LambdaFunction extends Construct {
     return problems;
   }
 
-  private validateEnvironment(): string[] {
-    const problems: string[] = [];
+  private validateEnvironment(): Problem[] {
+    const problems: Problem[] = [];
     let bytes = 0;
     for (const [name, value] of Object.entries(this.environment)) {
       problems.push(...check('environmentVariables name', name, RULES.environmentVariableName));
       if ((RESERVED_ENVIRONMENT_VARIABLES as readonly string[]).includes(name)) {
-        problems.push(problem('environmentVariables name', name, 'is reserved by Lambda and cannot be set'));
+        problems.push(problem('reserved-environment-variable', 'environmentVariables name', name, 'is reserved by Lambda and cannot be set'));
       }
       if (typeof value !== 'string') {
-        problems.push(problem(`environmentVariables[${JSON.stringify(name)}]`, value, 'must be a string'));
+        problems.push(problem('environment-variable-type', `environmentVariables[${JSON.stringify(name)}]`, value, 'must be a string'));
       }
       bytes += Buffer.byteLength(name) + (Token.isUnresolved(value) ? 0 : Buffer.byteLength(String(value)));
     }
     if (bytes > LIMITS.maxEnvironmentBytes) {
-      problems.push(problem('environmentVariables', `${bytes} bytes`, ENVIRONMENT_SIZE_RULE));
+      problems.push(problem('environment-size', 'environmentVariables', `${bytes} bytes`, ENVIRONMENT_SIZE_RULE));
     }
     return problems;
   }

@@ -1,7 +1,8 @@
 import { LambdaLayerVersion } from '@cdktf/provider-aws/lib/lambda-layer-version';
 import { Construct } from 'constructs';
 import { PlaceholderPackage } from './placeholder-package';
-import { Architecture, ARCHITECTURES, check, problem, Runtime, RULES } from '../core/rules';
+import { addProblemCheck, Problem, problem } from '../core/problems';
+import { Architecture, ARCHITECTURES, check, Runtime, RULES } from '../core/rules';
 
 /** An object in S3. */
 export interface S3ObjectLocation {
@@ -91,21 +92,21 @@ export class LambdaLayer extends Construct {
     this.versionArn = this.resource.arn;
     this.version = this.resource.version;
 
-    this.node.addValidation({ validate: () => validateLayerProps(props, this.compatibleRuntimes) });
+    addProblemCheck(this, () => validateLayerProps(props, this.compatibleRuntimes));
   }
 }
 
-function validateLayerProps(props: LambdaLayerProps, runtimes: readonly Runtime[]): string[] {
+function validateLayerProps(props: LambdaLayerProps, runtimes: readonly Runtime[]): Problem[] {
   const architectures = props.compatibleArchitectures ?? [];
   return [
     ...check('layerName', props.layerName, RULES.layerName),
     ...(props.description === undefined ? [] : check('description', props.description, RULES.layerDescription)),
     ...(props.licenseInfo === undefined ? [] : check('licenseInfo', props.licenseInfo, RULES.licenseInfo)),
-    ...(runtimes.length === 0 ? [problem('compatibleRuntimes', [], 'must name at least one runtime')] : []),
+    ...(runtimes.length === 0 ? [problem('no-compatible-runtimes', 'compatibleRuntimes', [], 'must name at least one runtime')] : []),
     ...check('compatibleRuntimes', runtimes, RULES.compatibleRuntimes),
     ...runtimes.flatMap((runtime, i) => check(`compatibleRuntimes[${i}]`, runtime, RULES.runtime)),
     ...(architectures.length > ARCHITECTURES.length || new Set(architectures).size !== architectures.length
-      ? [problem('compatibleArchitectures', architectures, `must list each of ${ARCHITECTURES.join(', ')} at most once`)]
+      ? [problem('duplicate-architectures', 'compatibleArchitectures', architectures, `must list each of ${ARCHITECTURES.join(', ')} at most once`)]
       : []),
     ...architectures.flatMap((a, i) => check(`compatibleArchitectures[${i}]`, a, RULES.architecture)),
     ...(props.source

@@ -2,7 +2,8 @@ import type { CleanupScope } from '../modules/cleanup-lambda';
 import type { LambdaFunctionProps } from '../modules/lambda-function';
 import type { LambdaLayerProps } from '../modules/lambda-layer';
 import type { LayerBuild } from '../contract/release-manifest';
-import { check, checkTags, problem, Rule, RULES } from '../core/rules';
+import { Problem, problem } from '../core/problems';
+import { check, checkTags, RULES, ruleTable } from '../core/rules';
 
 /** Where an environment keeps its Terraform state, and how it is locked. */
 export interface BackendConfig {
@@ -68,7 +69,8 @@ export interface EnvironmentConfig {
   readonly functions?: Readonly<Record<string, FunctionConfig>>;
 }
 
-export const ENVIRONMENT_RULES = {
+export const ENVIRONMENT_RULES = ruleTable(
+  {
   name: {
     kind: 'pattern',
     pattern: '^[a-z][a-z0-9-]{0,31}$',
@@ -84,7 +86,9 @@ export const ENVIRONMENT_RULES = {
     pattern: '^[a-z][a-z0-9-]{0,39}$',
     text: 'must be 1 to 40 lowercase letters, digits and hyphens, starting with a letter',
   },
-} as const satisfies Record<string, Rule>;
+  },
+  'environment-',
+);
 
 /** The state key an environment uses. */
 export function stateKey(config: EnvironmentConfig): string {
@@ -92,7 +96,7 @@ export function stateKey(config: EnvironmentConfig): string {
 }
 
 /** Problems with one environment's own settings (its layers and functions check themselves). */
-export function checkEnvironment(config: EnvironmentConfig): string[] {
+export function checkEnvironment(config: EnvironmentConfig): Problem[] {
   const backend = config.backend ?? ({} as BackendConfig);
   return [
     ...check('name', config.name, ENVIRONMENT_RULES.name),
@@ -106,7 +110,7 @@ export function checkEnvironment(config: EnvironmentConfig): string[] {
     ...(backend.region === undefined ? [] : check('backend.region', backend.region, RULES.region)),
     ...(backend.dynamodbTable === undefined ? [] : check('backend.dynamodbTable', backend.dynamodbTable, RULES.dynamodbTableName)),
     ...(backend.dynamodbTable === undefined && !backend.useLockfile
-      ? [problem('backend', { dynamodbTable: undefined, useLockfile: backend.useLockfile }, 'state must be locked: set dynamodbTable, useLockfile, or both while migrating')]
+      ? [problem('state-not-locked', 'backend', { dynamodbTable: undefined, useLockfile: backend.useLockfile }, 'state must be locked: set dynamodbTable, useLockfile, or both while migrating')]
       : []),
     ...(backend.kmsKeyId === undefined ? [] : check('backend.kmsKeyId', backend.kmsKeyId, RULES.kmsKeyId)),
     ...(backend.roleArn === undefined ? [] : check('backend.roleArn', backend.roleArn, RULES.roleArn)),
@@ -119,13 +123,13 @@ export function checkEnvironment(config: EnvironmentConfig): string[] {
  * Problems that only show between environments: each needs its own name, account and state,
  * or `allowed_account_ids` and separate state can no longer keep one from touching the other.
  */
-export function checkEnvironmentsApart(configs: readonly EnvironmentConfig[]): string[] {
-  const problems: string[] = [];
+export function checkEnvironmentsApart(configs: readonly EnvironmentConfig[]): Problem[] {
+  const problems: Problem[] = [];
   const seen = { name: new Map<string, string>(), account: new Map<string, string>(), state: new Map<string, string>() };
   const claim = (kind: keyof typeof seen, field: string, value: string, name: string, rule: string) => {
     const owner = seen[kind].get(value);
     if (owner === undefined) seen[kind].set(value, name);
-    else problems.push(`${problem(`${name}: ${field}`, value, `${rule}; environment "${owner}" uses it already`)}`);
+    else problems.push(problem(`environment-${kind}-taken`, `${name}: ${field}`, value, `${rule}; environment "${owner}" uses it already`));
   };
   for (const config of configs) {
     claim('name', 'name', config.name, config.name, 'each environment needs its own name');

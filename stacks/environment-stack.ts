@@ -7,7 +7,7 @@ import { LambdaLayer } from '../modules/lambda-layer';
 import { checkEnvironment, EnvironmentConfig } from './environment-config';
 import { LocalEndpoints } from './local-endpoints';
 import { ReadableStack } from './readable-stack';
-import { problem } from '../core/rules';
+import { addProblemCheck, Problem, problem } from '../core/problems';
 import { configureStateBackend, localProviderSettings } from './state-backend';
 
 /**
@@ -20,7 +20,7 @@ export class EnvironmentStack extends ReadableStack {
   readonly layers: Readonly<Record<string, LambdaLayer>>;
   readonly functions: Readonly<Record<string, LambdaFunction>>;
   /** Problems found while wiring the config (unknown references), reported with the rest. */
-  private readonly wiringProblems: string[] = [];
+  private readonly wiringProblems: Problem[] = [];
 
   /** @param local endpoints of local test servers, from LAMBDA_FLEET_LOCAL_* (see README) */
   constructor(scope: Construct, config: EnvironmentConfig, local?: LocalEndpoints) {
@@ -46,7 +46,7 @@ export class EnvironmentStack extends ReadableStack {
     for (const [key, fn] of Object.entries(config.functions ?? {})) {
       const { layers: layerKeys, invokes: _invokes, cleanup, functionName, ...props } = fn;
       if (this.node.tryFindChild(key)) {
-        this.wiringProblems.push(problem(`functions.${key}`, key, 'is already the id of another construct in this stack; rename the function'));
+        this.wiringProblems.push(problem('construct-id-taken', `functions.${key}`, key, 'is already the id of another construct in this stack; rename the function'));
         continue;
       }
       const functionProps = {
@@ -86,9 +86,7 @@ export class EnvironmentStack extends ReadableStack {
       new TerraformOutput(this, `${key}-function-arn`, { value: fn.arn, description: `ARN of the ${key} function` });
     }
 
-    this.node.addValidation({
-      validate: () => [...checkEnvironment(config), ...this.wiringProblems],
-    });
+    addProblemCheck(this, () => [...checkEnvironment(config), ...this.wiringProblems]);
   }
 
   /** A reference is an ARN, used as is, or the key of a construct of this environment. */
@@ -104,6 +102,7 @@ export class EnvironmentStack extends ReadableStack {
     const keys = Object.keys(known);
     this.wiringProblems.push(
       problem(
+        'unknown-reference',
         field,
         ref,
         `must be an ARN or the key of one of this environment's ${collection} (${keys.length ? keys.join(', ') : 'none defined'})`,

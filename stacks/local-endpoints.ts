@@ -1,4 +1,4 @@
-import { problem } from '../core/rules';
+import { Problem, problem } from '../core/problems';
 
 /** Environment variables that point the state backend at local test servers. */
 export const LOCAL_S3_ENDPOINT_VARIABLE = 'LAMBDA_FLEET_LOCAL_S3_ENDPOINT';
@@ -16,7 +16,7 @@ const LOOPBACK_URL = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\]):[0-9]{1,5}\/?$/
  * The local endpoints the environment asks for, or none. Off unless both variables are set;
  * each must be a plain-HTTP loopback URL, so an override can only ever reach this machine.
  */
-export function localEndpointsFrom(env: NodeJS.ProcessEnv): { endpoints?: LocalEndpoints; problems: string[] } {
+export function localEndpointsFrom(env: NodeJS.ProcessEnv): { endpoints?: LocalEndpoints; problems: Problem[] } {
   const s3 = env[LOCAL_S3_ENDPOINT_VARIABLE];
   const dynamodb = env[LOCAL_DYNAMODB_ENDPOINT_VARIABLE];
   if (s3 === undefined && dynamodb === undefined) return { problems: [] };
@@ -26,10 +26,10 @@ export function localEndpointsFrom(env: NodeJS.ProcessEnv): { endpoints?: LocalE
       [LOCAL_DYNAMODB_ENDPOINT_VARIABLE, dynamodb],
     ].flatMap(([name, value]) =>
       value === undefined
-        ? [problem(name!, value, 'must be set too: the local override needs both endpoints')]
+        ? [problem('local-endpoint-missing', name!, value, 'must be set too: the local override needs both endpoints')]
         : LOOPBACK_URL.test(value)
           ? []
-          : [problem(name!, value, 'must be an http://127.0.0.1:<port> URL: the override is for servers on this machine only')],
+          : [problem('local-endpoint-not-loopback', name!, value, 'must be an http://127.0.0.1:<port> URL: the override is for servers on this machine only')],
     ),
   ];
   return problems.length > 0 ? { problems } : { endpoints: { s3: s3!, dynamodb: dynamodb! }, problems };

@@ -1,6 +1,6 @@
 import { TerraformElement, TerraformStack } from 'cdktf';
 import { Construct, Node } from 'constructs';
-import { problem } from '../core/rules';
+import { addProblemCheck, Problem, problem } from '../core/problems';
 
 /**
  * Readable Terraform names: the construct path below the stack, joined with `_`
@@ -17,16 +17,16 @@ export function readableLogicalId(stack: TerraformStack, node: Node): string {
  * Problems when two elements of the same kind (two functions, two variables) would get the same
  * Terraform name; elements of different kinds may share one, as in Terraform.
  */
-export function checkLogicalIds(stack: TerraformStack): string[] {
+export function checkLogicalIds(stack: TerraformStack): Problem[] {
   const owners = new Map<string, string>();
-  const problems: string[] = [];
+  const problems: Problem[] = [];
   for (const construct of stack.node.findAll()) {
     if (!TerraformElement.isTerraformElement(construct)) continue;
     const id = construct.friendlyUniqueId;
     const key = `${construct.constructor.name}:${id}`;
     const other = owners.get(key);
     if (other !== undefined) {
-      problems.push(problem('construct id', construct.node.path, `gives the same Terraform name "${id}" as ${other}; rename one`));
+      problems.push(problem('terraform-name-taken', 'construct id', construct.node.path, `gives the same Terraform name "${id}" as ${other}; rename one`));
     } else {
       owners.set(key, construct.node.path);
     }
@@ -38,7 +38,7 @@ export function checkLogicalIds(stack: TerraformStack): string[] {
 export class ReadableStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    this.node.addValidation({ validate: () => checkLogicalIds(this) });
+    addProblemCheck(this, () => checkLogicalIds(this));
   }
 
   protected allocateLogicalId(element: TerraformElement | Node): string {

@@ -8,8 +8,8 @@ import { buildModules, writeGenerated } from './write-generated';
 import { localEndpointsFrom } from '../stacks/local-endpoints';
 import { RELEASE_MANIFEST_FILE } from '../contract/release-manifest';
 import { buildReleaseManifest } from './build-release-manifest';
-import { problem } from '../core/rules';
-import { collectProblems, ValidationError } from './collect-problems';
+import { addProblemCheck, problem, ValidationError } from '../core/problems';
+import { collectProblems } from './collect-problems';
 
 export interface SynthOptions {
   /** Where to write the output. @default `$CDKTF_OUTDIR` (set by the cdktf CLI), else `cdktf.out` */
@@ -43,12 +43,12 @@ export function buildApp(environments: readonly EnvironmentConfig[], options: Sy
   for (const environment of built) {
     const name = bootstrapStackName(environment.name);
     if (app.node.tryFindChild(name)) {
-      problems.push(problem(`${name}: name`, name, 'is the bootstrap stack of another environment; rename the environment'));
+      problems.push(problem('bootstrap-name-taken', `${name}: name`, name, 'is the bootstrap stack of another environment; rename the environment'));
     } else {
       new BootstrapStack(app, environment);
     }
   }
-  app.node.addValidation({ validate: () => [...problems, ...checkEnvironmentsApart(environments)] });
+  addProblemCheck(app, () => [...problems, ...checkEnvironmentsApart(environments)]);
   return app;
 }
 

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformStack, Testing } from 'cdktf';
+import { formatProblem } from '../../core/problems';
 import { collectProblems } from '../../synth/collect-problems';
 
 /** A stack in a throwaway app, with the AWS provider that resources need. */
@@ -31,7 +32,7 @@ export function resourcesOf(json: any, type: string): Record<string, any> {
 
 /** Problems the constructs under the stack report, without their `[env] path:` prefix. */
 export function problemsOf(stack: TerraformStack): string[] {
-  return collectProblems(stack).map((p) => p.replace(/^\[[^\]]*\] [^:]*: /, ''));
+  return collectProblems(stack).map((p) => formatProblem({ ...p, path: undefined }));
 }
 
 const temporaryDirectories: string[] = [];
