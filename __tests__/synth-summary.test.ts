@@ -5,11 +5,11 @@ import { tempDir } from './support/synth';
 
 const generated = path.resolve(__dirname, '..', 'generated');
 
-/** A copy of generated/ with the staging stack edited. */
-function edited(change: (stack: any) => void): string {
+/** A copy of generated/ with one configuration edited, the staging stack unless told. */
+function edited(change: (config: any) => void, config = 'stacks/staging/cdk.tf.json'): string {
   const dir = path.join(tempDir('summary'), 'generated');
   fs.cpSync(generated, dir, { recursive: true });
-  const file = path.join(dir, 'stacks', 'staging', 'cdk.tf.json');
+  const file = path.join(dir, config);
   const stack = JSON.parse(fs.readFileSync(file, 'utf8'));
   change(stack);
   fs.writeFileSync(file, JSON.stringify(stack, null, 2));
@@ -55,5 +55,56 @@ describe('synth summary for pull requests', () => {
     expect(markdown).toContain('| `stacks/staging` | 0 | 0 | 2 | 1 | 1 |');
     expect(markdown).toContain('- **IAM:** `aws_iam_role_policy.api_invoke_policy changed (policy)`');
     expect(markdown).toContain('- **ignore_changes (what CI owns) changed:** `aws_lambda_function.worker_function: [filename, s3_bucket');
+  });
+
+  test('reports the required Terraform version and providers', () => {
+    const head = edited((stack) => {
+      stack.terraform.required_version = '>= 1.9';
+      stack.terraform.required_providers.aws.version = '6.0.0';
+    });
+    const [changes] = compareGenerated(generated, head);
+    expect(changes.changed).toEqual([
+      { address: 'terraform.required_providers.aws', attributes: ['version'] },
+      { address: 'terraform.required_version', attributes: [] },
+    ]);
+    expect(renderSummary([changes])).toContain('- changed `terraform.required_version`\n');
+  });
+
+  test('reports an output removed', () => {
+    const head = edited((stack) => {
+      delete stack.output.api_function_arn;
+    });
+    expect(compareGenerated(generated, head)).toEqual([
+      expect.objectContaining({ stack: 'stacks/staging', added: [], removed: ['output.api_function_arn'], changed: [] }),
+    ]);
+  });
+
+  test("reports a change to a module variable's validation", () => {
+    const head = edited((module) => {
+      module.variable.memory_size.validation[0].condition = '${var.memory_size >= 256}';
+    }, 'modules/lambda/main.tf.json');
+    expect(compareGenerated(generated, head)).toEqual([
+      expect.objectContaining({ stack: 'modules/lambda', changed: [{ address: 'var.memory_size', attributes: ['validation'] }] }),
+    ]);
+  });
+
+  test('names data sources, locals and module calls as Terraform does', () => {
+    const head = edited((stack) => {
+      stack.data = { aws_caller_identity: { current: {} } };
+      stack.locals = { prefix: 'bookshelf-staging' };
+      stack.module = { extra: { source: '../../modules/lambda', function_name: 'extra' } };
+    });
+    const [changes] = compareGenerated(generated, head);
+    expect(changes.added).toEqual(['data.aws_caller_identity.current', 'local.prefix', 'module.extra']);
+  });
+
+  test("ignores cdktf's // metadata and the order of keys", () => {
+    const head = edited((stack) => {
+      stack['//'].metadata.version = '0.22.0';
+      stack.resource.aws_lambda_function.api_function['//'].metadata.path = 'staging/api/moved';
+      stack.provider.aws[0]['//'] = { note: 'new metadata' };
+      stack.terraform.backend.s3 = Object.fromEntries(Object.entries(stack.terraform.backend.s3).reverse());
+    });
+    expect(compareGenerated(generated, head)).toEqual([]);
   });
 });
