@@ -34,6 +34,8 @@ describe('synth summary for pull requests', () => {
         added: ['aws_cloudwatch_log_group.extra_log_group'],
         removed: ['aws_cloudwatch_event_rule.cleanup_schedule'],
         changed: [{ address: 'aws_lambda_function.api_function', attributes: ['memory_size'] }],
+        accountGuard: [],
+        backend: [],
         iam: [],
         ignoreChanges: [],
       },
@@ -52,9 +54,46 @@ describe('synth summary for pull requests', () => {
       'aws_lambda_function.worker_function: [filename, s3_bucket, s3_key, s3_object_version, source_code_hash, layers] → [filename]',
     ]);
     const markdown = renderSummary([changes]);
-    expect(markdown).toContain('| `stacks/staging` | 0 | 0 | 2 | 1 | 1 |');
+    expect(markdown).toContain('| `stacks/staging` | 0 | 0 | 2 | 0 | 0 | 1 | 1 |');
     expect(markdown).toContain('- **IAM:** `aws_iam_role_policy.api_invoke_policy changed (policy)`');
     expect(markdown).toContain('- **ignore_changes (what CI owns) changed:** `aws_lambda_function.worker_function: [filename, s3_bucket');
+  });
+
+  test('calls out a change to the accounts the provider may act in', () => {
+    const head = edited((stack) => {
+      stack.provider.aws[0].allowed_account_ids = ['333333333333'];
+    });
+    const [changes] = compareGenerated(generated, head);
+    expect(changes.changed).toEqual([{ address: 'provider.aws', attributes: ['allowed_account_ids'] }]);
+    expect(changes.accountGuard).toEqual(['provider.aws changed (allowed_account_ids)']);
+    const markdown = renderSummary([changes]);
+    expect(markdown).toContain('| `stacks/staging` | 0 | 0 | 1 | 1 | 0 | 0 | 0 |');
+    expect(markdown).toContain('- **Account guard (which account, which endpoints):** `provider.aws changed (allowed_account_ids)`');
+  });
+
+  test('calls out provider endpoints added, and a provider block added, but not a change to default tags', () => {
+    const head = edited((stack) => {
+      stack.provider.aws[0].endpoints = [{ sts: 'https://sts.example.com' }];
+      stack.provider.aws[0].default_tags[0].tags.Team = 'books';
+      stack.provider.aws.push({ alias: 'east', region: 'us-east-1' });
+    });
+    const [changes] = compareGenerated(generated, head);
+    expect(changes.added).toEqual(['provider.aws.east']);
+    expect(changes.changed).toEqual([{ address: 'provider.aws', attributes: ['default_tags', 'endpoints'] }]);
+    expect(changes.accountGuard).toEqual(['provider.aws.east added', 'provider.aws changed (endpoints)']);
+  });
+
+  test('calls out a change to the state backend', () => {
+    const head = edited((stack) => {
+      stack.terraform.backend.s3.key = 'bookshelf-prod/terraform.tfstate';
+    });
+    const [changes] = compareGenerated(generated, head);
+    expect(changes.changed).toEqual([{ address: 'terraform.backend.s3', attributes: ['key'] }]);
+    expect(changes.backend).toEqual(['terraform.backend.s3 changed (key)']);
+    expect(changes.accountGuard).toEqual([]);
+    const markdown = renderSummary([changes]);
+    expect(markdown).toContain('| `stacks/staging` | 0 | 0 | 1 | 0 | 1 | 0 | 0 |');
+    expect(markdown).toContain('- **Backend (where the state lives):** `terraform.backend.s3 changed (key)`');
   });
 
   test('reports the required Terraform version and providers', () => {

@@ -12,6 +12,10 @@ export interface StackChanges {
   readonly removed: string[];
   /** Changed blocks with the top-level attributes that changed (none for a single value such as `terraform.required_version`). */
   readonly changed: { readonly address: string; readonly attributes: string[] }[];
+  /** Changes to which account Terraform may act in and where its API calls go: every one is called out. */
+  readonly accountGuard: string[];
+  /** Changes to where the state lives and how it is locked: every one is called out. */
+  readonly backend: string[];
   /** Changes to IAM resources or permissions: every one is called out. */
   readonly iam: string[];
   /** Changes to what Terraform leaves to CI: every one is called out. */
@@ -101,18 +105,24 @@ function changedAttributes(old: Json | undefined, now: Json | undefined): string
   return [...new Set([...Object.keys(old), ...Object.keys(now)])].filter((k) => !same(old[k], now[k])).sort();
 }
 
+/**
+ * The provider attributes that decide which account Terraform acts in and where its API calls go.
+ * `endpoints` is here because a custom endpoint redirects calls, the account check included.
+ */
+const ACCOUNT_GUARD = ['allowed_account_ids', 'forbidden_account_ids', 'assume_role', 'assume_role_with_web_identity', 'endpoints'];
 const PERMISSIONS = /^(data\.)?aws_(iam_\w+|lambda_permission|s3_bucket_policy)\./;
 
 type Changes = Pick<StackChanges, 'added' | 'removed' | 'changed'>;
 
-/** The added, removed and changed blocks whose address matches. */
-function callOut({ added, removed, changed }: Changes, address: RegExp): string[] {
+/** The added, removed and changed blocks whose address matches, changed ones only for the given attributes (all if none given). */
+function callOut({ added, removed, changed }: Changes, address: RegExp, attributes?: readonly string[]): string[] {
+  const relevant = (names: string[]) => (attributes ? names.filter((n) => attributes.includes(n)) : names);
   return [
     ...added.filter((a) => address.test(a)).map((a) => `${a} added`),
     ...removed.filter((a) => address.test(a)).map((a) => `${a} removed`),
     ...changed
-      .filter((c) => address.test(c.address))
-      .map((c) => `${c.address} changed${c.attributes.length ? ` (${c.attributes.join(', ')})` : ''}`),
+      .filter((c) => address.test(c.address) && (!attributes || relevant(c.attributes).length > 0))
+      .map((c) => `${c.address} changed${c.attributes.length ? ` (${relevant(c.attributes).join(', ')})` : ''}`),
   ];
 }
 
@@ -145,6 +155,8 @@ export function compareGenerated(baseDir: string, headDir: string): StackChanges
       return {
         stack,
         ...changes,
+        accountGuard: callOut(changes, /^provider\./, ACCOUNT_GUARD),
+        backend: callOut(changes, /^terraform\.(backend|cloud)\b/),
         iam: callOut(changes, PERMISSIONS),
         ignoreChanges,
       };
@@ -152,17 +164,22 @@ export function compareGenerated(baseDir: string, headDir: string): StackChanges
     .filter((c) => c.added.length + c.removed.length + c.changed.length > 0);
 }
 
-/** The pull-request comment: a table per stack, then the details, IAM and ignore_changes first. */
+/** The pull-request comment: a table per stack, then the details, call-outs first. */
 export function renderSummary(changes: readonly StackChanges[]): string {
   const lines = [SUMMARY_MARKER, '### Synthesized Terraform', ''];
   if (changes.length === 0) return [...lines, 'No change to the synthesized Terraform.', ''].join('\n');
-  lines.push('| Stack | Added | Removed | Changed | IAM | ignore_changes |', '|---|---:|---:|---:|---:|---:|');
+  lines.push(
+    '| Stack | Added | Removed | Changed | Account guard | Backend | IAM | ignore_changes |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+  );
   for (const c of changes) {
-    const counts = [c.added, c.removed, c.changed, c.iam, c.ignoreChanges].map((list) => list.length);
+    const counts = [c.added, c.removed, c.changed, c.accountGuard, c.backend, c.iam, c.ignoreChanges].map((list) => list.length);
     lines.push(`| \`${c.stack}\` | ${counts.join(' | ')} |`);
   }
   for (const c of changes) {
     lines.push('', `#### \`${c.stack}\``);
+    for (const item of c.accountGuard) lines.push(`- **Account guard (which account, which endpoints):** \`${item}\``);
+    for (const item of c.backend) lines.push(`- **Backend (where the state lives):** \`${item}\``);
     for (const item of c.iam) lines.push(`- **IAM:** \`${item}\``);
     for (const item of c.ignoreChanges) lines.push(`- **ignore_changes (what CI owns) changed:** \`${item}\``);
     for (const address of c.added) lines.push(`- added \`${address}\``);
