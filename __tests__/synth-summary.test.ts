@@ -5,11 +5,11 @@ import { tempDir } from './support/synth';
 
 const generated = path.resolve(__dirname, '..', 'generated');
 
-/** A copy of generated/ with the staging stack edited. */
-function edited(change: (stack: any) => void): string {
+/** A copy of generated/ with one configuration edited, the staging stack unless told. */
+function edited(change: (config: any) => void, config = 'stacks/staging/cdk.tf.json'): string {
   const dir = path.join(tempDir('summary'), 'generated');
   fs.cpSync(generated, dir, { recursive: true });
-  const file = path.join(dir, 'stacks', 'staging', 'cdk.tf.json');
+  const file = path.join(dir, config);
   const stack = JSON.parse(fs.readFileSync(file, 'utf8'));
   change(stack);
   fs.writeFileSync(file, JSON.stringify(stack, null, 2));
@@ -34,6 +34,8 @@ describe('synth summary for pull requests', () => {
         added: ['aws_cloudwatch_log_group.extra_log_group'],
         removed: ['aws_cloudwatch_event_rule.cleanup_schedule'],
         changed: [{ address: 'aws_lambda_function.api_function', attributes: ['memory_size'] }],
+        accountGuard: [],
+        backend: [],
         iam: [],
         ignoreChanges: [],
       },
@@ -52,8 +54,96 @@ describe('synth summary for pull requests', () => {
       'aws_lambda_function.worker_function: [filename, s3_bucket, s3_key, s3_object_version, source_code_hash, layers] → [filename]',
     ]);
     const markdown = renderSummary([changes]);
-    expect(markdown).toContain('| `stacks/staging` | 0 | 0 | 2 | 1 | 1 |');
+    expect(markdown).toContain('| `stacks/staging` | 0 | 0 | 2 | 0 | 0 | 1 | 1 |');
     expect(markdown).toContain('- **IAM:** `aws_iam_role_policy.api_invoke_policy changed (policy)`');
     expect(markdown).toContain('- **ignore_changes (what CI owns) changed:** `aws_lambda_function.worker_function: [filename, s3_bucket');
+  });
+
+  test('calls out a change to the accounts the provider may act in', () => {
+    const head = edited((stack) => {
+      stack.provider.aws[0].allowed_account_ids = ['333333333333'];
+    });
+    const [changes] = compareGenerated(generated, head);
+    expect(changes.changed).toEqual([{ address: 'provider.aws', attributes: ['allowed_account_ids'] }]);
+    expect(changes.accountGuard).toEqual(['provider.aws changed (allowed_account_ids)']);
+    const markdown = renderSummary([changes]);
+    expect(markdown).toContain('| `stacks/staging` | 0 | 0 | 1 | 1 | 0 | 0 | 0 |');
+    expect(markdown).toContain('- **Account guard (which account, which endpoints):** `provider.aws changed (allowed_account_ids)`');
+  });
+
+  test('calls out provider endpoints added, and a provider block added, but not a change to default tags', () => {
+    const head = edited((stack) => {
+      stack.provider.aws[0].endpoints = [{ sts: 'https://sts.example.com' }];
+      stack.provider.aws[0].default_tags[0].tags.Team = 'books';
+      stack.provider.aws.push({ alias: 'east', region: 'us-east-1' });
+    });
+    const [changes] = compareGenerated(generated, head);
+    expect(changes.added).toEqual(['provider.aws.east']);
+    expect(changes.changed).toEqual([{ address: 'provider.aws', attributes: ['default_tags', 'endpoints'] }]);
+    expect(changes.accountGuard).toEqual(['provider.aws.east added', 'provider.aws changed (endpoints)']);
+  });
+
+  test('calls out a change to the state backend', () => {
+    const head = edited((stack) => {
+      stack.terraform.backend.s3.key = 'bookshelf-prod/terraform.tfstate';
+    });
+    const [changes] = compareGenerated(generated, head);
+    expect(changes.changed).toEqual([{ address: 'terraform.backend.s3', attributes: ['key'] }]);
+    expect(changes.backend).toEqual(['terraform.backend.s3 changed (key)']);
+    expect(changes.accountGuard).toEqual([]);
+    const markdown = renderSummary([changes]);
+    expect(markdown).toContain('| `stacks/staging` | 0 | 0 | 1 | 0 | 1 | 0 | 0 |');
+    expect(markdown).toContain('- **Backend (where the state lives):** `terraform.backend.s3 changed (key)`');
+  });
+
+  test('reports the required Terraform version and providers', () => {
+    const head = edited((stack) => {
+      stack.terraform.required_version = '>= 1.9';
+      stack.terraform.required_providers.aws.version = '6.0.0';
+    });
+    const [changes] = compareGenerated(generated, head);
+    expect(changes.changed).toEqual([
+      { address: 'terraform.required_providers.aws', attributes: ['version'] },
+      { address: 'terraform.required_version', attributes: [] },
+    ]);
+    expect(renderSummary([changes])).toContain('- changed `terraform.required_version`\n');
+  });
+
+  test('reports an output removed', () => {
+    const head = edited((stack) => {
+      delete stack.output.api_function_arn;
+    });
+    expect(compareGenerated(generated, head)).toEqual([
+      expect.objectContaining({ stack: 'stacks/staging', added: [], removed: ['output.api_function_arn'], changed: [] }),
+    ]);
+  });
+
+  test("reports a change to a module variable's validation", () => {
+    const head = edited((module) => {
+      module.variable.memory_size.validation[0].condition = '${var.memory_size >= 256}';
+    }, 'modules/lambda/main.tf.json');
+    expect(compareGenerated(generated, head)).toEqual([
+      expect.objectContaining({ stack: 'modules/lambda', changed: [{ address: 'var.memory_size', attributes: ['validation'] }] }),
+    ]);
+  });
+
+  test('names data sources, locals and module calls as Terraform does', () => {
+    const head = edited((stack) => {
+      stack.data = { aws_caller_identity: { current: {} } };
+      stack.locals = { prefix: 'bookshelf-staging' };
+      stack.module = { extra: { source: '../../modules/lambda', function_name: 'extra' } };
+    });
+    const [changes] = compareGenerated(generated, head);
+    expect(changes.added).toEqual(['data.aws_caller_identity.current', 'local.prefix', 'module.extra']);
+  });
+
+  test("ignores cdktf's // metadata and the order of keys", () => {
+    const head = edited((stack) => {
+      stack['//'].metadata.version = '0.22.0';
+      stack.resource.aws_lambda_function.api_function['//'].metadata.path = 'staging/api/moved';
+      stack.provider.aws[0]['//'] = { note: 'new metadata' };
+      stack.terraform.backend.s3 = Object.fromEntries(Object.entries(stack.terraform.backend.s3).reverse());
+    });
+    expect(compareGenerated(generated, head)).toEqual([]);
   });
 });

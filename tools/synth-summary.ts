@@ -7,20 +7,36 @@ export const SUMMARY_MARKER = '<!-- synth-summary -->';
 /** What changed in one synthesized stack or module between two generated/ trees. */
 export interface StackChanges {
   readonly stack: string;
+  /** Addresses as Terraform users know them: `provider.aws`, `terraform.backend.s3`, `var.x`, `data.t.n`, `t.n`. */
   readonly added: string[];
   readonly removed: string[];
+  /** Changed blocks with the top-level attributes that changed (none for a single value such as `terraform.required_version`). */
   readonly changed: { readonly address: string; readonly attributes: string[] }[];
+  /** Changes to which account Terraform may act in and where its API calls go: every one is called out. */
+  readonly accountGuard: string[];
+  /** Changes to where the state lives and how it is locked: every one is called out. */
+  readonly backend: string[];
   /** Changes to IAM resources or permissions: every one is called out. */
   readonly iam: string[];
   /** Changes to what Terraform leaves to CI: every one is called out. */
   readonly ignoreChanges: string[];
 }
 
-const PERMISSION_TYPES = /^aws_(iam_|lambda_permission$|s3_bucket_policy$)/;
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
+const isObject = (value: Json | undefined): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Parsed JSON without cdktf's `//` metadata at any depth, object keys sorted so that key order never counts as a change. */
+function canonical(value: unknown): Json {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (typeof value !== 'object' || value === null) return value as Json;
+  const entries = Object.entries(value).filter(([key]) => key !== '//');
+  return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, v]) => [key, canonical(v)]));
+}
 
 /** The configuration files of a generated/ tree, by stack: stacks/<env> and modules/<name>. */
-function configurations(generated: string): Map<string, any> {
-  const found = new Map<string, any>();
+function configurations(generated: string): Map<string, Json> {
+  const found = new Map<string, Json>();
   for (const [kind, file] of [
     ['stacks', 'cdk.tf.json'],
     ['modules', 'main.tf.json'],
@@ -29,75 +45,146 @@ function configurations(generated: string): Map<string, any> {
     if (!fs.existsSync(dir)) continue;
     for (const name of fs.readdirSync(dir).sort()) {
       const config = path.join(dir, name, file);
-      if (fs.existsSync(config)) found.set(`${kind}/${name}`, JSON.parse(fs.readFileSync(config, 'utf8')));
+      if (fs.existsSync(config)) found.set(`${kind}/${name}`, canonical(JSON.parse(fs.readFileSync(config, 'utf8'))));
     }
   }
   return found;
 }
 
-/** Resources by address, without cdktf's metadata. */
-function resources(config: any): Map<string, any> {
-  const out = new Map<string, any>();
-  for (const [type, byName] of Object.entries<any>(config?.resource ?? {})) {
-    for (const [name, body] of Object.entries<any>(byName)) {
-      const { '//': _metadata, ...rest } = body;
-      out.set(`${type}.${name}`, rest);
-    }
+/**
+ * How many levels of names lead to a block in each section of a Terraform JSON config
+ * (`resource.<type>.<name>` is 2), and the address prefix Terraform users know it by.
+ * Sections not listed (`moved`, `import`, `check`, ...) are compared whole.
+ */
+type Shape = number | { readonly [key: string]: Shape };
+const SECTIONS: { readonly [section: string]: { readonly shape: Shape; readonly prefix: string[] } } = {
+  provider: { shape: 1, prefix: ['provider'] },
+  terraform: { shape: { backend: 1, required_providers: 1, '*': 0 }, prefix: ['terraform'] },
+  variable: { shape: 1, prefix: ['var'] },
+  output: { shape: 1, prefix: ['output'] },
+  locals: { shape: 1, prefix: ['local'] },
+  data: { shape: 2, prefix: ['data'] },
+  resource: { shape: 2, prefix: [] },
+  module: { shape: 1, prefix: ['module'] },
+};
+
+/** Provider blocks by name, an aliased one as `<name>.<alias>` (cdktf writes each provider as a list of blocks). */
+function providersByAlias(providers: Json): Json {
+  if (!isObject(providers)) return providers;
+  const out: JsonObject = {};
+  for (const [name, blocks] of Object.entries(providers)) {
+    (Array.isArray(blocks) ? blocks : [blocks]).forEach((block, i) => {
+      const alias = isObject(block) && typeof block.alias === 'string' ? `${name}.${block.alias}` : name;
+      out[alias in out ? `${alias}[${i}]` : alias] = block;
+    });
   }
   return out;
 }
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+/** Every block of a config, by address. */
+function blocks(config: Json | undefined): Map<string, Json> {
+  const out = new Map<string, Json>();
+  const walk = (value: Json, shape: Shape, address: string[]) => {
+    if (shape === 0 || !isObject(value)) return void out.set(address.join('.'), value);
+    for (const [key, inner] of Object.entries(value)) {
+      walk(inner, typeof shape === 'number' ? shape - 1 : (shape[key] ?? shape['*'] ?? 0), [...address, key]);
+    }
+  };
+  for (const [section, value] of Object.entries(isObject(config) ? config : {})) {
+    const { shape, prefix } = SECTIONS[section] ?? { shape: 0, prefix: [section] };
+    walk(section === 'provider' ? providersByAlias(value) : value, shape, prefix);
+  }
+  return out;
+}
 
-/** Compares two generated/ trees, stack by stack. Stacks without changes are left out. */
+const same = (a: Json | undefined, b: Json | undefined) => JSON.stringify(a) === JSON.stringify(b);
+
+/** The top-level attributes that differ between two versions of a block; none when it is a single value. */
+function changedAttributes(old: Json | undefined, now: Json | undefined): string[] {
+  if (!isObject(old) || !isObject(now)) return [];
+  return [...new Set([...Object.keys(old), ...Object.keys(now)])].filter((k) => !same(old[k], now[k])).sort();
+}
+
+/**
+ * The provider attributes that decide which account Terraform acts in and where its API calls go.
+ * `endpoints` is here because a custom endpoint redirects calls, the account check included.
+ */
+const ACCOUNT_GUARD = ['allowed_account_ids', 'forbidden_account_ids', 'assume_role', 'assume_role_with_web_identity', 'endpoints'];
+const PERMISSIONS = /^(data\.)?aws_(iam_\w+|lambda_permission|s3_bucket_policy)\./;
+
+type Changes = Pick<StackChanges, 'added' | 'removed' | 'changed'>;
+
+/** The added, removed and changed blocks whose address matches, changed ones only for the given attributes (all if none given). */
+function callOut({ added, removed, changed }: Changes, address: RegExp, attributes?: readonly string[]): string[] {
+  const relevant = (names: string[]) => (attributes ? names.filter((n) => attributes.includes(n)) : names);
+  return [
+    ...added.filter((a) => address.test(a)).map((a) => `${a} added`),
+    ...removed.filter((a) => address.test(a)).map((a) => `${a} removed`),
+    ...changed
+      .filter((c) => address.test(c.address) && (!attributes || relevant(c.attributes).length > 0))
+      .map((c) => `${c.address} changed${c.attributes.length ? ` (${relevant(c.attributes).join(', ')})` : ''}`),
+  ];
+}
+
+/** What Terraform leaves to CI: a resource's `lifecycle.ignore_changes`. */
+function ignored(body: Json | undefined): Json[] {
+  const lifecycle = isObject(body) ? body.lifecycle : undefined;
+  const list = isObject(lifecycle) ? lifecycle.ignore_changes : undefined;
+  return Array.isArray(list) ? list : list === undefined ? [] : [list];
+}
+
+/** Compares two generated/ trees, stack by stack, over every section of the config. Stacks without changes are left out. */
 export function compareGenerated(baseDir: string, headDir: string): StackChanges[] {
   const base = configurations(baseDir);
   const head = configurations(headDir);
   const stacks = [...new Set([...base.keys(), ...head.keys()])].sort();
   return stacks
-    .map((stack) => {
-      const before = resources(base.get(stack));
-      const after = resources(head.get(stack));
+    .map((stack): StackChanges => {
+      const before = blocks(base.get(stack));
+      const after = blocks(head.get(stack));
       const added = [...after.keys()].filter((a) => !before.has(a)).sort();
       const removed = [...before.keys()].filter((a) => !after.has(a)).sort();
       const changed = [...after.keys()]
         .filter((a) => before.has(a) && !same(before.get(a), after.get(a)))
         .sort()
-        .map((address) => {
-          const [old, now] = [before.get(address), after.get(address)];
-          const attributes = [...new Set([...Object.keys(old), ...Object.keys(now)])].filter((k) => !same(old[k], now[k])).sort();
-          return { address, attributes };
-        });
-      const type = (address: string) => address.split('.')[0];
-      const iam = [
-        ...added.filter((a) => PERMISSION_TYPES.test(type(a))).map((a) => `${a} added`),
-        ...removed.filter((a) => PERMISSION_TYPES.test(type(a))).map((a) => `${a} removed`),
-        ...changed.filter((c) => PERMISSION_TYPES.test(type(c.address))).map((c) => `${c.address} changed (${c.attributes.join(', ')})`),
-      ];
-      const ignored = (body: any) => body?.lifecycle?.ignore_changes ?? [];
+        .map((address) => ({ address, attributes: changedAttributes(before.get(address), after.get(address)) }));
+      const changes = { added, removed, changed };
       const ignoreChanges = changed
         .filter((c) => !same(ignored(before.get(c.address)), ignored(after.get(c.address))))
         .map((c) => `${c.address}: [${ignored(before.get(c.address)).join(', ')}] → [${ignored(after.get(c.address)).join(', ')}]`);
-      return { stack, added, removed, changed, iam, ignoreChanges };
+      return {
+        stack,
+        ...changes,
+        accountGuard: callOut(changes, /^provider\./, ACCOUNT_GUARD),
+        backend: callOut(changes, /^terraform\.(backend|cloud)\b/),
+        iam: callOut(changes, PERMISSIONS),
+        ignoreChanges,
+      };
     })
     .filter((c) => c.added.length + c.removed.length + c.changed.length > 0);
 }
 
-/** The pull-request comment: a table per stack, then the details, IAM and ignore_changes first. */
+/** The pull-request comment: a table per stack, then the details, call-outs first. */
 export function renderSummary(changes: readonly StackChanges[]): string {
   const lines = [SUMMARY_MARKER, '### Synthesized Terraform', ''];
   if (changes.length === 0) return [...lines, 'No change to the synthesized Terraform.', ''].join('\n');
-  lines.push('| Stack | Added | Removed | Changed | IAM | ignore_changes |', '|---|---:|---:|---:|---:|---:|');
+  lines.push(
+    '| Stack | Added | Removed | Changed | Account guard | Backend | IAM | ignore_changes |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+  );
   for (const c of changes) {
-    lines.push(`| \`${c.stack}\` | ${c.added.length} | ${c.removed.length} | ${c.changed.length} | ${c.iam.length} | ${c.ignoreChanges.length} |`);
+    const counts = [c.added, c.removed, c.changed, c.accountGuard, c.backend, c.iam, c.ignoreChanges].map((list) => list.length);
+    lines.push(`| \`${c.stack}\` | ${counts.join(' | ')} |`);
   }
   for (const c of changes) {
     lines.push('', `#### \`${c.stack}\``);
+    for (const item of c.accountGuard) lines.push(`- **Account guard (which account, which endpoints):** \`${item}\``);
+    for (const item of c.backend) lines.push(`- **Backend (where the state lives):** \`${item}\``);
     for (const item of c.iam) lines.push(`- **IAM:** \`${item}\``);
     for (const item of c.ignoreChanges) lines.push(`- **ignore_changes (what CI owns) changed:** \`${item}\``);
     for (const address of c.added) lines.push(`- added \`${address}\``);
     for (const address of c.removed) lines.push(`- removed \`${address}\``);
-    for (const { address, attributes } of c.changed) lines.push(`- changed \`${address}\` (${attributes.join(', ')})`);
+    for (const { address, attributes } of c.changed) lines.push(`- changed \`${address}\`${attributes.length ? ` (${attributes.join(', ')})` : ''}`);
   }
   return [...lines, ''].join('\n');
 }
