@@ -16,6 +16,7 @@ import {
 import { HeadObjectCommand, NotFound, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { runRelease } from '../release/cli';
+import { deterministicZip } from '../core/deterministic-zip';
 import { RETRY } from '../release/context';
 import { layerPackage } from '../release/layers';
 import { loadManifest } from '../release/manifest';
@@ -310,10 +311,13 @@ describe('functions update --layer', () => {
     );
   });
 
-  test('refuses a version of another layer', async () => {
+  test('refuses a version of another layer before any call', async () => {
     const result = await release('functions', 'update', '--env', 'staging', '--layer', 'deps', '--version-arn', layerArn('shared-code', 7));
-    expect(result.code).toBe(1);
-    expect(result.err).toContain(`--version-arn ${layerArn('shared-code', 7)}: not a version of arn:aws:lambda:us-west-2:${ACCOUNT}:layer:bookshelf-staging-deps`);
+    expect(result.code).toBe(2);
+    expect(result.err.split('\n')[0]).toBe(
+      `--version-arn = "${layerArn('shared-code', 7)}": must be a version of the layer deps: arn:aws:lambda:us-west-2:${ACCOUNT}:layer:bookshelf-staging-deps:<version>`,
+    );
+    expect(lambda.calls()).toEqual([]);
   });
 
   test('--json prints one document for machines', async () => {
@@ -327,10 +331,12 @@ describe('functions update --layer', () => {
 });
 
 describe('functions update --package', () => {
+  const codePackage = deterministicZip([{ path: 'app/main.py', content: 'def handler(event, context):\n    return {}\n' }]);
+
   test('uploads the package under each function and points each function at it', async () => {
     const zip = path.join(root, 'backend.zip');
-    fs.writeFileSync(zip, 'a code package');
-    const hash = createHash('sha256').update('a code package').digest('hex');
+    fs.writeFileSync(zip, codePackage);
+    const hash = createHash('sha256').update(codePackage).digest('hex');
     const result = await release('functions', 'update', '--env', 'staging', '--package', zip, '--functions', 'api,cleanup');
     expect(result.code).toBe(0);
     expect(lambda.commandCalls(UpdateFunctionCodeCommand).map((c) => c.args[0].input)).toEqual([
@@ -340,11 +346,13 @@ describe('functions update --package', () => {
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(2);
   });
 
-  test('names an unknown function', async () => {
+  test('names an unknown function before any call', async () => {
     const zip = path.join(root, 'backend.zip');
-    fs.writeFileSync(zip, 'a code package');
+    fs.writeFileSync(zip, codePackage);
     const result = await release('functions', 'update', '--env', 'staging', '--package', zip, '--functions', 'apu');
-    expect(result.err).toContain('--functions apu: no such function in staging; functions: api, worker, cleanup');
+    expect(result.code).toBe(2);
+    expect(result.err.split('\n')[0]).toBe('--functions = "apu": apu: no such function in staging; functions: api, worker, cleanup');
+    expect(s3.calls()).toEqual([]);
   });
 });
 
@@ -382,7 +390,7 @@ describe('command line', () => {
     [['deploy', '--env', 'staging'], 'unknown command "deploy"; commands: layer build, layer publish, layer release, functions update, rollback'],
     [['layer', 'build', '--layer', 'deps'], '--env is required'],
     [['functions', 'update', '--env', 'staging'], 'functions update needs --layer <key> or --package <zip>'],
-    [['rollback', '--env', 'staging', '--layer', 'deps', '--to-version', 'latest'], 'rollback needs --to-version <n>, a layer version number (got latest)'],
+    [['rollback', '--env', 'staging', '--layer', 'deps'], 'rollback needs --to-version <n>, the layer version to go back to'],
   ])('%j is a usage error', async (argv, message) => {
     const result = await release(...argv);
     expect(result.code).toBe(2);
@@ -391,7 +399,7 @@ describe('command line', () => {
 
   test('an unknown layer is named with the ones there are', async () => {
     const result = await release('layer', 'build', '--env', 'staging', '--layer', 'dependencies');
-    expect(result.code).toBe(1);
-    expect(result.err).toBe('release layer build failed: --layer dependencies: no such layer in staging; layers: deps, shared-code');
+    expect(result.code).toBe(2);
+    expect(result.err.split('\n')[0]).toBe('--layer = "dependencies": must be a layer of staging: deps, shared-code');
   });
 });

@@ -1,14 +1,14 @@
-import { parseArgs } from 'node:util';
 import { ListLayerVersionsCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
-import { awsClients, realSleep, ReleaseContext, ReleaseError, Reporter, withRetries } from './context';
+import { checkAgainstManifest, readArguments, ReleaseRequest } from './arguments';
+import { awsClients, realSleep, ReleaseContext, ReleaseError, Reporter, UsageError, withRetries } from './context';
 import { rollbackLayer, updateCode, updateLayer } from './functions';
 import { buildLayer, Installer, publishLayer } from './layers';
 import { loadManifest, manifestLayer } from './manifest';
 
 export const USAGE = `Usage: npm run release -- <command> --env <environment> [options]
 
-Commands:
+Commands, with the options each takes:
   layer build       --layer <key>                 build the layer into python/ and upload it, unless unchanged
   layer publish     --layer <key>                 publish a layer version from that build, unless the latest holds it
   layer release     --layer <key>                 build, publish, then point every function using the layer at it
@@ -19,10 +19,16 @@ Commands:
   rollback          --layer <key> --to-version <n>
                                                   point the functions back at an earlier layer version
 
-Options:
+Options of every command:
   --env <name>      environment; its manifest is generated/stacks/<name>/release-manifest.json
   --dry-run         print exactly what would be done, and change nothing
   --json            print one JSON document for machines instead of progress lines
+  --help            print this help
+
+Every argument is checked against the command and the manifest before anything is done. Refused,
+with exit code 2: an option the command does not take (functions update takes --layer or --package,
+not both: release a layer and a code package in two runs), a repeated option, an unknown layer or
+function key, and a malformed value. A manifest that cannot be read stops the command with exit code 1.
 `;
 
 export interface ReleaseDependencies {
@@ -38,90 +44,68 @@ export interface ReleaseDependencies {
 export async function runRelease(argv: readonly string[], deps: ReleaseDependencies): Promise<number> {
   const out = deps.out ?? ((line: string) => process.stdout.write(`${line}\n`));
   const err = deps.err ?? ((line: string) => process.stderr.write(`${line}\n`));
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        env: { type: 'string' },
-        layer: { type: 'string' },
-        'version-arn': { type: 'string' },
-        'to-version': { type: 'string' },
-        package: { type: 'string' },
-        functions: { type: 'string' },
-        'dry-run': { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', default: false },
-      },
-    });
-  } catch (error) {
-    err(`${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  const command = positionals.join(' ');
-  if (values.help) {
-    out(USAGE);
-    return 0;
-  }
-  const usage = (problem: string) => {
-    err(`${problem}\n\n${USAGE}`);
+  const usage = (error: UsageError) => {
+    err(`${error.message}\n\n${USAGE}`);
     return 2;
   };
-  const known = ['layer build', 'layer publish', 'layer release', 'functions update', 'rollback'];
-  if (!known.includes(command)) return usage(`unknown command "${command}"; commands: ${known.join(', ')}`);
-  if (!values.env) return usage('--env is required');
-  const needsLayer = command.startsWith('layer') || command === 'rollback' || (command === 'functions update' && !values.package);
-  if (needsLayer && !values.layer) return usage(`${command} needs --layer <key>${command === 'functions update' ? ' or --package <zip>' : ''}`);
-  const toVersion = values['to-version'] === undefined ? undefined : Number(values['to-version']);
-  if (command === 'rollback' && !(toVersion !== undefined && Number.isInteger(toVersion) && toVersion > 0)) {
-    return usage(`rollback needs --to-version <n>, a layer version number (got ${values['to-version'] ?? 'none'})`);
+  let request: ReleaseRequest;
+  try {
+    const read = readArguments(argv);
+    if (read === 'help') {
+      out(USAGE);
+      return 0;
+    }
+    request = read;
+  } catch (error) {
+    if (error instanceof UsageError) return usage(error);
+    throw error;
   }
 
-  const reporter = new Reporter(values.json, out);
+  const { command, environment, dryRun } = request;
+  const reporter = new Reporter(request.json, out);
   try {
-    const manifest = loadManifest(deps.root, values.env);
+    // Nothing reaches AWS before the manifest is read and every argument checked against it.
+    const manifest = loadManifest(deps.root, environment);
+    checkAgainstManifest(request, manifest);
     const context: ReleaseContext = {
       ...(deps.clients ?? awsClients)(manifest.region),
       reporter,
-      dryRun: values['dry-run'],
+      dryRun,
       sleep: deps.sleep ?? realSleep,
       root: deps.root,
     };
-    const layer = values.layer;
-    switch (command) {
+    switch (request.command) {
       case 'layer build':
-        await buildLayer(context, manifest, layer!, deps.installer);
+        await buildLayer(context, manifest, request.layer, deps.installer);
         break;
       case 'layer publish':
-        await publishLayer(context, manifest, layer!);
+        await publishLayer(context, manifest, request.layer);
         break;
       case 'layer release': {
-        await buildLayer(context, manifest, layer!, deps.installer);
-        const { versionArn } = await publishLayer(context, manifest, layer!);
+        await buildLayer(context, manifest, request.layer, deps.installer);
+        const { versionArn } = await publishLayer(context, manifest, request.layer);
         // In a dry run nothing was published: the functions would move to the version to come.
-        if (versionArn) await updateLayer(context, manifest, layer!, versionArn);
+        if (versionArn) await updateLayer(context, manifest, request.layer, versionArn);
         break;
       }
       case 'functions update':
-        if (values.package) {
-          await updateCode(context, manifest, values.package, values.functions?.split(',').map((k) => k.trim()));
-        }
-        if (layer) {
-          const versionArn = values['version-arn'] ?? (await latestVersionArn(context, manifestLayer(manifest, layer).layerName));
-          await updateLayer(context, manifest, layer, versionArn);
+        if ('packageFile' in request) {
+          await updateCode(context, manifest, request.packageFile, request.functions);
+        } else {
+          const versionArn = request.versionArn ?? (await latestVersionArn(context, manifestLayer(manifest, request.layer).layerName));
+          await updateLayer(context, manifest, request.layer, versionArn);
         }
         break;
       case 'rollback':
-        await rollbackLayer(context, manifest, layer!, toVersion!);
+        await rollbackLayer(context, manifest, request.layer, request.toVersion);
         break;
     }
-    reporter.finish({ ok: true, command, environment: values.env, dryRun: values['dry-run'] });
+    reporter.finish({ ok: true, command, environment, dryRun });
     return 0;
   } catch (error) {
+    if (error instanceof UsageError) return usage(error);
     const message = error instanceof ReleaseError ? error.message : `${(error as Error).name}: ${(error as Error).message}`;
-    reporter.finish({ ok: false, command, environment: values.env, dryRun: values['dry-run'], error: message });
+    reporter.finish({ ok: false, command, environment, dryRun, error: message });
     err(`release ${command} failed: ${message}`);
     return 1;
   }

@@ -9,6 +9,14 @@ export class ReleaseError extends Error {
   }
 }
 
+/** Arguments that cannot be run: every problem, one per line. The command exits 2 and does nothing. */
+export class UsageError extends Error {
+  constructor(readonly lines: readonly string[]) {
+    super(lines.join('\n'));
+    this.name = 'UsageError';
+  }
+}
+
 /** One thing a release did, skipped, or (in a dry run) would do. */
 export interface ReleaseEvent {
   readonly action: string;

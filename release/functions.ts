@@ -49,7 +49,7 @@ async function eachFunction(
 }
 
 /** A layer version ARN without its version. */
-function unversioned(arn: string): string {
+export function unversioned(arn: string): string {
   return arn.replace(/:[0-9]+$/, '');
 }
 

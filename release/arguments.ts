@@ -1,0 +1,188 @@
+import * as fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { MANIFEST_RULES, ReleaseManifest } from '../contract/release-manifest';
+import { formatProblem, problem } from '../core/problems';
+import { check, RULES } from '../core/rules';
+import { UsageError } from './context';
+import { unversioned } from './functions';
+
+export const COMMANDS = ['layer build', 'layer publish', 'layer release', 'functions update', 'rollback'] as const;
+export type Command = (typeof COMMANDS)[number];
+
+const OPTIONS = {
+  env: { type: 'string' },
+  layer: { type: 'string' },
+  'version-arn': { type: 'string' },
+  'to-version': { type: 'string' },
+  package: { type: 'string' },
+  functions: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean' },
+} as const;
+type Option = keyof typeof OPTIONS;
+const isOption = (name: string): name is Option => name in OPTIONS;
+
+/** The options each command takes besides --env, --dry-run, --json and --help. */
+const COMMAND_OPTIONS: Readonly<Record<Command, readonly Option[]>> = {
+  'layer build': ['layer'],
+  'layer publish': ['layer'],
+  'layer release': ['layer'],
+  // one of --layer [--version-arn] or --package [--functions]
+  'functions update': ['layer', 'version-arn', 'package', 'functions'],
+  rollback: ['layer', 'to-version'],
+};
+
+/** A release to run, with every argument checked. */
+export type ReleaseRequest = { readonly environment: string; readonly dryRun: boolean; readonly json: boolean } & (
+  | { readonly command: 'layer build' | 'layer publish' | 'layer release'; readonly layer: string }
+  | { readonly command: 'functions update'; readonly layer: string; readonly versionArn?: string }
+  | { readonly command: 'functions update'; readonly packageFile: string; readonly functions?: readonly string[] }
+  | { readonly command: 'rollback'; readonly layer: string; readonly toVersion: number }
+);
+
+/**
+ * The release the arguments ask for, or 'help'. Everything that can be checked without the
+ * manifest is: the command, unknown, repeated, missing and misplaced options, and each value's
+ * form. Throws a {@link UsageError} with every problem.
+ */
+export function readArguments(argv: readonly string[]): ReleaseRequest | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], allowPositionals: true, strict: true, tokens: true, options: OPTIONS });
+  } catch (error) {
+    const unknown = /^Unknown option '([^']+)'/.exec((error as Error).message)?.[1];
+    const known = Object.keys(OPTIONS).map((name) => `--${name}`);
+    throw new UsageError([unknown ? `${unknown}: unknown option; options: ${known.join(', ')}` : (error as Error).message.replace(/\n/g, ' ')]);
+  }
+  const { values, positionals, tokens } = parsed;
+  if (values.help) return 'help';
+  const problems: string[] = [];
+  const refuse = (field: string, value: unknown, rule: string) => problems.push(formatProblem(problem('release-argument', field, value, rule)));
+
+  const given = new Map<Option, string[]>();
+  for (const token of tokens) {
+    if (token.kind === 'option' && isOption(token.name)) given.set(token.name, [...(given.get(token.name) ?? []), token.value ?? '']);
+  }
+  for (const [name, all] of given) {
+    if (all.length < 2) continue;
+    if (OPTIONS[name].type === 'boolean') problems.push(`--${name} is given ${all.length} times; give it once`);
+    else refuse(`--${name}`, all, `is given ${all.length} times; give it once`);
+  }
+
+  const command = COMMANDS.find((c) => positionals.slice(0, c.split(' ').length).join(' ') === c);
+  if (!command) {
+    throw new UsageError([`${positionals.length ? `unknown command "${positionals.join(' ')}"` : 'no command'}; commands: ${COMMANDS.join(', ')}`, ...problems]);
+  }
+  const extra = positionals.slice(command.split(' ').length);
+  if (extra.length > 0) refuse('arguments', extra, `${command} takes options only, no further arguments`);
+
+  const { env, layer, package: packageFile } = values;
+  /** Whether an option has a value to check further; an empty one is refused. */
+  const present = (name: Option, value: string | undefined): value is string => {
+    if (value !== undefined && value.trim() === '') refuse(`--${name}`, value, 'must not be empty');
+    return value !== undefined && value.trim() !== '';
+  };
+  if (env === undefined) problems.push('--env is required');
+  else if (present('env', env)) problems.push(...check('--env', env, MANIFEST_RULES.environment).map(formatProblem));
+
+  for (const name of given.keys()) {
+    if (['env', 'dry-run', 'json'].includes(name) || COMMAND_OPTIONS[command].includes(name)) continue;
+    const takes = COMMAND_OPTIONS[command].map((o) => `--${o}`).join(', ');
+    refuse(`--${name}`, values[name], `${command} does not take this option (it takes ${takes} besides --env, --dry-run and --json)`);
+  }
+  const needs = (name: Option, what: string) => values[name] === undefined && problems.push(`${command} needs --${name} ${what}`);
+  if (command === 'functions update') {
+    if (layer !== undefined && packageFile !== undefined) {
+      problems.push('functions update takes --layer or --package, not both: release a layer and a code package in two runs');
+    } else if (layer === undefined && packageFile === undefined) {
+      problems.push('functions update needs --layer <key> or --package <zip>');
+    } else if (layer !== undefined && values.functions !== undefined) {
+      refuse('--functions', values.functions, 'goes with --package; with --layer, every function using the layer moves');
+    } else if (packageFile !== undefined && values['version-arn'] !== undefined) {
+      refuse('--version-arn', values['version-arn'], 'goes with --layer, not --package');
+    }
+  } else {
+    needs('layer', '<key>');
+  }
+  if (command === 'rollback') needs('to-version', '<n>, the layer version to go back to');
+
+  present('layer', layer);
+  const toVersion = present('to-version', values['to-version']) ? readVersion(values['to-version'], refuse) : undefined;
+  if (present('version-arn', values['version-arn'])) problems.push(...check('--version-arn', values['version-arn'], RULES.layerVersionArn).map(formatProblem));
+  if (present('package', packageFile)) checkPackage(packageFile, refuse);
+  const functions = present('functions', values.functions) ? readFunctionKeys(values.functions, refuse) : undefined;
+  if (problems.length > 0) throw new UsageError(problems);
+
+  // Every check above passed: the options each command needs are there.
+  const common = { environment: env!, dryRun: values['dry-run'] ?? false, json: values.json ?? false };
+  switch (command) {
+    case 'functions update':
+      return packageFile !== undefined
+        ? { ...common, command, packageFile, ...(functions ? { functions } : {}) }
+        : { ...common, command, layer: layer!, ...(values['version-arn'] ? { versionArn: values['version-arn'] } : {}) };
+    case 'rollback':
+      return { ...common, command, layer: layer!, toVersion: toVersion! };
+    default:
+      return { ...common, command, layer: layer! };
+  }
+}
+
+type Refuse = (field: string, value: unknown, rule: string) => void;
+
+function readVersion(value: string, refuse: Refuse): number | undefined {
+  if (/^[1-9][0-9]*$/.test(value) && Number(value) <= Number.MAX_SAFE_INTEGER) return Number(value);
+  refuse('--to-version', value, 'must be a layer version number: a whole number from 1, such as 6');
+  return undefined;
+}
+
+/** A code package must be a zip archive that exists: anything else would fail after the upload. */
+function checkPackage(file: string, refuse: Refuse): void {
+  if (!file.endsWith('.zip')) return refuse('--package', file, 'must be a .zip file');
+  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) return refuse('--package', file, 'must be an existing file: no such file');
+  const start = Buffer.alloc(4);
+  const fd = fs.openSync(file, 'r');
+  try {
+    fs.readSync(fd, start, 0, 4, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  // a local file header, or the end record of an empty archive
+  if (!['504b0304', '504b0506'].includes(start.toString('hex'))) refuse('--package', file, 'must be a zip archive; this file is not one');
+}
+
+function readFunctionKeys(list: string, refuse: Refuse): string[] {
+  const keys = list.split(',').map((key) => key.trim());
+  const empty = keys.flatMap((key, index) => (key === '' ? [index + 1] : []));
+  if (empty.length > 0) refuse('--functions', list, `has an empty item (item ${empty.join(', ')}); give keys separated by commas, such as api,worker`);
+  const twice = [...new Set(keys.filter((key, index) => key !== '' && keys.indexOf(key) !== index))];
+  if (twice.length > 0) refuse('--functions', list, `names ${twice.join(', ')} more than once`);
+  return keys;
+}
+
+/**
+ * The checks that need the environment's manifest: the layer and function keys exist, a layer to
+ * build has a build, a version ARN is a version of that layer. Throws a {@link UsageError}.
+ */
+export function checkAgainstManifest(request: ReleaseRequest, manifest: ReleaseManifest): void {
+  const problems: string[] = [];
+  const refuse = (field: string, value: unknown, rule: string) => problems.push(formatProblem(problem('release-argument', field, value, rule)));
+  const where = manifest.environment;
+  if ('layer' in request) {
+    const layer = manifest.layers[request.layer];
+    if (!layer) {
+      refuse('--layer', request.layer, `must be a layer of ${where}: ${Object.keys(manifest.layers).join(', ') || 'it has none'}`);
+    } else if (request.command.startsWith('layer ') && !layer.build) {
+      refuse('--layer', request.layer, `${layer.layerName} has no build in the release manifest of ${where} (set \`build\` on the layer in envs/)`);
+    } else if ('versionArn' in request && request.versionArn !== undefined && unversioned(request.versionArn) !== layer.layerArn) {
+      refuse('--version-arn', request.versionArn, `must be a version of the layer ${request.layer}: ${layer.layerArn}:<version>`);
+    }
+  }
+  if ('functions' in request && request.functions) {
+    const unknown = request.functions.filter((key) => !manifest.functions[key]);
+    if (unknown.length > 0) {
+      refuse('--functions', request.functions.join(','), `${unknown.join(', ')}: no such function in ${where}; functions: ${Object.keys(manifest.functions).join(', ')}`);
+    }
+  }
+  if (problems.length > 0) throw new UsageError(problems);
+}
