@@ -1,0 +1,369 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { parseReleaseManifest, RELEASE_MANIFEST_FILE } from '../contract/release-manifest';
+import { deterministicZip } from '../core/deterministic-zip';
+import { runRelease, USAGE } from '../release/cli';
+import { tempDir } from './support/synth';
+
+const lambda = mockClient(LambdaClient);
+const s3 = mockClient(S3Client);
+const repo = path.resolve(__dirname, '..');
+const STACKS = path.join('generated', 'stacks');
+const FILE = path.join(STACKS, 'staging', RELEASE_MANIFEST_FILE);
+const ACCOUNT = '111111111111';
+const DEPS_ARN = `arn:aws:lambda:us-west-2:${ACCOUNT}:layer:bookshelf-staging-deps`;
+
+let root: string;
+let installs: number;
+
+beforeEach(() => {
+  lambda.reset();
+  s3.reset();
+  // Every call would succeed: a refusal is the release command's own.
+  lambda.onAnyCommand().resolves({});
+  s3.onAnyCommand().resolves({});
+  installs = 0;
+  root = tempDir('release-input');
+  fs.cpSync(path.join(repo, STACKS, 'staging'), path.join(root, STACKS, 'staging'), { recursive: true });
+  fs.mkdirSync(path.join(root, 'backend', 'shared'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'backend', 'requirements.txt'), 'httpx==0.27.0\n');
+  fs.writeFileSync(path.join(root, 'backend', 'poetry.lock'), '[[package]]\nname = "httpx"\n');
+  fs.writeFileSync(path.join(root, 'backend', 'shared', 'db.py'), '');
+  fs.writeFileSync(path.join(root, 'backend.zip'), deterministicZip([{ path: 'app/main.py', content: 'def handler(e, c):\n    return {}\n' }]));
+  fs.writeFileSync(path.join(root, 'not-a-zip.zip'), 'just text');
+  fs.writeFileSync(path.join(root, 'backend.tar'), 'tar');
+});
+
+async function release(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runRelease(argv, {
+    root,
+    clients: () => ({ lambda: new LambdaClient({ region: 'us-west-2' }), s3: new S3Client({ region: 'us-west-2' }) }),
+    sleep: async () => undefined,
+    installer: async () => void installs++,
+    out: (line) => out.push(line),
+    err: (line) => err.push(line),
+  });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+/** AWS calls and pip installs the command made: none, when it refuses its input. */
+const effects = () => [...lambda.calls(), ...s3.calls()].map((call) => call.args[0].constructor.name).concat(installs ? ['pip install'] : []);
+
+const staging = () => JSON.parse(fs.readFileSync(path.join(repo, FILE), 'utf8'));
+const writeManifest = (text: string) => fs.writeFileSync(path.join(root, FILE), text);
+
+type Manifest = ReturnType<typeof staging>;
+
+describe('a manifest that cannot be read stops the command before any AWS call', () => {
+  // Each case: the manifest (an edit of staging's, or raw text), and every problem line expected.
+  const cases: [string, string | ((m: Manifest) => void), string[]][] = [
+    ['not JSON: a trailing comma', '{\n  "manifestVersion": 1,\n}', [':3:1: not valid JSON: Expected double-quoted property name in JSON at position 26']],
+    ['not JSON: an empty file', '', [':1:1: not valid JSON: Unexpected end of JSON input']],
+    ['a list, not an object', '[]', [': (document) = []: must be an object']],
+    [
+      'a manifest of another version',
+      (m) => ((m.manifestVersion = 2), (m.layerSets = {})),
+      [': manifestVersion = 2: must be 1, the version this release command reads; release with the command of the commit that wrote it, or regenerate it'],
+    ],
+    [
+      'manifestVersion as a string',
+      (m) => (m.manifestVersion = '1'),
+      [': manifestVersion = "1": must be 1, the version this release command reads; release with the command of the commit that wrote it, or regenerate it'],
+    ],
+    ['no manifestVersion', (m) => delete m.manifestVersion, [': manifestVersion = undefined: is required']],
+    [
+      'an unknown top-level field',
+      (m) => (m.generatedAt = '2024-01-01'),
+      [': generatedAt = "2024-01-01": unknown field; the fields here are manifestVersion, environment, accountId, region, artifactsBucket, layers, functions'],
+    ],
+    ['no region', (m) => delete m.region, [': region = undefined: is required']],
+    ['the account id as a number', (m) => (m.accountId = 111111111111), [': accountId = 111111111111: must be a non-empty string']],
+    ['another environment in this directory', (m) => (m.environment = 'prod'), [': environment = "prod": must be "staging", the environment whose directory holds this manifest']],
+    [
+      'a bucket name S3 refuses',
+      (m) => (m.artifactsBucket = 'Bookshelf_Artifacts'),
+      [': artifactsBucket = "Bookshelf_Artifacts": must be a valid S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit'],
+    ],
+    ['layers as a list', (m) => (m.layers = []), [': layers = []: must be an object of named entries']],
+    ['a layer without its name', (m) => delete m.layers.deps.layerName, [': layers.deps.layerName = undefined: is required']],
+    [
+      'an unknown field on a layer',
+      (m) => (m.layers.deps.version = 3),
+      [': layers.deps.version = 3: unknown field; the fields here are layerName, layerArn, compatibleRuntimes, compatibleArchitectures, packagePrefix, build'],
+    ],
+    [
+      'a layer ARN without a partition',
+      (m) => (m.layers.deps.layerArn = `arn:lambda:us-west-2:${ACCOUNT}:layer:bookshelf-staging-deps`),
+      [
+        `: layers.deps.layerArn = "arn:lambda:us-west-2:${ACCOUNT}:layer:bookshelf-staging-deps": must be a layer ARN without a version: arn:<partition>:lambda:<region>:<account>:layer:<name>`,
+      ],
+    ],
+    [
+      'a layer ARN naming another layer',
+      (m) => (m.layers.deps.layerArn = `${DEPS_ARN}-old`),
+      [`: layers.deps.layerArn = "${DEPS_ARN}-old": must be the ARN of this layer in the manifest's region and account: ${DEPS_ARN}`],
+    ],
+    ['runtimes as a string', (m) => (m.layers.deps.compatibleRuntimes = 'python3.12'), [': layers.deps.compatibleRuntimes = "python3.12": must be a non-empty list of strings']],
+    ['no runtimes', (m) => (m.layers['shared-code'].compatibleRuntimes = []), [': layers.shared-code.compatibleRuntimes = []: must be a non-empty list of strings']],
+    [
+      'an architecture Lambda does not have',
+      (m) => (m.layers.deps.compatibleArchitectures = ['x86_64', 'arm']),
+      [': layers.deps.compatibleArchitectures[1] = "arm": must be one of the supported architectures: x86_64, arm64'],
+    ],
+    [
+      'a build of both kinds',
+      (m) => (m.layers.deps.build.sourceDirectory = 'backend/shared'),
+      [
+        ': layers.deps.build = {"requirementsFile":"backend/requirements.txt","lockFile":"b... (115 characters as JSON): must be exactly one of {"requirementsFile": <path>, "lockFile": <path>?} or {"sourceDirectory": <path>}; it has both requirementsFile and sourceDirectory',
+      ],
+    ],
+    [
+      'a build of neither kind',
+      (m) => (m.layers.deps.build = { requirements: 'backend/requirements.txt' }),
+      [': layers.deps.build = {"requirements":"backend/requirements.txt"}: must be exactly one of {"requirementsFile": <path>, "lockFile": <path>?} or {"sourceDirectory": <path>}'],
+    ],
+    [
+      'an unknown field on a build',
+      (m) => (m.layers['shared-code'].build.exclude = ['tests']),
+      [': layers.shared-code.build.exclude = ["tests"]: unknown field; the fields here are sourceDirectory'],
+    ],
+    [
+      'a build path out of the repository',
+      (m) => (m.layers.deps.build.lockFile = '../poetry.lock'),
+      [': layers.deps.build.lockFile = "../poetry.lock": must be a path relative to the repository root, without ".." or empty parts'],
+    ],
+    ['a package prefix without its slash', (m) => (m.layers.deps.packagePrefix = 'layers/deps'), [': layers.deps.packagePrefix = "layers/deps": must be an S3 key prefix: not starting with "/", ending with "/"']],
+    ['a function without its package prefix', (m) => delete m.functions.worker.packagePrefix, [': functions.worker.packagePrefix = undefined: is required']],
+    ['a function runtime Lambda does not have', (m) => (m.functions.api.runtime = 'python2.7'), [': functions.api.runtime = "python2.7": must be one of the supported runtimes: python3.9, python3.10, python3.11, python3.12, python3.13, nodejs18.x, nodejs20.x, nodejs22.x']],
+    ['function layers as an object', (m) => (m.functions.api.layers = { deps: 1 }), [': functions.api.layers = {"deps":1}: must be a list']],
+    ['a function naming a layer the manifest does not have', (m) => (m.functions.api.layers[1].layer = 'shared'), [': functions.api.layers[1].layer = "shared": must name a layer of this manifest: deps, shared-code']],
+    [
+      'a function layer of both kinds',
+      (m) => (m.functions.api.layers[0].arn = `${DEPS_ARN}:3`),
+      [`: functions.api.layers[0] = {"layer":"deps","arn":"${DEPS_ARN}:3"}: must be exactly one of {"layer": <key of layers>} or {"arn": <layer version ARN>}; it has both layer and arn`],
+    ],
+    [
+      'a function layer ARN without a version',
+      (m) => (m.functions.api.layers[0] = { arn: DEPS_ARN }),
+      [`: functions.api.layers[0].arn = "${DEPS_ARN}": must be a layer version ARN: arn:aws:lambda:<region>:<account>:layer:<name>:<version>`],
+    ],
+    [
+      'a function layer of another region',
+      (m) => (m.functions.api.layers[0] = { arn: 'arn:aws:lambda:eu-west-1:580247275435:layer:LambdaInsightsExtension:52' }),
+      [
+        ': functions.api.layers[0].arn = "arn:aws:lambda:eu-west-1:580247275435:layer:LambdaInsightsExtension:52": must be a layer of the manifest\'s region, us-west-2: functions attach layers of their own region only',
+      ],
+    ],
+    [
+      'two functions with one name',
+      (m) => (m.functions.cleanup.functionName = 'bookshelf-staging-api'),
+      [': functions.cleanup.functionName = "bookshelf-staging-api": must be unique; functions.api.functionName has it too'],
+    ],
+    [
+      'several problems, all reported',
+      (m) => {
+        delete m.functions.api.runtime;
+        m.functions.worker.layers.push({ layer: 'dependencies' });
+        m.layers.deps.extra = true;
+      },
+      [
+        ': layers.deps.extra = true: unknown field; the fields here are layerName, layerArn, compatibleRuntimes, compatibleArchitectures, packagePrefix, build',
+        ': functions.api.runtime = undefined: is required',
+        ': functions.worker.layers[2].layer = "dependencies": must name a layer of this manifest: deps, shared-code',
+      ],
+    ],
+  ];
+
+  test.each(cases)('%s', async (_name, edit, problems) => {
+    if (typeof edit === 'string') {
+      writeManifest(edit);
+    } else {
+      const manifest = staging();
+      edit(manifest);
+      writeManifest(JSON.stringify(manifest, null, 2));
+    }
+    const result = await release('layer', 'build', '--env', 'staging', '--layer', 'deps');
+    expect(result.code).toBe(1);
+    const [headline, ...lines] = result.err.split('\n');
+    expect(headline).toBe(
+      `release layer build failed: ${FILE} is not a release manifest this command can read ` +
+        `(${problems.length} problem${problems.length === 1 ? '' : 's'}; regenerate it with npx cdktf synth):`,
+    );
+    expect(lines).toEqual(problems.map((line) => `  ${FILE}${line}`));
+    expect(effects()).toEqual([]);
+  });
+
+  test('with --json, the problems are in the document too', async () => {
+    writeManifest('{');
+    const result = await release('layer', 'build', '--env', 'staging', '--layer', 'deps', '--json');
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.out)).toMatchObject({ ok: false, error: expect.stringContaining(`${FILE}:1:2: not valid JSON`) });
+  });
+});
+
+describe('arguments that are unknown, malformed or misplaced are refused before any AWS call', () => {
+  const zip = () => path.join(root, 'backend.zip');
+  const options = '--env, --layer, --version-arn, --to-version, --package, --functions, --dry-run, --json, --help';
+  // Each case: the arguments (a function when they name a file of the test), and the first line of the error.
+  const cases: [string, string[] | (() => string[]), string][] = [
+    ['an unknown option', ['layer', 'build', '--env', 'staging', '--layers', 'deps'], `--layers: unknown option; options: ${options}`],
+    ['a boolean option given a value', ['layer', 'build', '--env', 'staging', '--layer', 'deps', '--dry-run=yes'], "Option '--dry-run' does not take an argument"],
+    ['an option without its value', ['layer', 'build', '--env', 'staging', '--layer'], "Option '--layer <value>' argument missing"],
+    ['no command', ['--env', 'staging'], 'no command; commands: layer build, layer publish, layer release, functions update, rollback'],
+    ['an unknown command', ['layer', 'deploy', '--env', 'staging'], 'unknown command "layer deploy"; commands: layer build, layer publish, layer release, functions update, rollback'],
+    ['an unexpected argument', ['layer', 'build', 'deps', '--env', 'staging', '--layer', 'deps'], 'arguments = ["deps"]: layer build takes options only, no further arguments'],
+    ['a repeated option', ['layer', 'build', '--env', 'staging', '--layer', 'deps', '--layer', 'shared-code'], '--layer = ["deps","shared-code"]: is given 2 times; give it once'],
+    ['no --env', ['layer', 'build', '--layer', 'deps'], '--env is required'],
+    ['an empty --env', ['layer', 'build', '--env', '', '--layer', 'deps'], '--env = "": must not be empty'],
+    [
+      'an --env that is a path',
+      ['layer', 'build', '--env', '../staging', '--layer', 'deps'],
+      '--env = "../staging": must be an environment name: letters, digits, hyphens and underscores, starting with a letter or digit',
+    ],
+    [
+      'an --env without a manifest',
+      ['layer', 'build', '--env', 'qa', '--layer', 'deps'],
+      `--env = "qa": has no release manifest at ${path.join(STACKS, 'qa', RELEASE_MANIFEST_FILE)}; environments with one: staging (run npx cdktf synth)`,
+    ],
+    ['no --layer', ['layer', 'publish', '--env', 'staging'], 'layer publish needs --layer <key>'],
+    ['an unknown --layer', ['rollback', '--env', 'staging', '--layer', 'dependencies', '--to-version', '3'], '--layer = "dependencies": must be a layer of staging: deps, shared-code'],
+    ['an empty --layer', ['layer', 'release', '--env', 'staging', '--layer', ' '], '--layer = " ": must not be empty'],
+    ['--to-version with a fraction', ['rollback', '--env', 'staging', '--layer', 'deps', '--to-version', '6.5'], '--to-version = "6.5": must be a layer version number: a whole number from 1, such as 6'],
+    ['--to-version 0', ['rollback', '--env', 'staging', '--layer', 'deps', '--to-version', '0'], '--to-version = "0": must be a layer version number: a whole number from 1, such as 6'],
+    ['a negative --to-version', ['rollback', '--env', 'staging', '--layer', 'deps', '--to-version=-1'], '--to-version = "-1": must be a layer version number: a whole number from 1, such as 6'],
+    ['--to-version in words', ['rollback', '--env', 'staging', '--layer', 'deps', '--to-version', 'six'], '--to-version = "six": must be a layer version number: a whole number from 1, such as 6'],
+    ['--to-version in exponent notation', ['rollback', '--env', 'staging', '--layer', 'deps', '--to-version', '1e3'], '--to-version = "1e3": must be a layer version number: a whole number from 1, such as 6'],
+    ['an empty --to-version', ['rollback', '--env', 'staging', '--layer', 'deps', '--to-version', ''], '--to-version = "": must not be empty'],
+    ['no --to-version', ['rollback', '--env', 'staging', '--layer', 'deps'], 'rollback needs --to-version <n>, the layer version to go back to'],
+    [
+      '--to-version on layer build',
+      ['layer', 'build', '--env', 'staging', '--layer', 'deps', '--to-version', '3'],
+      '--to-version = "3": layer build does not take this option (it takes --layer besides --env, --dry-run and --json)',
+    ],
+    [
+      '--package on rollback',
+      () => ['rollback', '--env', 'staging', '--layer', 'deps', '--to-version', '3', '--package', zip()],
+      `--package = "${path.join('<root>', 'backend.zip')}": rollback does not take this option (it takes --layer, --to-version besides --env, --dry-run and --json)`,
+    ],
+    [
+      'both --layer and --package',
+      () => ['functions', 'update', '--env', 'staging', '--layer', 'deps', '--package', zip()],
+      'functions update takes --layer or --package, not both: release a layer and a code package in two runs',
+    ],
+    ['neither --layer nor --package', ['functions', 'update', '--env', 'staging', '--dry-run'], 'functions update needs --layer <key> or --package <zip>'],
+    [
+      '--functions with --layer',
+      ['functions', 'update', '--env', 'staging', '--layer', 'deps', '--functions', 'api'],
+      '--functions = "api": goes with --package; with --layer, every function using the layer moves',
+    ],
+    ['--version-arn with --package', () => ['functions', 'update', '--env', 'staging', '--package', zip(), '--version-arn', `${DEPS_ARN}:3`], `--version-arn = "${DEPS_ARN}:3": goes with --layer, not --package`],
+    [
+      'a --version-arn that is not a layer version ARN',
+      ['functions', 'update', '--env', 'staging', '--layer', 'deps', '--version-arn', DEPS_ARN],
+      `--version-arn = "${DEPS_ARN}": must be a layer version ARN: arn:aws:lambda:<region>:<account>:layer:<name>:<version>`,
+    ],
+    [
+      'a --version-arn of another layer',
+      ['functions', 'update', '--env', 'staging', '--layer', 'deps', '--version-arn', `${DEPS_ARN}-old:3`],
+      `--version-arn = "${DEPS_ARN}-old:3": must be a version of the layer deps: ${DEPS_ARN}:<version>`,
+    ],
+    [
+      'a --version-arn of another account',
+      ['functions', 'update', '--env', 'staging', '--layer', 'deps', '--version-arn', `${DEPS_ARN.replace(ACCOUNT, '222222222222')}:3`],
+      `--version-arn = "${DEPS_ARN.replace(ACCOUNT, '222222222222')}:3": must be a version of the layer deps: ${DEPS_ARN}:<version>`,
+    ],
+    ['a --package that is not a .zip', () => ['functions', 'update', '--env', 'staging', '--package', path.join(root, 'backend.tar')], `--package = "${path.join('<root>', 'backend.tar')}": must be a .zip file`],
+    ['a --package that does not exist', () => ['functions', 'update', '--env', 'staging', '--package', path.join(root, 'dist.zip')], `--package = "${path.join('<root>', 'dist.zip')}": must be an existing file: no such file`],
+    [
+      'a --package that is a directory',
+      () => {
+        fs.mkdirSync(path.join(root, 'dist.zip'));
+        return ['functions', 'update', '--env', 'staging', '--package', path.join(root, 'dist.zip')];
+      },
+      `--package = "${path.join('<root>', 'dist.zip')}": must be an existing file: no such file`,
+    ],
+    [
+      'a --package that is not a zip archive',
+      () => ['functions', 'update', '--env', 'staging', '--package', path.join(root, 'not-a-zip.zip')],
+      `--package = "${path.join('<root>', 'not-a-zip.zip')}": must be a zip archive; this file is not one`,
+    ],
+    [
+      'unknown --functions, all of them named',
+      () => ['functions', 'update', '--env', 'staging', '--package', zip(), '--functions', 'api,wrker,clean-up'],
+      '--functions = "api,wrker,clean-up": wrker, clean-up: no such function in staging; functions: api, worker, cleanup',
+    ],
+    [
+      'an empty item in --functions',
+      () => ['functions', 'update', '--env', 'staging', '--package', zip(), '--functions', 'api,,worker,'],
+      '--functions = "api,,worker,": has an empty item (item 2, 4); give keys separated by commas, such as api,worker',
+    ],
+    ['a function named twice in --functions', () => ['functions', 'update', '--env', 'staging', '--package', zip(), '--functions', 'api, worker,api'], '--functions = "api, worker,api": names api more than once'],
+    ['an empty --functions', () => ['functions', 'update', '--env', 'staging', '--package', zip(), '--functions', ''], '--functions = "": must not be empty'],
+  ];
+
+  test.each(cases)('%s', async (_name, argv, message) => {
+    const result = await release(...(typeof argv === 'function' ? argv() : argv));
+    expect(result.code).toBe(2);
+    expect(result.err.split('\n')[0].replace(root, '<root>')).toBe(message);
+    expect(result.err).toContain(USAGE);
+    expect(result.err).not.toMatch(/^\s+at /m);
+    expect(effects()).toEqual([]);
+  });
+
+  test('every problem with the arguments is reported at once', async () => {
+    const result = await release('rollback', '--env', 'staging', '--to-version', 'six', '--functions', 'api', '--json', '--json');
+    expect(result.code).toBe(2);
+    expect(result.err.split('\n\n')[0].split('\n')).toEqual([
+      '--json is given 2 times; give it once',
+      '--functions = "api": rollback does not take this option (it takes --layer, --to-version besides --env, --dry-run and --json)',
+      'rollback needs --layer <key>',
+      '--to-version = "six": must be a layer version number: a whole number from 1, such as 6',
+    ]);
+  });
+
+  test('a layer without a build cannot be built', async () => {
+    const manifest = staging();
+    delete manifest.layers.deps.build;
+    writeManifest(JSON.stringify(manifest));
+    const result = await release('layer', 'release', '--env', 'staging', '--layer', 'deps');
+    expect(result.code).toBe(2);
+    expect(result.err.split('\n')[0]).toBe(
+      '--layer = "deps": bookshelf-staging-deps has no build in the release manifest of staging (set `build` on the layer in envs/)',
+    );
+    expect(effects()).toEqual([]);
+  });
+
+  test.each([[['--help']], [['layer', 'build', '--help']], [['rollback', '--env', 'staging', '--help', '--to-version', 'six']]])(
+    '%j prints the usage',
+    async (argv) => {
+      const result = await release(...argv);
+      expect(result.code).toBe(0);
+      expect(result.out).toBe(USAGE);
+      expect(effects()).toEqual([]);
+    },
+  );
+
+  test('well-formed arguments still run', async () => {
+    const result = await release('functions', 'update', '--env', 'staging', '--package', zip(), '--functions', ' api ,worker', '--dry-run');
+    expect(result.code).toBe(0);
+    expect(result.out.split('\n').map((line) => line.split(' to s3:')[0])).toEqual([
+      `[dry run] would upload ${zip()}`,
+      `[dry run] would upload ${zip()}`,
+    ]);
+  });
+});
+
+test('the committed release manifests all parse', () => {
+  const environments = fs.readdirSync(path.join(repo, STACKS)).filter((name) => fs.existsSync(path.join(repo, STACKS, name, RELEASE_MANIFEST_FILE)));
+  expect(environments).toEqual(expect.arrayContaining(['prod', 'staging']));
+  for (const environment of environments) {
+    const file = path.join(STACKS, environment, RELEASE_MANIFEST_FILE);
+    const text = fs.readFileSync(path.join(repo, file), 'utf8');
+    expect(parseReleaseManifest(text, file, { environment })).toEqual(JSON.parse(text));
+  }
+});
