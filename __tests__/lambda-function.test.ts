@@ -6,6 +6,7 @@ import { LambdaFunction as LambdaFunctionResource } from '@cdktf/provider-aws/li
 import { Testing } from 'cdktf';
 import { FUNCTION_CI_OWNED_ATTRIBUTES, LambdaFunction, LambdaFunctionProps } from '../modules/lambda-function';
 import { LambdaLayer } from '../modules/lambda-layer';
+import { PlaceholderPackage } from '../modules/placeholder-package';
 import { onlyResource, problemsOf, resourcesOf, synthJson, testStack } from './support/synth';
 import { readZip } from './support/zip-reader';
 
@@ -213,6 +214,26 @@ describe('LambdaFunction', () => {
     const entries = readZip(bytes);
     expect(entries.map((e) => e.name)).toEqual([file]);
     expect(entries[0].content).toMatch(body);
+    expect(entries[0].content).toContain('no code has been released to it yet');
+  });
+
+  test('knows the environment variables set so far, and hands out a copy', () => {
+    const stack = testStack();
+    const fn = new LambdaFunction(stack, 'api', { ...minimal, environmentVariables: { LOG_LEVEL: 'INFO' } });
+    fn.addEnvironment('TABLE', 'books');
+    const variables = fn.environmentVariables;
+    expect(variables).toEqual({ LOG_LEVEL: 'INFO', TABLE: 'books' });
+    (variables as Record<string, string>).TABLE = 'other';
+    expect(fn.environmentVariables).toEqual({ LOG_LEVEL: 'INFO', TABLE: 'books' });
+    expect(onlyResource(synthJson(stack), 'aws_lambda_function').environment.variables).toEqual({ LOG_LEVEL: 'INFO', TABLE: 'books' });
+  });
+
+  test('a placeholder for any handler says why it fails, in a file of its own', () => {
+    const stack = testStack();
+    const placeholder = PlaceholderPackage.forAnyHandler(stack, 'placeholder');
+    const outdir = Testing.fullSynth(stack);
+    const entries = readZip(fs.readFileSync(path.join(outdir, 'stacks', 'test', placeholder.filename.replace('${path.module}/', ''))));
+    expect(entries.map((e) => e.name)).toEqual(['PLACEHOLDER.txt']);
     expect(entries[0].content).toContain('no code has been released to it yet');
   });
 
