@@ -3,7 +3,16 @@ import { TerraformVariable, Testing } from 'cdktf';
 import { staging } from '../envs/staging';
 import { buildApp } from '../synth/synthesize';
 import { EnvironmentStack } from '../stacks/environment-stack';
-import { checkPrefix, CleanupLambda, CleanupLambdaProps } from '../modules/cleanup-lambda';
+import {
+  checkPrefix,
+  CLEANUP_DENIED_ACTIONS,
+  CLEANUP_ENVIRONMENT_VARIABLES,
+  CleanupLambda,
+  CleanupLambdaProps,
+  PREFIX_ALONE,
+  PREFIX_RULES,
+  SCHEDULE_PERMISSION,
+} from '../modules/cleanup-lambda';
 import { FUNCTION_CI_OWNED_ATTRIBUTES, LambdaFunction } from '../modules/lambda-function';
 import { decide, Decision, policiesOfRole } from './support/iam-simulator';
 import { onlyResource, problemsOf, resourcesOf, synthJson, tempDir, testStack } from './support/synth';
@@ -187,6 +196,28 @@ describe('CleanupLambda', () => {
   test('leaves a prefix only Terraform knows to the module variable validation', () => {
     const stack = testStack();
     expect(checkPrefix(new TerraformVariable(stack, 'prefix', { type: 'string' }).stringValue)).toEqual([]);
+  });
+
+  test('its contract constants cannot be changed by a caller', () => {
+    // Never called: the type checker (npm test) rejects each change.
+    const changes = () => {
+      // @ts-expect-error readonly: what the role may never do is not the caller's to change
+      CLEANUP_DENIED_ACTIONS.pop();
+      // @ts-expect-error readonly
+      CLEANUP_ENVIRONMENT_VARIABLES.pop();
+      // @ts-expect-error readonly
+      PREFIX_RULES.empty = PREFIX_RULES.root;
+      // @ts-expect-error readonly
+      PREFIX_RULES.wildcard.pattern = '.*';
+      // @ts-expect-error readonly
+      PREFIX_ALONE.push('wildcard');
+      // @ts-expect-error readonly
+      SCHEDULE_PERMISSION.principal = 's3.amazonaws.com';
+    };
+    expect(typeof changes).toBe('function');
+    for (const constant of [CLEANUP_DENIED_ACTIONS, CLEANUP_ENVIRONMENT_VARIABLES, PREFIX_ALONE, SCHEDULE_PERMISSION]) {
+      expect(Object.isFrozen(constant)).toBe(true);
+    }
   });
 
   test('reports every rule a prefix breaks', () => {

@@ -31,14 +31,14 @@ export interface CleanupScope {
 export interface CleanupLambdaProps extends LambdaFunctionProps, CleanupScope {}
 
 /** Environment variables the construct sets for the handler; callers may not set them. */
-export const CLEANUP_ENVIRONMENT_VARIABLES = ['CLEANUP_BUCKET', 'CLEANUP_PREFIX', 'DRY_RUN'] as const;
+export const CLEANUP_ENVIRONMENT_VARIABLES = Object.freeze(['CLEANUP_BUCKET', 'CLEANUP_PREFIX', 'DRY_RUN'] as const);
 
 /**
  * Actions denied to a cleanup function on every resource, so nothing it does is permanent while
  * the bucket keeps versions: it cannot delete a version, suspend versioning or add a lifecycle
  * rule that expires versions.
  */
-export const CLEANUP_DENIED_ACTIONS = ['s3:DeleteObjectVersion', 's3:PutBucketVersioning', 's3:PutLifecycleConfiguration'];
+export const CLEANUP_DENIED_ACTIONS = Object.freeze(['s3:DeleteObjectVersion', 's3:PutBucketVersioning', 's3:PutLifecycleConfiguration'] as const);
 
 /**
  * A function that deletes orphaned objects under one prefix of one bucket, and can do nothing

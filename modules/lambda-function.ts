@@ -92,14 +92,14 @@ export const ENVIRONMENT_SIZE_RULE = `names and values together must be at most 
  * Attributes that describe *which code and layer versions* the function runs. CI changes them
  * with `update-function-code` and `update-function-configuration`; Terraform must not revert them.
  */
-export const FUNCTION_CI_OWNED_ATTRIBUTES = [
+export const FUNCTION_CI_OWNED_ATTRIBUTES = Object.freeze([
   'filename',
   's3_bucket',
   's3_key',
   's3_object_version',
   'source_code_hash',
   'layers',
-];
+] as const);
 
 /**
  * A Lambda function with its own execution role and log group.
@@ -190,7 +190,7 @@ export class LambdaFunction extends Construct {
       // The log group must exist before the first invocation, or Lambda creates one that
       // Terraform does not manage (no retention); the role must be able to write to it.
       dependsOn: [this.logGroup, logsPolicy],
-      lifecycle: { ignoreChanges: FUNCTION_CI_OWNED_ATTRIBUTES },
+      lifecycle: { ignoreChanges: [...FUNCTION_CI_OWNED_ATTRIBUTES] },
     });
     this.arn = this.resource.arn;
     this.invokeArn = this.resource.invokeArn;
