@@ -1,9 +1,18 @@
 import * as path from 'node:path';
-import { Testing } from 'cdktf';
+import { TerraformVariable, Testing } from 'cdktf';
 import { staging } from '../envs/staging';
 import { buildApp } from '../synth/synthesize';
 import { EnvironmentStack } from '../stacks/environment-stack';
-import { CleanupLambda, CleanupLambdaProps } from '../modules/cleanup-lambda';
+import {
+  checkPrefix,
+  CLEANUP_DENIED_ACTIONS,
+  CLEANUP_ENVIRONMENT_VARIABLES,
+  CleanupLambda,
+  CleanupLambdaProps,
+  PREFIX_ALONE,
+  PREFIX_RULES,
+  SCHEDULE_PERMISSION,
+} from '../modules/cleanup-lambda';
 import { FUNCTION_CI_OWNED_ATTRIBUTES, LambdaFunction } from '../modules/lambda-function';
 import { decide, Decision, policiesOfRole } from './support/iam-simulator';
 import { onlyResource, problemsOf, resourcesOf, synthJson, tempDir, testStack } from './support/synth';
@@ -171,6 +180,44 @@ describe('CleanupLambda', () => {
     const stack = testStack();
     new CleanupLambda(stack, 'cleanup', { ...props, prefix });
     expect(problemsOf(stack)).toEqual([message]);
+  });
+
+  test.each([
+    ['1024 characters', 'p/'.repeat(512), []],
+    ['1025 characters', `x${'p/'.repeat(512)}`, [`prefix = "x${'p/'.repeat(29)}... (1025 characters): must be at most 1024 characters long, like any S3 key`]],
+    ['a newline', 'books/\n/', []],
+    ['"//"', '//', ['prefix = "//": must not start with "/": S3 keys have no leading slash, so nothing would match']],
+  ])('checks a prefix of %s', (_case, prefix, problems) => {
+    const stack = testStack();
+    new CleanupLambda(stack, 'cleanup', { ...props, prefix });
+    expect(problemsOf(stack)).toEqual(problems);
+  });
+
+  test('leaves a prefix only Terraform knows to the module variable validation', () => {
+    const stack = testStack();
+    expect(checkPrefix(new TerraformVariable(stack, 'prefix', { type: 'string' }).stringValue)).toEqual([]);
+  });
+
+  test('its contract constants cannot be changed by a caller', () => {
+    // Never called: the type checker (npm test) rejects each change.
+    const changes = () => {
+      // @ts-expect-error readonly: what the role may never do is not the caller's to change
+      CLEANUP_DENIED_ACTIONS.pop();
+      // @ts-expect-error readonly
+      CLEANUP_ENVIRONMENT_VARIABLES.pop();
+      // @ts-expect-error readonly
+      PREFIX_RULES.empty = PREFIX_RULES.root;
+      // @ts-expect-error readonly
+      PREFIX_RULES.wildcard.pattern = '.*';
+      // @ts-expect-error readonly
+      PREFIX_ALONE.push('wildcard');
+      // @ts-expect-error readonly
+      SCHEDULE_PERMISSION.principal = 's3.amazonaws.com';
+    };
+    expect(typeof changes).toBe('function');
+    for (const constant of [CLEANUP_DENIED_ACTIONS, CLEANUP_ENVIRONMENT_VARIABLES, PREFIX_ALONE, SCHEDULE_PERMISSION]) {
+      expect(Object.isFrozen(constant)).toBe(true);
+    }
   });
 
   test('reports every rule a prefix breaks', () => {

@@ -4,8 +4,10 @@ import * as path from 'node:path';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { LambdaFunction as LambdaFunctionResource } from '@cdktf/provider-aws/lib/lambda-function';
 import { Testing } from 'cdktf';
-import { FUNCTION_CI_OWNED_ATTRIBUTES, LambdaFunction, LambdaFunctionProps } from '../modules/lambda-function';
+import { RESERVED_ENVIRONMENT_VARIABLES } from '../core/rules';
+import { FUNCTION_CI_OWNED_ATTRIBUTES, LambdaFunction, LambdaFunctionProps, TRACING_STATEMENTS } from '../modules/lambda-function';
 import { LambdaLayer } from '../modules/lambda-layer';
+import { PlaceholderPackage } from '../modules/placeholder-package';
 import { onlyResource, problemsOf, resourcesOf, synthJson, testStack } from './support/synth';
 import { readZip } from './support/zip-reader';
 
@@ -49,6 +51,21 @@ describe('LambdaFunction', () => {
     expect([...FUNCTION_CI_OWNED_ATTRIBUTES].sort()).toEqual(
       ['filename', 'layers', 's3_bucket', 's3_key', 's3_object_version', 'source_code_hash'].sort(),
     );
+  });
+
+  test('its contract constants cannot be changed by a caller', () => {
+    // Never called: the type checker (npm test) rejects each change.
+    const changes = () => {
+      // @ts-expect-error readonly: the ownership contract is not the caller's to change
+      FUNCTION_CI_OWNED_ATTRIBUTES.push('runtime');
+      // @ts-expect-error readonly
+      TRACING_STATEMENTS.pop();
+      // @ts-expect-error readonly
+      RESERVED_ENVIRONMENT_VARIABLES[0] = 'PATH';
+    };
+    expect(typeof changes).toBe('function');
+    expect(Object.isFrozen(FUNCTION_CI_OWNED_ATTRIBUTES)).toBe(true);
+    expect(Object.isFrozen(TRACING_STATEMENTS)).toBe(true);
   });
 
   test('the execution role trusts lambda.amazonaws.com and nothing else', () => {
@@ -213,6 +230,26 @@ describe('LambdaFunction', () => {
     const entries = readZip(bytes);
     expect(entries.map((e) => e.name)).toEqual([file]);
     expect(entries[0].content).toMatch(body);
+    expect(entries[0].content).toContain('no code has been released to it yet');
+  });
+
+  test('knows the environment variables set so far, and hands out a copy', () => {
+    const stack = testStack();
+    const fn = new LambdaFunction(stack, 'api', { ...minimal, environmentVariables: { LOG_LEVEL: 'INFO' } });
+    fn.addEnvironment('TABLE', 'books');
+    const variables = fn.environmentVariables;
+    expect(variables).toEqual({ LOG_LEVEL: 'INFO', TABLE: 'books' });
+    (variables as Record<string, string>).TABLE = 'other';
+    expect(fn.environmentVariables).toEqual({ LOG_LEVEL: 'INFO', TABLE: 'books' });
+    expect(onlyResource(synthJson(stack), 'aws_lambda_function').environment.variables).toEqual({ LOG_LEVEL: 'INFO', TABLE: 'books' });
+  });
+
+  test('a placeholder for any handler says why it fails, in a file of its own', () => {
+    const stack = testStack();
+    const placeholder = PlaceholderPackage.forAnyHandler(stack, 'placeholder');
+    const outdir = Testing.fullSynth(stack);
+    const entries = readZip(fs.readFileSync(path.join(outdir, 'stacks', 'test', placeholder.filename.replace('${path.module}/', ''))));
+    expect(entries.map((e) => e.name)).toEqual(['PLACEHOLDER.txt']);
     expect(entries[0].content).toContain('no code has been released to it yet');
   });
 

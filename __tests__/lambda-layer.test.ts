@@ -97,6 +97,19 @@ describe('LambdaLayer', () => {
     );
   });
 
+  test('its CI-owned attributes cannot be changed by a caller', () => {
+    // Never called: the type checker (npm test) rejects the change.
+    const change = () => {
+      // @ts-expect-error readonly: the ownership contract is not the caller's to change
+      LAYER_CI_OWNED_ATTRIBUTES.pop();
+    };
+    expect(typeof change).toBe('function');
+    expect(Object.isFrozen(LAYER_CI_OWNED_ATTRIBUTES)).toBe(true);
+    const stack = testStack();
+    new LambdaLayer(stack, 'deps', { layerName: 'team-deps' });
+    expect(onlyResource(synthJson(stack), 'aws_lambda_layer_version').lifecycle.ignore_changes).toEqual([...LAYER_CI_OWNED_ATTRIBUTES]);
+  });
+
   test('a valid layer reports no problems', () => {
     const stack = testStack();
     new LambdaLayer(stack, 'deps', { layerName: 'team-deps', compatibleArchitectures: ['x86_64', 'arm64'] });

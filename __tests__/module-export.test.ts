@@ -34,6 +34,13 @@ describe('the existing-terraform example', () => {
     expect(`${result.stdout}${result.stderr}`).toContain('Success! 2 passed, 0 failed.');
   });
 
+  test('plans every choice the modules leave to Terraform, each way (tests/module-branches.tftest.hcl)', () => {
+    const file = path.join(example, 'tests', 'module-branches.tftest.hcl');
+    const runs = fs.readFileSync(file, 'utf8').match(/^run "/gm)?.length ?? 0;
+    const result = terraform(['test', '-filter=tests/module-branches.tftest.hcl', '-no-color'], example);
+    expect(`${result.stdout}${result.stderr}`).toContain(`Success! ${runs} passed, 0 failed.`);
+  });
+
   describe('with a suite of bad inputs for every module variable validation', () => {
     // Written after validate: it also checks literal inputs in test files, and these are bad on purpose.
     const groups = [BAD_INPUTS.filter((c) => !c.readsOtherVariables), BAD_INPUTS.filter((c) => c.readsOtherVariables)];

@@ -1,4 +1,4 @@
-import { Token } from 'cdktf';
+import { Fn, IResolvable, Token, Tokenization } from 'cdktf';
 import { Problem, problem } from './problems';
 
 /**
@@ -90,28 +90,71 @@ export function checkStatements(field: string, statements: readonly PolicyStatem
   });
 }
 
-/** Renders statements as an IAM policy document: compact JSON, keys in the order AWS documents them. */
-export function policyDocument(statements: readonly PolicyStatement[]): string {
-  return JSON.stringify({
-    Version: '2012-10-17',
-    Statement: statements.map((s) => ({
-      ...(s.sid ? { Sid: s.sid } : {}),
-      Effect: s.effect ?? 'Allow',
-      Action: oneOrMany(s.actions),
-      ...(s.notResources?.length ? { NotResource: oneOrMany(s.notResources) } : { Resource: oneOrMany(s.resources ?? []) }),
-      ...(s.conditions ? { Condition: s.conditions } : {}),
-    })),
-  });
+/**
+ * Who a resource policy or a trust policy applies to: `"*"` (anyone, as in a Deny that holds
+ * for every caller), or principals by type (`{ Service: 'lambda.amazonaws.com' }`). Identity
+ * policies, the ones on a role, have none.
+ */
+export type Principal =
+  | '*'
+  | { readonly AWS?: string | readonly string[]; readonly Service?: string | readonly string[]; readonly Federated?: string };
+
+/** A statement of a resource policy or a trust policy: a {@link PolicyStatement} with a principal. */
+export interface ResourcePolicyStatement extends PolicyStatement {
+  readonly principal: Principal;
 }
 
+/** The version of the IAM policy language every document is written in. */
+export const POLICY_VERSION = '2012-10-17';
+
+/**
+ * The one renderer of IAM policy documents: every policy the project writes (role policies, trust
+ * policies, bucket policies, the generated modules' policies) goes through {@link policyObject}, so
+ * keys, their order (as AWS documents them) and the one-or-many shape are the same everywhere.
+ * {@link policyDocument} writes it as JSON, for documents synth knows (references to other
+ * resources included, which Terraform interpolates into the string);
+ * {@link policyDocumentExpression} as a Terraform `jsonencode(...)`, for documents holding a list
+ * only Terraform knows (a generated module's variable), which cannot be interpolated into a string.
+ */
+function policyObject(statements: readonly (PolicyStatement | ResourcePolicyStatement)[] | IResolvable) {
+  return { Version: POLICY_VERSION, Statement: Tokenization.isResolvable(statements) ? statements : statements.map(statementObject) };
+}
+
+function statementObject(s: PolicyStatement | ResourcePolicyStatement) {
+  return {
+    ...(s.sid ? { Sid: s.sid } : {}),
+    Effect: s.effect ?? 'Allow',
+    ...('principal' in s ? { Principal: s.principal } : {}),
+    Action: oneOrMany(s.actions),
+    ...(s.notResources?.length
+      ? { NotResource: oneOrMany(s.notResources) }
+      : s.resources !== undefined
+        ? { Resource: oneOrMany(s.resources) }
+        : {}), // a trust policy's statement names no resource
+    ...(s.conditions ? { Condition: s.conditions } : {}),
+  };
+}
+
+/** Renders statements as an IAM policy document: compact JSON, keys in the order AWS documents them. */
+export function policyDocument(statements: readonly (PolicyStatement | ResourcePolicyStatement)[]): string {
+  return JSON.stringify(policyObject(statements));
+}
+
+/**
+ * Renders a policy document as a Terraform `jsonencode(...)` expression, for documents with a list
+ * only Terraform knows: a statement's resources (a list token), or the statements themselves (an
+ * expression building them from a variable).
+ */
+export function policyDocumentExpression(statements: readonly PolicyStatement[] | IResolvable): string {
+  return Token.asString(Fn.jsonencode(policyObject(statements)));
+}
+
+/** One value as itself, several as a list; a list only Terraform knows stays a list. */
 function oneOrMany(values: readonly string[]): string | string[] {
-  return values.length === 1 ? values[0] : [...values];
+  return values.length === 1 && !Token.isUnresolved(values) ? values[0] : [...values];
 }
 
 /** Trust policy that lets an AWS service assume a role. */
 export function serviceTrustPolicy(service: string): string {
-  return JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }],
-  });
+  return policyDocument([{ principal: { Service: service }, actions: ['sts:AssumeRole'] }]);
 }

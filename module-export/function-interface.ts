@@ -1,19 +1,35 @@
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { Fn, Token } from 'cdktf';
-import { ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS, STAR_RESOURCE_RULE, WILDCARD_ACTION_RULE } from '../core/policy-document';
+import { Fn, Lazy, Op, Token } from 'cdktf';
+import {
+  ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS,
+  policyDocument,
+  policyDocumentExpression,
+  STAR_RESOURCE_RULE,
+  WILDCARD_ACTION_RULE,
+} from '../core/policy-document';
 import { ModuleStack } from './module-stack';
 import { PlaceholderPackage } from '../modules/placeholder-package';
 import { RESERVED_ENVIRONMENT_VARIABLES, RULES } from '../core/rules';
-import { ENVIRONMENT_SIZE_RULE, LambdaFunction, LambdaFunctionProps } from '../modules/lambda-function';
+import { ENVIRONMENT_SIZE_RULE, invokeStatement, LambdaFunction, LambdaFunctionProps, TRACING_STATEMENTS } from '../modules/lambda-function';
 
 const ENVIRONMENT_TEXT = 'base64encode(join("", concat(keys(var.environment_variables), values(var.environment_variables))))';
 const STATEMENTS = 'values(var.policy_statements)';
 
 /**
- * Declares the variables every function module takes, named after terraform-aws-modules/lambda
- * where it has a counterpart, and returns the construct props they map to.
+ * A function module (`lambda`, `cleanup-lambda`): the variables every function module takes, named
+ * after terraform-aws-modules/lambda where it has a counterpart, and the function `create` builds.
+ *
+ * The seam between the constructs and the modules: a construct takes known values, a module has
+ * Terraform variables. The construct is given the variables it only passes on (names, numbers,
+ * layers, tags, the package: cdktf tokens of the types it takes) and its defaults for the rest.
+ * What it would narrow or decide on at synth time, the module binds or builds here, next to the
+ * construct and under the construct's ids, so the Terraform addresses are the construct's:
+ * runtime, architecture and tracing mode (set on the function resource, replacing the defaults),
+ * the tracing policy (counted on `tracing_mode`), the environment block ({@link bindEnvironment}),
+ * the invoke policy over `lambda_invoke_arns` (none when the list is empty), and the
+ * `policy_statements` policy.
  */
-export function functionVariables(m: ModuleStack): LambdaFunctionProps {
+export function functionModule<F extends LambdaFunction>(m: ModuleStack, create: (props: LambdaFunctionProps) => F): F {
   const functionName = m.variable('function_name', {
     type: 'string',
     description: 'Name of the Lambda function; also the name of its execution role, and of its log group /aws/lambda/<name>.',
@@ -78,7 +94,11 @@ export function functionVariables(m: ModuleStack): LambdaFunctionProps {
     description: 'Days to keep the function logs.',
     rules: [RULES.logRetentionDays],
   });
-  m.variable('attach_policy_statements', { type: 'bool', default: false, description: 'Attach policy_statements to the role.' });
+  const attachStatements = m.variable('attach_policy_statements', {
+    type: 'bool',
+    default: false,
+    description: 'Attach policy_statements to the role.',
+  });
   m.variable('policy_statements', {
     type: 'map(object({ effect = optional(string, "Allow"), actions = list(string), resources = list(string), conditions = optional(map(map(list(string))), {}) }))',
     default: {},
@@ -108,39 +128,57 @@ export function functionVariables(m: ModuleStack): LambdaFunctionProps {
     description:
       'Path of a zip to create the function from. CI owns the code afterwards: a different package here later changes nothing. Default: a placeholder that fails until CI releases code.',
   });
-  const placeholder = PlaceholderPackage.forFunction(m, 'placeholder', runtime.stringValue, handler.stringValue);
+  const placeholder = PlaceholderPackage.forAnyHandler(m, 'placeholder');
 
-  return {
+  const fn = create({
     functionName: functionName.stringValue,
     handler: handler.stringValue,
-    runtime: runtime.stringValue as LambdaFunctionProps['runtime'],
     description: description.stringValue,
     memorySize: memorySize.numberValue,
     timeout: timeout.numberValue,
-    architecture: Fn.element(architectures.listValue, 0) as LambdaFunctionProps['architecture'],
     layers: layers.listValue,
-    environmentVariables: Token.asStringMap(environmentVariables.value),
     reservedConcurrentExecutions: reservedConcurrency.numberValue,
-    tracingMode: tracingMode.stringValue as LambdaFunctionProps['tracingMode'],
     cloudwatchLogsRetentionInDays: logRetention.numberValue,
-    lambdaInvokeArns: invokeArns.listValue,
     tags: Token.asStringMap(tags.value),
+    // Written out: cdktf's conditional renders neither `null` nor a `${path.module}` kept in a literal.
     codePackage: {
       filename: `\${var.local_existing_package == null ? "${placeholder.filename}" : var.local_existing_package}`,
       sourceCodeHash: `\${var.local_existing_package == null ? "${placeholder.sourceCodeHash}" : filebase64sha256(var.local_existing_package)}`,
     },
-  };
-}
+  });
 
-/** The role policy that attaches `policy_statements`, and the outputs every function module has. */
-export function functionExtras(m: ModuleStack, fn: LambdaFunction): void {
-  const statements = new IamRolePolicy(m, 'statements-policy', {
+  fn.resource.runtime = runtime.stringValue;
+  fn.resource.architectures = [Token.asString(Fn.element(architectures.listValue, 0))];
+  fn.resource.putTracingConfig({ mode: tracingMode.stringValue });
+  new IamRolePolicy(fn, 'tracing-policy', {
+    name: 'tracing',
+    role: fn.role.id,
+    policy: policyDocument(TRACING_STATEMENTS),
+    count: Token.asNumber(Fn.conditional(Op.eq(tracingMode.stringValue, 'Active'), 1, 0)),
+  });
+  bindEnvironment(fn, Token.asStringMap(environmentVariables.value));
+  const arns = invokeArns.listValue;
+  new IamRolePolicy(fn, 'invoke-policy', {
+    name: 'invoke',
+    role: fn.role.id,
+    policy: policyDocumentExpression([invokeStatement(Token.asList(Fn.concat([arns, Fn.formatlist('%s:*', [arns])])))]),
+    count: Token.asNumber(Fn.min([Fn.lengthOf(arns), 1])),
+  });
+  new IamRolePolicy(m, 'statements-policy', {
     name: 'statements',
     role: fn.role.id,
-    policy:
-      '${jsonencode({ Version = "2012-10-17", Statement = [for sid, s in var.policy_statements : merge({ Sid = sid, Effect = s.effect, Action = s.actions, Resource = s.resources }, length(s.conditions) > 0 ? { Condition = s.conditions } : {})] })}',
+    // The one document whose statements are all the caller's, so only Terraform can build them:
+    // a `for` over the map, Sid from the key, Condition only where the statement has one (an
+    // empty Condition would change the document). It is written out, as cdktf's for-expressions
+    // name their key and value each.key and each.value; the envelope comes from the renderer.
+    policy: policyDocumentExpression(
+      Lazy.anyValue({
+        produce: () =>
+          '[for sid, s in var.policy_statements : merge({ Sid = sid, Effect = s.effect, Action = s.actions, Resource = s.resources }, length(s.conditions) > 0 ? { Condition = s.conditions } : {})]',
+      }),
+    ),
+    count: Token.asNumber(Fn.conditional(attachStatements.booleanValue, 1, 0)),
   });
-  statements.addOverride('count', '${var.attach_policy_statements ? 1 : 0}');
 
   m.output('function_name', fn.resource.functionName, 'Name of the Lambda function.');
   m.output('function_arn', fn.arn, 'ARN of the Lambda function.');
@@ -150,4 +188,24 @@ export function functionExtras(m: ModuleStack, fn: LambdaFunction): void {
   m.output('log_group_name', fn.logGroup.name, 'Name of the CloudWatch log group.');
   m.output('layers', fn.resource.layers, 'Layer version ARNs attached to the function, as last read from AWS (CI moves them).');
   m.output('source_code_hash', fn.resource.sourceCodeHash, 'Hash of the code package Terraform created the function with (CI releases later ones).');
+  return fn;
+}
+
+/**
+ * The function's environment: the variable's map, merged under the entries the construct set
+ * itself (a cleanup function's CLEANUP_* and DRY_RUN). Without such entries the map may be
+ * empty, and an empty `environment` block is a diff on every plan
+ * (hashicorp/terraform-provider-aws#43763): the block is then rendered only when the map has
+ * entries. Call it last: a later `addEnvironment` would render the construct's entries alone.
+ */
+function bindEnvironment(fn: LambdaFunction, variables: Record<string, string>): void {
+  const own = fn.environmentVariables;
+  if (Object.keys(own).length === 0) {
+    fn.resource.addOverride('dynamic.environment', {
+      for_each: Fn.range(0, Fn.min([Fn.lengthOf(variables), 1])),
+      content: { variables },
+    });
+  } else {
+    fn.resource.putEnvironment({ variables: Token.asStringMap(Fn.merge([variables, own])) });
+  }
 }

@@ -1,11 +1,11 @@
 import { Construct } from 'constructs';
 import { ModuleStack } from './module-stack';
 import { LambdaFunction } from '../modules/lambda-function';
-import { functionExtras, functionVariables } from './function-interface';
+import { functionModule } from './function-interface';
 
 /** The `lambda` module: a function with its role, log group and policies. */
 export function lambdaModule(scope: Construct): ModuleStack {
   const m = new ModuleStack(scope, 'lambda');
-  functionExtras(m, new LambdaFunction(m, 'lambda', functionVariables(m)));
+  functionModule(m, (props) => new LambdaFunction(m, 'lambda', props));
   return m;
 }

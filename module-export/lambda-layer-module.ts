@@ -1,12 +1,16 @@
 import { Construct } from 'constructs';
 import { ModuleStack } from './module-stack';
 import { RULES } from '../core/rules';
-import { LambdaLayer, LambdaLayerProps } from '../modules/lambda-layer';
+import { LambdaLayer } from '../modules/lambda-layer';
 
 /**
  * The `lambda-layer` module. Its required variables and its outputs are those of the hand-written
  * module it replaces (layer_name, description, compatible_runtimes, s3_bucket, s3_key, tags; layer_arn,
  * layer_version_arn, layer_version), so a caller switches `source` and nothing else.
+ *
+ * The construct is given the variables it only passes on (name, description, source, licence);
+ * the runtimes, architectures and `skip_destroy`, which it takes as known values, are bound on
+ * its layer version resource here.
  */
 export function lambdaLayerModule(scope: Construct): ModuleStack {
   const m = new ModuleStack(scope, 'lambda-layer');
@@ -19,12 +23,6 @@ export function lambdaLayerModule(scope: Construct): ModuleStack {
       description: 'Description of the layer',
       rules: [RULES.layerDescription],
     }).stringValue,
-    compatibleRuntimes: m.variable('compatible_runtimes', {
-      type: 'list(string)',
-      default: ['python3.12'],
-      description: 'List of compatible Lambda runtimes',
-      rules: [{ ...RULES.compatibleRuntimes, min: 1 }, [RULES.runtime, 'each item']],
-    }).listValue as LambdaLayerProps['compatibleRuntimes'],
     source: {
       s3Bucket: m.variable('s3_bucket', { type: 'string', description: 'S3 bucket containing the layer zip', rules: [RULES.s3BucketName] })
         .stringValue,
@@ -35,24 +33,30 @@ export function lambdaLayerModule(scope: Construct): ModuleStack {
         description: 'Version of the layer zip, for versioned buckets. Default: the latest',
       }).stringValue,
     },
-    compatibleArchitectures: m.variable('compatible_architectures', {
-      type: 'list(string)',
-      default: null,
-      description: 'Instruction set architectures the layer works with. Default: not declared (any)',
-      rules: [[RULES.architecture, 'each item']],
-    }).listValue as LambdaLayerProps['compatibleArchitectures'],
     licenseInfo: m.variable('license_info', {
       type: 'string',
       default: null,
       description: "License of the layer's contents: an SPDX identifier, a URL or free text",
       rules: [RULES.licenseInfo],
     }).stringValue,
-    skipDestroy: m.variable('skip_destroy', {
-      type: 'bool',
-      default: true,
-      description: 'Keep old versions when Terraform replaces or destroys this one, so functions using them keep working and rollback stays possible',
-    }).booleanValue as unknown as boolean,
   });
+  layer.resource.compatibleRuntimes = m.variable('compatible_runtimes', {
+    type: 'list(string)',
+    default: ['python3.12'],
+    description: 'List of compatible Lambda runtimes',
+    rules: [{ ...RULES.compatibleRuntimes, min: 1 }, [RULES.runtime, 'each item']],
+  }).listValue;
+  layer.resource.compatibleArchitectures = m.variable('compatible_architectures', {
+    type: 'list(string)',
+    default: null,
+    description: 'Instruction set architectures the layer works with. Default: not declared (any)',
+    rules: [[RULES.architecture, 'each item']],
+  }).listValue;
+  layer.resource.skipDestroy = m.variable('skip_destroy', {
+    type: 'bool',
+    default: true,
+    description: 'Keep old versions when Terraform replaces or destroys this one, so functions using them keep working and rollback stays possible',
+  }).booleanValue;
   m.variable('tags', {
     type: 'map(string)',
     default: {},

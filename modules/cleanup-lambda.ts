@@ -2,11 +2,10 @@ import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-ru
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
-import { Fn, TerraformIterator, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { policyDocument, PolicyStatement } from '../core/policy-document';
 import { addProblemCheck, Problem, problem } from '../core/problems';
-import { check, isToken, RULES } from '../core/rules';
+import { check, RULES, ruleTable } from '../core/rules';
 import { LambdaFunction, LambdaFunctionProps, tagsOrNothing } from './lambda-function';
 
 /** What a cleanup function may clean. */
@@ -32,14 +31,14 @@ export interface CleanupScope {
 export interface CleanupLambdaProps extends LambdaFunctionProps, CleanupScope {}
 
 /** Environment variables the construct sets for the handler; callers may not set them. */
-export const CLEANUP_ENVIRONMENT_VARIABLES = ['CLEANUP_BUCKET', 'CLEANUP_PREFIX', 'DRY_RUN'] as const;
+export const CLEANUP_ENVIRONMENT_VARIABLES = Object.freeze(['CLEANUP_BUCKET', 'CLEANUP_PREFIX', 'DRY_RUN'] as const);
 
 /**
  * Actions denied to a cleanup function on every resource, so nothing it does is permanent while
  * the bucket keeps versions: it cannot delete a version, suspend versioning or add a lifecycle
  * rule that expires versions.
  */
-export const CLEANUP_DENIED_ACTIONS = ['s3:DeleteObjectVersion', 's3:PutBucketVersioning', 's3:PutLifecycleConfiguration'];
+export const CLEANUP_DENIED_ACTIONS = Object.freeze(['s3:DeleteObjectVersion', 's3:PutBucketVersioning', 's3:PutLifecycleConfiguration'] as const);
 
 /**
  * A function that deletes orphaned objects under one prefix of one bucket, and can do nothing
@@ -70,7 +69,7 @@ export class CleanupLambda extends LambdaFunction {
 
     this.addEnvironment('CLEANUP_BUCKET', props.bucketName);
     this.addEnvironment('CLEANUP_PREFIX', props.prefix);
-    this.addEnvironment('DRY_RUN', isToken(this.dryRun) ? Token.asString(this.dryRun) : String(this.dryRun));
+    this.addEnvironment('DRY_RUN', String(this.dryRun));
 
     this.scopePolicy = new IamRolePolicy(this, 'scope-policy', {
       name: 'cleanup-scope',
@@ -79,30 +78,17 @@ export class CleanupLambda extends LambdaFunction {
     });
 
     if (props.schedule !== undefined) {
-      // A generated module's schedule is a variable that may be null: then the rule, its target
-      // and its permission exist once per non-null schedule, that is zero or one time.
-      const dynamic = isToken(props.schedule);
-      const perSchedule = dynamic ? TerraformIterator.fromList(Fn.compact([props.schedule])) : undefined;
       this.scheduleRule = new CloudwatchEventRule(this, 'schedule', {
-        forEach: perSchedule,
         name: props.functionName,
-        description: `Runs ${props.functionName} on ${perSchedule ? perSchedule.value : props.schedule}`,
-        scheduleExpression: perSchedule ? perSchedule.value : props.schedule,
+        description: scheduleDescription(props.functionName, props.schedule),
+        scheduleExpression: props.schedule,
         tags: tagsOrNothing(props.tags),
       });
-      const perRule = dynamic ? TerraformIterator.fromResources(this.scheduleRule) : undefined;
-      new CloudwatchEventTarget(this, 'schedule-target', {
-        forEach: perRule,
-        rule: perRule ? perRule.getString('name') : this.scheduleRule.name,
-        arn: this.arn,
-      });
+      new CloudwatchEventTarget(this, 'schedule-target', { rule: this.scheduleRule.name, arn: this.arn });
       new LambdaPermission(this, 'schedule-permission', {
-        forEach: perRule,
-        statementId: 'AllowScheduleRule',
-        action: 'lambda:InvokeFunction',
+        ...SCHEDULE_PERMISSION,
         functionName: this.resource.functionName,
-        principal: 'events.amazonaws.com',
-        sourceArn: perRule ? perRule.getString('arn') : this.scheduleRule.arn,
+        sourceArn: this.scheduleRule.arn,
       });
     }
 
@@ -118,6 +104,18 @@ export class CleanupLambda extends LambdaFunction {
     ]);
   }
 }
+
+/** The description of a cleanup function's schedule rule. */
+export function scheduleDescription(functionName: string, schedule: string): string {
+  return `Runs ${functionName} on ${schedule}`;
+}
+
+/** What the schedule's invoke permission grants, besides the function and the rule it names. */
+export const SCHEDULE_PERMISSION = Object.freeze({
+  statementId: 'AllowScheduleRule',
+  action: 'lambda:InvokeFunction',
+  principal: 'events.amazonaws.com',
+} as const);
 
 /** The statements of the scope policy. */
 export function cleanupStatements(bucketName: string, prefix: string): PolicyStatement[] {
@@ -146,39 +144,40 @@ export function cleanupStatements(bucketName: string, prefix: string): PolicySta
 }
 
 /**
- * The rules a cleanup prefix must follow, with the same test in TypeScript (synth) and in
- * Terraform (generated modules, where `PREFIX` stands for the variable). An empty prefix and "/"
- * alone only report their own rule.
+ * The rules a cleanup prefix must follow, as data: synth checks them with {@link checkPrefix}
+ * (values only Terraform knows pass, as for every rule), and the generated module states the same
+ * rules, with the same words, in Terraform's own functions (module-export/cleanup-lambda-module.ts).
+ * The patterns are for synth only: `{0,1024}` is beyond RE2's repeat limit. A prefix that is ""
+ * or "/" only reports the rules of {@link PREFIX_ALONE}.
  */
-export const PREFIX_RULES: readonly { readonly code: string; readonly broken: (p: string) => boolean; readonly hcl: string; readonly text: string }[] = [
-  { code: 'prefix-empty', broken: (p) => p === '', hcl: 'PREFIX != ""', text: 'must not be empty: an empty prefix is the whole bucket' },
-  { code: 'prefix-root', broken: (p) => p === '/', hcl: 'PREFIX != "/"', text: 'must not be "/" alone: name the prefix to clean, such as "books/"' },
+export const PREFIX_RULES = ruleTable(
   {
-    code: 'prefix-leading-slash',
-    broken: (p) => p.startsWith('/'),
-    hcl: '!startswith(PREFIX, "/")',
-    text: 'must not start with "/": S3 keys have no leading slash, so nothing would match',
+    // at least one character
+    empty: { kind: 'pattern', pattern: '^[\\s\\S]', text: 'must not be empty: an empty prefix is the whole bucket' },
+    // anything but "/" alone: empty (reported by the rule above), not starting with "/", or longer
+    root: {
+      kind: 'pattern',
+      pattern: '^($|[^/]|[\\s\\S]{2})',
+      text: 'must not be "/" alone: name the prefix to clean, such as "books/"',
+    },
+    leadingSlash: { kind: 'pattern', pattern: '^[^/]', text: 'must not start with "/": S3 keys have no leading slash, so nothing would match' },
+    trailingSlash: {
+      kind: 'pattern',
+      pattern: '/$',
+      text: 'must end with "/", or it also matches its neighbours ("books" matches "books-archive/")',
+    },
+    wildcard: { kind: 'pattern', pattern: '^[^*?]*$', text: 'must not contain wildcards (* or ?): IAM would read them as patterns' },
+    length: { kind: 'pattern', pattern: '^[\\s\\S]{0,1024}$', text: 'must be at most 1024 characters long, like any S3 key' },
   },
-  {
-    code: 'prefix-trailing-slash',
-    broken: (p) => !p.endsWith('/'),
-    hcl: 'endswith(PREFIX, "/")',
-    text: 'must end with "/", or it also matches its neighbours ("books" matches "books-archive/")',
-  },
-  {
-    code: 'prefix-wildcard',
-    broken: (p) => /[*?]/.test(p),
-    hcl: '!can(regex("[*?]", PREFIX))',
-    text: 'must not contain wildcards (* or ?): IAM would read them as patterns',
-  },
-  { code: 'prefix-length', broken: (p) => p.length > 1024, hcl: 'length(PREFIX) <= 1024', text: 'must be at most 1024 characters long, like any S3 key' },
-];
+  'prefix-',
+);
+
+/** The rules reported for a prefix that is "" or "/": the others would only repeat them. */
+export const PREFIX_ALONE: readonly (keyof typeof PREFIX_RULES)[] = Object.freeze(['empty', 'root'] as const);
 
 /** Problems with a cleanup prefix, each naming the rule it breaks. */
 export function checkPrefix(prefix: string): Problem[] {
-  if (isToken(prefix)) return []; // a generated module checks its variable itself
-  const special = prefix === '' || prefix === '/';
-  return PREFIX_RULES.filter((rule, i) => (special ? i < 2 : i >= 2) && rule.broken(prefix)).map((rule) =>
-    problem(rule.code, 'prefix', prefix, rule.text),
-  );
+  const alone = prefix === '' || prefix === '/';
+  const rules = Object.entries(PREFIX_RULES).filter(([key]) => (PREFIX_ALONE as readonly string[]).includes(key) === alone);
+  return check('prefix', prefix, ...rules.map(([, rule]) => rule));
 }

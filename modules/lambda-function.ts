@@ -2,7 +2,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaFunction as LambdaFunctionResource } from '@cdktf/provider-aws/lib/lambda-function';
-import { Fn, IResolvable, Lazy, Op, Token } from 'cdktf';
+import { Lazy, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { addProblemCheck, Problem, problem } from '../core/problems';
 import { checkStatements, policyDocument, PolicyStatement, serviceTrustPolicy } from '../core/policy-document';
@@ -11,7 +11,6 @@ import {
   Architecture,
   check,
   checkTags,
-  isToken,
   LIMITS,
   RESERVED_ENVIRONMENT_VARIABLES,
   RULES,
@@ -76,7 +75,15 @@ export interface CodePackage {
   readonly sourceCodeHash: string;
 }
 
-const INVOKE_SID = 'InvokeNamedFunctions';
+/** The statement that lets a function invoke others: `resources` are their ARNs, each also followed by `:*` (versions and aliases). */
+export function invokeStatement(resources: readonly string[]): PolicyStatement {
+  return { sid: 'InvokeNamedFunctions', actions: ['lambda:InvokeFunction'], resources };
+}
+
+/** The statements of the tracing policy. X-Ray write actions support no resource-level permissions: "*" is the only way to grant them. */
+export const TRACING_STATEMENTS: readonly PolicyStatement[] = Object.freeze([
+  { sid: 'WriteTraces', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] },
+]);
 
 /** The rule on the size of all environment variables, in words. */
 export const ENVIRONMENT_SIZE_RULE = `names and values together must be at most ${LIMITS.maxEnvironmentBytes} bytes (the Lambda limit)`;
@@ -85,14 +92,14 @@ export const ENVIRONMENT_SIZE_RULE = `names and values together must be at most 
  * Attributes that describe *which code and layer versions* the function runs. CI changes them
  * with `update-function-code` and `update-function-configuration`; Terraform must not revert them.
  */
-export const FUNCTION_CI_OWNED_ATTRIBUTES = [
+export const FUNCTION_CI_OWNED_ATTRIBUTES = Object.freeze([
   'filename',
   's3_bucket',
   's3_key',
   's3_object_version',
   'source_code_hash',
   'layers',
-];
+] as const);
 
 /**
  * A Lambda function with its own execution role and log group.
@@ -100,6 +107,9 @@ export const FUNCTION_CI_OWNED_ATTRIBUTES = [
  * Terraform owns its shape: runtime, handler, memory, timeout, permissions, environment.
  * CI owns its code and layer versions: the function starts from a placeholder package and the
  * layers given here, and later releases are never reverted by `terraform apply`.
+ *
+ * It takes known values. The generated `lambda` module (module-export/) gives it the Terraform
+ * variables it only passes on, and binds or builds what depends on the others itself.
  */
 export class LambdaFunction extends Construct {
   /** The underlying function resource. */
@@ -118,8 +128,6 @@ export class LambdaFunction extends Construct {
 
   private readonly layerReferences: LayerReference[] = [];
   private readonly environment: Record<string, string> = {};
-  /** A map only Terraform knows (a generated module's variable), merged under `environment`. */
-  private readonly environmentBase?: IResolvable;
   private readonly statements: PolicyStatement[] = [];
   private readonly invokeTargets: FunctionReference[] = [];
   private readonly props: LambdaFunctionProps;
@@ -159,17 +167,8 @@ export class LambdaFunction extends Construct {
       ]),
     });
 
-    const tracingMode = props.tracingMode ?? 'PassThrough';
-    if (tracingMode === 'Active' || isToken(tracingMode)) {
-      const tracingPolicy = new IamRolePolicy(this, 'tracing-policy', {
-        name: 'tracing',
-        role: this.role.id,
-        // X-Ray write actions support no resource-level permissions: "*" is the only way to grant them.
-        policy: policyDocument([
-          { sid: 'WriteTraces', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] },
-        ]),
-      });
-      if (isToken(tracingMode)) tracingPolicy.count = Token.asNumber(Fn.conditional(Op.eq(tracingMode, 'Active'), 1, 0));
+    if (props.tracingMode === 'Active') {
+      new IamRolePolicy(this, 'tracing-policy', { name: 'tracing', role: this.role.id, policy: policyDocument(TRACING_STATEMENTS) });
     }
 
     const codePackage = props.codePackage ?? PlaceholderPackage.forFunction(this, 'placeholder', this.runtime, props.handler);
@@ -191,21 +190,15 @@ export class LambdaFunction extends Construct {
       // The log group must exist before the first invocation, or Lambda creates one that
       // Terraform does not manage (no retention); the role must be able to write to it.
       dependsOn: [this.logGroup, logsPolicy],
-      lifecycle: { ignoreChanges: FUNCTION_CI_OWNED_ATTRIBUTES },
+      lifecycle: { ignoreChanges: [...FUNCTION_CI_OWNED_ATTRIBUTES] },
     });
     this.arn = this.resource.arn;
     this.invokeArn = this.resource.invokeArn;
 
     this.addLayers(...(props.layers ?? []));
-    if (isToken(props.environmentVariables)) {
-      this.environmentBase = props.environmentVariables as unknown as IResolvable;
-      this.renderEnvironment();
-    } else {
-      for (const [name, value] of Object.entries(props.environmentVariables ?? {})) this.addEnvironment(name, value);
-    }
+    for (const [name, value] of Object.entries(props.environmentVariables ?? {})) this.addEnvironment(name, value);
     (props.policyStatements ?? []).forEach((statement) => this.addToRolePolicy(statement));
-    if (isToken(props.lambdaInvokeArns)) this.allowInvokeAll(props.lambdaInvokeArns as string[]);
-    else (props.lambdaInvokeArns ?? []).forEach((target) => this.allowInvoke(target));
+    (props.lambdaInvokeArns ?? []).forEach((target) => this.allowInvoke(target));
 
     addProblemCheck(this, () => this.checkProps());
   }
@@ -218,23 +211,12 @@ export class LambdaFunction extends Construct {
   /** Sets an environment variable. */
   addEnvironment(name: string, value: string): void {
     this.environment[name] = value;
-    this.renderEnvironment();
+    this.resource.putEnvironment({ variables: { ...this.environment } });
   }
 
-  private renderEnvironment(): void {
-    const own = { ...this.environment };
-    const base = this.environmentBase;
-    if (base && Object.keys(own).length === 0) {
-      // The map may be empty, and an empty `environment` block is a diff on every plan
-      // (hashicorp/terraform-provider-aws#43763): render the block only when it has entries.
-      this.resource.addOverride('dynamic.environment', {
-        for_each: Fn.range(0, Fn.min([Fn.lengthOf(base), 1])),
-        content: { variables: base },
-      });
-      return;
-    }
-    this.resource.addOverride('dynamic', undefined); // the environment is the only dynamic block
-    this.resource.putEnvironment({ variables: (base ? Fn.merge([base, own]) : own) as Record<string, string> });
+  /** Environment variables set so far, from `environmentVariables` and {@link addEnvironment}. */
+  get environmentVariables(): Readonly<Record<string, string>> {
+    return { ...this.environment };
   }
 
   /** Adds a statement to the role's `extra` inline policy. */
@@ -254,36 +236,7 @@ export class LambdaFunction extends Construct {
     this.invokeTargets.push(target);
     this.invokePolicy ??= new IamRolePolicy(this, 'invoke-policy', { name: 'invoke', role: this.role.id, policy: '' });
     const arns = this.invokeTargets.map(functionArn);
-    this.invokePolicy.policy = policyDocument([
-      {
-        sid: INVOKE_SID,
-        actions: ['lambda:InvokeFunction'],
-        resources: arns.flatMap((arn) => [arn, `${arn}:*`]),
-      },
-    ]);
-  }
-
-  /**
-   * Lets this function invoke every function in a list only Terraform knows (a generated
-   * module's variable); no policy at all when the list is empty.
-   */
-  private allowInvokeAll(arns: string[]): void {
-    const policy = new IamRolePolicy(this, 'invoke-policy', {
-      name: 'invoke',
-      role: this.role.id,
-      policy: Fn.jsonencode({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Sid: INVOKE_SID,
-            Effect: 'Allow',
-            Action: 'lambda:InvokeFunction',
-            Resource: Fn.concat([arns, Fn.formatlist('%s:*', [arns])]),
-          },
-        ],
-      }),
-    });
-    policy.count = Token.asNumber(Fn.min([Fn.lengthOf(arns), 1]));
+    this.invokePolicy.policy = policyDocument([invokeStatement(arns.flatMap((arn) => [arn, `${arn}:*`]))]);
   }
 
   /** Layers in attachment order. */
@@ -379,7 +332,6 @@ export class LambdaFunction extends Construct {
 
 /** Tags to set, or undefined when there are none (an empty map would only add noise to the diff). */
 export function tagsOrNothing(tags: Readonly<Record<string, string>> | undefined): Record<string, string> | undefined {
-  if (isToken(tags)) return tags as Record<string, string>;
   return tags && Object.keys(tags).length > 0 ? { ...tags } : undefined;
 }
 

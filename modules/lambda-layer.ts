@@ -44,7 +44,7 @@ export interface LambdaLayerProps {
  * packages outside Terraform, so Terraform must never try to re-create the version it knows
  * about when they differ.
  */
-export const LAYER_CI_OWNED_ATTRIBUTES = ['filename', 's3_bucket', 's3_key', 's3_object_version', 'source_code_hash'];
+export const LAYER_CI_OWNED_ATTRIBUTES = Object.freeze(['filename', 's3_bucket', 's3_key', 's3_object_version', 'source_code_hash'] as const);
 
 /**
  * A Lambda layer, created as its first version. Terraform owns its shape (name, runtimes,
@@ -86,7 +86,7 @@ export class LambdaLayer extends Construct {
       filename: placeholder?.filename,
       sourceCodeHash: placeholder?.sourceCodeHash,
       skipDestroy: props.skipDestroy ?? true,
-      lifecycle: { ignoreChanges: LAYER_CI_OWNED_ATTRIBUTES },
+      lifecycle: { ignoreChanges: [...LAYER_CI_OWNED_ATTRIBUTES] },
     });
     this.layerArn = this.resource.layerArn;
     this.versionArn = this.resource.arn;

@@ -3,7 +3,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { AssetType, TerraformAsset } from 'cdktf';
-import { isToken } from '../core/rules';
 import { Construct } from 'constructs';
 import { deterministicZip, ZipEntry } from '../core/deterministic-zip';
 
@@ -34,6 +33,15 @@ export class PlaceholderPackage extends Construct {
     return new PlaceholderPackage(scope, id, placeholderHandlerFiles(runtime, handler));
   }
 
+  /**
+   * A package for a function whose handler is not known in advance (a generated module's
+   * variable): no file can match it, so invocations fail with Lambda's own "Unable to import
+   * module" until CI releases code; the package says why to whoever opens it.
+   */
+  static forAnyHandler(scope: Construct, id: string): PlaceholderPackage {
+    return new PlaceholderPackage(scope, id, [{ path: 'PLACEHOLDER.txt', content: `${FUNCTION_MESSAGE}\n` }]);
+  }
+
   /** Path of the zip relative to the Terraform module, for `filename`. */
   readonly filename: string;
   /** Base64-encoded SHA-256 of the zip, for `source_code_hash`. */
@@ -57,11 +65,6 @@ export class PlaceholderPackage extends Construct {
 
 /** The files of a placeholder for `handler`, e.g. `app.main.handler` → `app/main.py`. */
 export function placeholderHandlerFiles(runtime: string, handler: string): ZipEntry[] {
-  if (isToken(runtime) || isToken(handler)) {
-    // In a generated module the handler is a variable: no file can match it in advance, so
-    // invocations fail with Lambda's own "Unable to import module" until CI releases code.
-    return [{ path: 'PLACEHOLDER.txt', content: `${FUNCTION_MESSAGE}\n` }];
-  }
   const split = handler.lastIndexOf('.');
   // An invalid handler is reported by validation; the placeholder still needs some file.
   const modulePath = split > 0 ? handler.slice(0, split) : 'index';

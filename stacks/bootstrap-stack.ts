@@ -8,6 +8,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { LocalBackend, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
+import { policyDocument } from '../core/policy-document';
 import { EnvironmentConfig } from './environment-config';
 import { ReadableStack } from './readable-stack';
 
@@ -64,19 +65,16 @@ export class BootstrapStack extends ReadableStack {
     new S3BucketPolicy(this, 'state-bucket-policy', {
       bucket: bucket.id,
       // A Deny on every S3 action is a restriction, not a grant: plain HTTP is refused for all of them.
-      policy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Sid: 'DenyInsecureTransport',
-            Effect: 'Deny',
-            Principal: '*',
-            Action: 's3:*',
-            Resource: [bucket.arn, `${bucket.arn}/*`],
-            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-          },
-        ],
-      }),
+      policy: policyDocument([
+        {
+          sid: 'DenyInsecureTransport',
+          effect: 'Deny',
+          principal: '*',
+          actions: ['s3:*'],
+          resources: [bucket.arn, `${bucket.arn}/*`],
+          conditions: { Bool: { 'aws:SecureTransport': 'false' } },
+        },
+      ]),
       dependsOn: [publicAccess],
     });
     new TerraformOutput(this, 'state-bucket-arn', { value: bucket.arn, description: 'ARN of the state bucket' });

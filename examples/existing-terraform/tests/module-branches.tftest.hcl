@@ -1,0 +1,346 @@
+# Every choice the generated modules leave to Terraform, planned with a mocked provider: the first
+# run of each module takes the defaults (every optional part absent), each later run turns one
+# part on and checks what the plan creates.
+#   terraform init -backend=false && terraform test -filter=tests/module-branches.tftest.hcl
+
+mock_provider "aws" {
+  override_during = plan
+
+  mock_resource "aws_cloudwatch_event_rule" {
+    defaults = { arn = "arn:aws:events:us-west-2:111111111111:rule/bookshelf-cleanup" }
+  }
+  mock_resource "aws_lambda_function" {
+    defaults = { arn = "arn:aws:lambda:us-west-2:111111111111:function:bookshelf-cleanup" }
+  }
+}
+
+# =============================================================================
+# lambda
+# =============================================================================
+
+run "lambda_defaults" {
+  command = plan
+  module {
+    source = "../../generated/modules/lambda"
+  }
+  variables {
+    function_name = "bookshelf-api"
+    handler       = "app.main.handler"
+  }
+
+  assert {
+    condition     = aws_lambda_function.lambda_function.runtime == "python3.12" && aws_lambda_function.lambda_function.architectures == tolist(["x86_64"])
+    error_message = "runtime and architectures should be the defaults, python3.12 on x86_64"
+  }
+  assert {
+    condition     = aws_lambda_function.lambda_function.tracing_config[0].mode == "PassThrough"
+    error_message = "tracing mode should default to PassThrough"
+  }
+  assert {
+    condition     = length(aws_iam_role_policy.lambda_tracing_policy) == 0
+    error_message = "without active tracing the role should get no tracing policy"
+  }
+  assert {
+    condition     = length(aws_lambda_function.lambda_function.environment) == 0
+    error_message = "without environment variables there should be no environment block (hashicorp/terraform-provider-aws#43763)"
+  }
+  assert {
+    condition     = length(aws_iam_role_policy.lambda_invoke_policy) == 0
+    error_message = "without lambda_invoke_arns there should be no invoke policy"
+  }
+  assert {
+    condition     = length(aws_iam_role_policy.statements_policy) == 0
+    error_message = "without attach_policy_statements there should be no statements policy"
+  }
+  assert {
+    condition     = can(regex("/assets/placeholder_asset/[0-9a-f]+/placeholder[.]zip$", aws_lambda_function.lambda_function.filename))
+    error_message = "without local_existing_package the function should start from the placeholder, not ${aws_lambda_function.lambda_function.filename}"
+  }
+  assert {
+    condition     = aws_lambda_function.lambda_function.source_code_hash == filebase64sha256(aws_lambda_function.lambda_function.filename)
+    error_message = "the source_code_hash should be that of the placeholder"
+  }
+}
+
+run "lambda_runtime_and_architecture" {
+  command = plan
+  module {
+    source = "../../generated/modules/lambda"
+  }
+  variables {
+    function_name = "bookshelf-api"
+    handler       = "src/index.handler"
+    runtime       = "nodejs20.x"
+    architectures = ["arm64"]
+  }
+
+  assert {
+    condition     = aws_lambda_function.lambda_function.runtime == "nodejs20.x" && aws_lambda_function.lambda_function.architectures == tolist(["arm64"])
+    error_message = "runtime and architectures should be the variables'"
+  }
+}
+
+run "lambda_tracing_active" {
+  command = plan
+  module {
+    source = "../../generated/modules/lambda"
+  }
+  variables {
+    function_name = "bookshelf-api"
+    handler       = "app.main.handler"
+    tracing_mode  = "Active"
+  }
+
+  assert {
+    condition     = aws_lambda_function.lambda_function.tracing_config[0].mode == "Active"
+    error_message = "tracing mode should be Active"
+  }
+  assert {
+    condition     = length(aws_iam_role_policy.lambda_tracing_policy) == 1
+    error_message = "active tracing should give the role the tracing policy"
+  }
+  assert {
+    condition     = jsondecode(aws_iam_role_policy.lambda_tracing_policy[0].policy).Statement[0].Action == ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
+    error_message = "the tracing policy should grant the X-Ray write actions"
+  }
+}
+
+run "lambda_environment_variables" {
+  command = plan
+  module {
+    source = "../../generated/modules/lambda"
+  }
+  variables {
+    function_name         = "bookshelf-api"
+    handler               = "app.main.handler"
+    environment_variables = { LOG_LEVEL = "INFO", TABLE = "books" }
+  }
+
+  assert {
+    condition     = length(aws_lambda_function.lambda_function.environment) == 1
+    error_message = "environment variables should give one environment block"
+  }
+  assert {
+    condition     = aws_lambda_function.lambda_function.environment[0].variables == tomap({ LOG_LEVEL = "INFO", TABLE = "books" })
+    error_message = "the environment block should hold the variables, not ${jsonencode(aws_lambda_function.lambda_function.environment[0].variables)}"
+  }
+}
+
+run "lambda_invokes_functions" {
+  command = plan
+  module {
+    source = "../../generated/modules/lambda"
+  }
+  variables {
+    function_name = "bookshelf-api"
+    handler       = "app.main.handler"
+    lambda_invoke_arns = [
+      "arn:aws:lambda:us-west-2:111111111111:function:bookshelf-worker",
+      "arn:aws:lambda:us-west-2:111111111111:function:bookshelf-cleanup",
+    ]
+  }
+
+  assert {
+    condition     = length(aws_iam_role_policy.lambda_invoke_policy) == 1
+    error_message = "lambda_invoke_arns should give the role an invoke policy"
+  }
+  assert {
+    condition = jsondecode(aws_iam_role_policy.lambda_invoke_policy[0].policy).Statement == [{
+      Sid    = "InvokeNamedFunctions"
+      Effect = "Allow"
+      Action = "lambda:InvokeFunction"
+      Resource = [
+        "arn:aws:lambda:us-west-2:111111111111:function:bookshelf-worker",
+        "arn:aws:lambda:us-west-2:111111111111:function:bookshelf-cleanup",
+        "arn:aws:lambda:us-west-2:111111111111:function:bookshelf-worker:*",
+        "arn:aws:lambda:us-west-2:111111111111:function:bookshelf-cleanup:*",
+      ]
+    }]
+    error_message = "the invoke policy should name each function and its versions and aliases, not ${aws_iam_role_policy.lambda_invoke_policy[0].policy}"
+  }
+}
+
+run "lambda_policy_statements" {
+  command = plan
+  module {
+    source = "../../generated/modules/lambda"
+  }
+  variables {
+    function_name            = "bookshelf-api"
+    handler                  = "app.main.handler"
+    attach_policy_statements = true
+    policy_statements = {
+      ReadConfig = { actions = ["ssm:GetParameter"], resources = ["arn:aws:ssm:us-west-2:111111111111:parameter/bookshelf/*"] }
+      ListBooks = {
+        actions    = ["s3:ListBucket"]
+        resources  = ["arn:aws:s3:::bookshelf-images"]
+        conditions = { StringLike = { "s3:prefix" = ["books/*"] } }
+      }
+    }
+  }
+
+  assert {
+    condition     = length(aws_iam_role_policy.statements_policy) == 1
+    error_message = "attach_policy_statements should attach the statements policy"
+  }
+  assert {
+    condition = jsondecode(aws_iam_role_policy.statements_policy[0].policy) == {
+      Version = "2012-10-17"
+      Statement = [
+        {
+          Sid       = "ListBooks"
+          Effect    = "Allow"
+          Action    = ["s3:ListBucket"]
+          Resource  = ["arn:aws:s3:::bookshelf-images"]
+          Condition = { StringLike = { "s3:prefix" = ["books/*"] } }
+        },
+        {
+          Sid      = "ReadConfig"
+          Effect   = "Allow"
+          Action   = ["ssm:GetParameter"]
+          Resource = ["arn:aws:ssm:us-west-2:111111111111:parameter/bookshelf/*"]
+        },
+      ]
+    }
+    error_message = "the statements policy should hold each statement by its Sid, with a Condition only where given, not ${aws_iam_role_policy.statements_policy[0].policy}"
+  }
+}
+
+run "lambda_local_existing_package" {
+  command = plan
+  module {
+    source = "../../generated/modules/lambda"
+  }
+  variables {
+    function_name          = "bookshelf-api"
+    handler                = "app.main.handler"
+    local_existing_package = "tests/fixtures/release-a.zip"
+  }
+
+  assert {
+    condition     = aws_lambda_function.lambda_function.filename == "tests/fixtures/release-a.zip"
+    error_message = "local_existing_package should be the function's filename"
+  }
+  assert {
+    condition     = aws_lambda_function.lambda_function.source_code_hash == filebase64sha256("tests/fixtures/release-a.zip")
+    error_message = "the source_code_hash should be that of local_existing_package"
+  }
+}
+
+# =============================================================================
+# cleanup-lambda
+# =============================================================================
+
+run "cleanup_defaults" {
+  command = plan
+  module {
+    source = "../../generated/modules/cleanup-lambda"
+  }
+  variables {
+    function_name = "bookshelf-cleanup"
+    handler       = "lambdas.cleanup.handler.handler"
+    bucket_name   = "bookshelf-images"
+    prefix        = "books/"
+  }
+
+  assert {
+    condition = aws_lambda_function.lambda_function.environment[0].variables == tomap({
+      CLEANUP_BUCKET = "bookshelf-images"
+      CLEANUP_PREFIX = "books/"
+      DRY_RUN        = "true"
+    })
+    error_message = "the handler should get its bucket and prefix, in dry run, not ${jsonencode(aws_lambda_function.lambda_function.environment[0].variables)}"
+  }
+  assert {
+    condition     = length(aws_cloudwatch_event_rule.lambda_schedule) == 0 && length(aws_cloudwatch_event_target.lambda_schedule_target) == 0 && length(aws_lambda_permission.lambda_schedule_permission) == 0
+    error_message = "without a schedule there should be no rule, no target and no permission"
+  }
+}
+
+run "cleanup_live_with_environment_variables" {
+  command = plan
+  module {
+    source = "../../generated/modules/cleanup-lambda"
+  }
+  variables {
+    function_name         = "bookshelf-cleanup"
+    handler               = "lambdas.cleanup.handler.handler"
+    bucket_name           = "bookshelf-images"
+    prefix                = "books/"
+    dry_run               = false
+    environment_variables = { LOG_LEVEL = "INFO" }
+  }
+
+  assert {
+    condition = aws_lambda_function.lambda_function.environment[0].variables == tomap({
+      LOG_LEVEL      = "INFO"
+      CLEANUP_BUCKET = "bookshelf-images"
+      CLEANUP_PREFIX = "books/"
+      DRY_RUN        = "false"
+    })
+    error_message = "dry_run = false should go live (DRY_RUN = \"false\") beside the caller's variables, not ${jsonencode(aws_lambda_function.lambda_function.environment[0].variables)}"
+  }
+}
+
+run "cleanup_scheduled" {
+  command = plan
+  module {
+    source = "../../generated/modules/cleanup-lambda"
+  }
+  variables {
+    function_name = "bookshelf-cleanup"
+    handler       = "lambdas.cleanup.handler.handler"
+    bucket_name   = "bookshelf-images"
+    prefix        = "books/"
+    schedule      = "rate(1 day)"
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_event_rule.lambda_schedule) == 1 && aws_cloudwatch_event_rule.lambda_schedule["rate(1 day)"].schedule_expression == "rate(1 day)"
+    error_message = "a schedule should give one rule with that expression"
+  }
+  assert {
+    condition     = length(aws_cloudwatch_event_target.lambda_schedule_target) == 1 && aws_cloudwatch_event_target.lambda_schedule_target["rate(1 day)"].arn == "arn:aws:lambda:us-west-2:111111111111:function:bookshelf-cleanup"
+    error_message = "the rule should target the function"
+  }
+  assert {
+    condition     = length(aws_lambda_permission.lambda_schedule_permission) == 1
+    error_message = "the rule should be allowed to invoke the function"
+  }
+  assert {
+    condition     = aws_lambda_permission.lambda_schedule_permission["rate(1 day)"].source_arn == aws_cloudwatch_event_rule.lambda_schedule["rate(1 day)"].arn
+    error_message = "the invoke permission should be scoped to the rule (source_arn), not ${aws_lambda_permission.lambda_schedule_permission["rate(1 day)"].source_arn}"
+  }
+}
+
+# =============================================================================
+# lambda-layer
+# =============================================================================
+
+run "layer_shape" {
+  command = plan
+  module {
+    source = "../../generated/modules/lambda-layer"
+  }
+  variables {
+    layer_name               = "bookshelf-deps"
+    s3_bucket                = "bookshelf-artifacts"
+    s3_key                   = "lambda/layer.zip"
+    compatible_runtimes      = ["python3.12", "python3.13"]
+    compatible_architectures = ["arm64"]
+    skip_destroy             = false
+  }
+
+  assert {
+    condition     = toset(aws_lambda_layer_version.layer_version.compatible_runtimes) == toset(["python3.12", "python3.13"])
+    error_message = "the layer version should take the compatible runtimes"
+  }
+  assert {
+    condition     = toset(aws_lambda_layer_version.layer_version.compatible_architectures) == toset(["arm64"])
+    error_message = "the layer version should take the compatible architectures"
+  }
+  assert {
+    condition     = aws_lambda_layer_version.layer_version.skip_destroy == false
+    error_message = "the layer version should take skip_destroy"
+  }
+}
