@@ -46,6 +46,13 @@ describe('GitHub Actions workflows', () => {
     expect(text('release.yml')).toContain("environment: ${{ inputs.environment == 'prod' && 'production' || 'staging' }}");
   });
 
+  test('pull requests are tested on Node.js 20 and 22, and on CDK Terrain (the whole leg) on Node.js 22', () => {
+    const pr = text('pull-request.yml');
+    expect(pr).toMatch(/\n {4}strategy:\n(?: {6}.*\n)*? {8}node: \[20, 22\]\n/);
+    expect(pr).toContain('node-version: ${{ matrix.node }}');
+    expect(pr).toMatch(/\n {2}cdktn:\n(?: {4}.*\n|\n)*? {10}node-version: 22\n(?: {4}.*\n|\n)*? {6}- run: npm run test:cdktn\n/);
+  });
+
   test('releases name nothing the manifest already names', () => {
     const release = text('release.yml');
     expect(release).not.toMatch(/bookshelf-(staging|prod)-/);
