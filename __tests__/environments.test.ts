@@ -1,12 +1,17 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Testing } from 'cdktf';
+import { RELEASE_MANIFEST_FILE } from '../contract/release-manifest';
+import { bookshelfFleet } from '../envs/fleet';
 import { environments } from '../envs/index';
-import { buildApp } from '../synth/synthesize';
+import { EnvironmentConfig } from '../stacks/environment-config';
+import { buildApp, synthesize } from '../synth/synthesize';
 import { EnvironmentStack } from '../stacks/environment-stack';
 import { collectProblems } from '../synth/collect-problems';
 import { buildReleaseManifest } from '../synth/build-release-manifest';
 import { ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS } from '../core/policy-document';
+import { decide, Decision, policiesOfRole, Where } from './support/iam-simulator';
 import { resourcesOf, tempDir } from './support/synth';
 
 const app = buildApp(environments, { outdir: path.join(tempDir('environments'), 'cdktf.out') });
@@ -153,5 +158,53 @@ describe('shipped environments', () => {
     const states = stacks.map((s) => JSON.stringify(JSON.parse(synthesized[s.node.id]).terraform.backend.s3));
     expect(new Set(accounts).size).toBe(accounts.length);
     expect(new Set(states).size).toBe(states.length);
+  });
+});
+
+/** The example fleet in GovCloud, where every ARN starts with arn:aws-us-gov: and arn:aws: matches nothing. */
+const govcloud: EnvironmentConfig = {
+  name: 'govcloud',
+  accountId: '444444444444',
+  region: 'us-gov-west-1',
+  namePrefix: 'bookshelf-gov',
+  backend: { bucket: 'bookshelf-terraform-state-444444444444', dynamodbTable: 'bookshelf-terraform-locks' },
+  artifactsBucket: 'bookshelf-artifacts-gov',
+  ...bookshelfFleet({
+    apiMemorySize: 512,
+    workerReservedConcurrency: 2,
+    logRetentionDays: 14,
+    logLevel: 'INFO',
+    imagesBucket: 'bookshelf-images-gov',
+    databaseSecretArn: 'arn:aws-us-gov:secretsmanager:us-gov-west-1:444444444444:secret:bookshelf-gov/database-AbCdEf',
+    cleanupGoesLive: false,
+  }),
+};
+
+describe('a GovCloud environment', () => {
+  const outdir = path.join(tempDir('govcloud'), 'cdktf.out');
+  synthesize([govcloud], { outdir });
+  const stackDir = path.join(outdir, 'stacks', 'govcloud');
+  const stack = JSON.parse(fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8'));
+  const written = [stack, JSON.parse(fs.readFileSync(path.join(stackDir, RELEASE_MANIFEST_FILE), 'utf8'))].map((json) => JSON.stringify(json));
+  const where: Where = { partition: 'aws-us-gov', region: 'us-gov-west-1', account: '444444444444' };
+  const bucket = 'arn:aws-us-gov:s3:::bookshelf-images-gov';
+
+  test('writes every ARN in the aws-us-gov partition: the cleanup scope, the release manifest, the granted secret', () => {
+    const partitions = written.flatMap((text) => text.match(/arn:[a-z-]*:/g) ?? []);
+    expect(partitions.length).toBeGreaterThanOrEqual(7); // 4 in the cleanup scope, the secret, 2 layers in the manifest
+    expect([...new Set(partitions)]).toEqual(['arn:aws-us-gov:']);
+    expect(written[1]).toContain('"layerArn":"arn:aws-us-gov:lambda:us-gov-west-1:444444444444:layer:bookshelf-gov-deps"');
+  });
+
+  test.each<[string, string, string, Record<string, string>, Decision]>([
+    ['lists under the prefix', 's3:ListBucket', bucket, { 's3:prefix': 'books/' }, 'Allowed'],
+    ['lists the whole bucket', 's3:ListBucket', bucket, {}, 'ExplicitlyDenied'],
+    ['lists another prefix', 's3:ListBucket', bucket, { 's3:prefix': 'listings/' }, 'ExplicitlyDenied'],
+    ['deletes under the prefix', 's3:DeleteObject', `${bucket}/books/1.jpg`, {}, 'Allowed'],
+    ['deletes under another prefix', 's3:DeleteObject', `${bucket}/listings/1.jpg`, {}, 'ExplicitlyDenied'],
+    ['deletes in another bucket', 's3:DeleteObject', 'arn:aws-us-gov:s3:::bookshelf-frontend-gov/books/1.jpg', {}, 'ExplicitlyDenied'],
+    ['deletes an object version', 's3:DeleteObjectVersion', `${bucket}/books/1.jpg`, {}, 'ExplicitlyDenied'],
+  ])('its cleanup role %s: %s (the scope still holds)', async (_case, action, resource, context, expected) => {
+    expect(await decide(policiesOfRole(stack, 'cleanup_role', where), action, resource, context, where)).toBe(expected);
   });
 });

@@ -4,6 +4,8 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { Fn, TerraformIterator, Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { arn } from '../core/arn';
+import { Partition } from '../core/regions';
 import { policyDocument, PolicyStatement } from '../core/policy-document';
 import { addProblemCheck, Problem, problem } from '../core/problems';
 import { check, isToken, RULES } from '../core/rules';
@@ -75,7 +77,7 @@ export class CleanupLambda extends LambdaFunction {
     this.scopePolicy = new IamRolePolicy(this, 'scope-policy', {
       name: 'cleanup-scope',
       role: this.role.id,
-      policy: policyDocument(cleanupStatements(props.bucketName, props.prefix)),
+      policy: policyDocument(cleanupStatements(props.bucketName, props.prefix, props.partition)),
     });
 
     if (props.schedule !== undefined) {
@@ -120,8 +122,8 @@ export class CleanupLambda extends LambdaFunction {
 }
 
 /** The statements of the scope policy. */
-export function cleanupStatements(bucketName: string, prefix: string): PolicyStatement[] {
-  const bucket = `arn:aws:s3:::${bucketName}`;
+export function cleanupStatements(bucketName: string, prefix: string, partition: Partition = 'aws'): PolicyStatement[] {
+  const bucket = arn({ partition, service: 's3', resource: bucketName });
   const objectsUnderPrefix = `${bucket}/${prefix}*`;
   const underPrefix = { 's3:prefix': [`${prefix}*`] };
   return [

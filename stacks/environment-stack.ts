@@ -8,6 +8,7 @@ import { EnvironmentConfig } from './environment-config';
 import { LocalEndpoints } from './local-endpoints';
 import { ReadableStack } from './readable-stack';
 import { addProblemCheck, Problem, problem } from '../core/problems';
+import { partitionOf } from '../core/regions';
 import { configureStateBackend, localProviderSettings } from './state-backend';
 
 /**
@@ -36,6 +37,7 @@ export class EnvironmentStack extends ReadableStack {
       ...localProviderSettings(local),
     });
     configureStateBackend(this, config, local);
+    const partition = partitionOf(config.region);
 
     const layers: Record<string, LambdaLayer> = {};
     for (const [key, layer] of Object.entries(config.layers ?? {})) {
@@ -55,6 +57,7 @@ export class EnvironmentStack extends ReadableStack {
         ...props,
         functionName: functionName ?? `${config.namePrefix}-${key}`,
         layers: (layerKeys ?? []).flatMap((ref) => resolve(ref, layers)),
+        partition,
       };
       functions[key] = cleanup
         ? new CleanupLambda(this, key, { ...functionProps, ...cleanup })
