@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Testing } from 'cdktf';
 import { RELEASE_MANIFEST_FILE } from '../contract/release-manifest';
+import { examples } from '../envs/examples/index';
 import { bookshelfFleet } from '../envs/fleet';
 import { environments } from '../envs/index';
 import { EnvironmentConfig } from '../stacks/environment-config';
@@ -206,5 +207,49 @@ describe('a GovCloud environment', () => {
     ['deletes an object version', 's3:DeleteObjectVersion', `${bucket}/books/1.jpg`, {}, 'ExplicitlyDenied'],
   ])('its cleanup role %s: %s (the scope still holds)', async (_case, action, resource, context, expected) => {
     expect(await decide(policiesOfRole(stack, 'cleanup_role', where), action, resource, context, where)).toBe(expected);
+  });
+});
+
+describe('the README examples', () => {
+  const root = path.resolve(__dirname, '..');
+  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+  const shown = [...readme.matchAll(/<!-- snippet: (\S+)#(\S+) -->\n```ts\n([\s\S]*?)\n```/g)].map(([, file, name, text]) => ({ file, name, text }));
+
+  /** The lines between `// #region <name>` and `// #endregion` of a file, without their common indent. */
+  function region(file: string, name: string): string {
+    const lines = fs.readFileSync(path.join(root, file), 'utf8').split('\n');
+    const start = lines.findIndex((line) => line.trim() === `// #region ${name}`);
+    const end = lines.findIndex((line, i) => i > start && line.trim() === '// #endregion');
+    if (start === -1 || end === -1) throw new Error(`${file} has no region ${name}`);
+    const body = lines.slice(start + 1, end);
+    const indent = Math.min(...body.filter((line) => line.trim()).map((line) => line.length - line.trimStart().length));
+    return body.map((line) => line.slice(indent)).join('\n');
+  }
+
+  test('every TypeScript block of the README is a region of an example file, word for word', () => {
+    expect(shown.length).toBe(readme.match(/^```ts$/gm)?.length);
+    for (const { file, name, text } of shown) expect({ file, name, text }).toEqual({ file, name, text: region(file, name) });
+  });
+
+  test('every region of the example files is shown in the README', () => {
+    const dir = path.join(root, 'envs', 'examples');
+    const regions = fs
+      .readdirSync(dir)
+      .flatMap((file) => [...fs.readFileSync(path.join(dir, file), 'utf8').matchAll(/\/\/ #region (\S+)/g)].map(([, name]) => `envs/examples/${file}#${name}`));
+    expect(regions.sort()).toEqual(shown.map(({ file, name }) => `${file}#${name}`).sort());
+  });
+
+  test.each(Object.entries(examples))('the %s example synthesizes with no problem', (_name, list) => {
+    const outdir = path.join(tempDir('readme-example'), 'cdktf.out');
+    expect(() => synthesize(list, { outdir })).not.toThrow();
+    for (const { name } of list) expect(fs.existsSync(path.join(outdir, 'stacks', name, 'cdk.tf.json'))).toBe(true);
+  });
+
+  test('the added function reads the images bucket of its own environment', () => {
+    const app = buildApp(examples['adding-a-function'], { outdir: path.join(tempDir('thumbnails'), 'cdktf.out') });
+    for (const stack of app.node.children.filter((c): c is EnvironmentStack => c instanceof EnvironmentStack)) {
+      const policy = JSON.parse(resourcesOf(JSON.parse(Testing.synth(stack)), 'aws_iam_role_policy').thumbnails_extra_policy.policy);
+      expect(policy.Statement[0].Resource).toBe(`arn:aws:s3:::bookshelf-images-${stack.node.id}/uploads/*`);
+    }
   });
 });
