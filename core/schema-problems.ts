@@ -45,53 +45,63 @@ export type Checked<T> = { readonly ok: true; readonly value: T } | { readonly o
 export function checkSchema<T extends Schema>(schema: T, input: unknown, root: string): Checked<z.output<T>> {
   const result = z.safeParse(schema, input);
   if (result.success) return { ok: true, value: result.data };
-  return { ok: false, problems: problemsOf(result.error.issues, schema, [], input, root) };
+  const found = problemsOf(result.error.issues, schema, [], input, root);
+  return { ok: false, problems: found.sort((a, b) => comparePaths(a.path, b.path, input)).map((f) => f.problem) };
 }
 
-function problemsOf(issues: readonly $ZodIssue[], schema: Schema, at: readonly PropertyKey[], input: unknown, root: string): Problem[] {
-  return issues.flatMap((issue): Problem[] => {
+/** A problem and the path it was found at, to report problems in the order the fields were written. */
+interface Found {
+  readonly path: readonly PropertyKey[];
+  readonly problem: Problem;
+}
+
+function problemsOf(issues: readonly $ZodIssue[], schema: Schema, at: readonly PropertyKey[], input: unknown, root: string): Found[] {
+  return issues.flatMap((issue): Found[] => {
     const path = [...at, ...issue.path];
     const node = schemaAt(schema, issue.path);
     const value = valueAt(input, path);
-    const field = fieldName(path, root);
+    const found = (code: string, rule: string): Found[] => [{ path, problem: problem(code, fieldName(path, root), value, rule) }];
+    const missing = value === undefined && !Array.isArray(valueAt(input, path.slice(0, -1)));
+    const rule = node && SCHEMA_RULES.get(node);
     switch (issue.code) {
-      case 'unrecognized_keys': {
-        const known = node instanceof $ZodObject ? Object.keys(node._zod.def.shape) : [];
-        return issue.keys.map((key) => unknownField([...path, key], valueAt(input, [...path, key]), known, root));
-      }
+      case 'unrecognized_keys':
+        if (node instanceof $ZodUnion) return unionProblems([], node, path, input, root);
+        return issue.keys.map((key) => unknownField([...path, key], input, node instanceof $ZodObject ? Object.keys(node._zod.def.shape) : [], root));
       case 'invalid_type': {
-        const missing = value === undefined && !Array.isArray(valueAt(input, path.slice(0, -1)));
-        if (missing) return [problem('missing-field', field, value, `is required (${typeName(issue.expected)})`)];
+        if (missing) return found('missing-field', `is required (${typeName(issue.expected)})`);
         const whole = issue.expected === 'int' && typeof value === 'number';
-        return [problem('wrong-type', field, value, `must be ${typeName(issue.expected)}${whole ? '' : `, not ${kindOf(value)}`}`)];
+        return found('wrong-type', `must be ${typeName(issue.expected)}${whole ? '' : `, not ${kindOf(value)}`}`);
       }
       case 'invalid_value': {
-        const rule = node && SCHEMA_RULES.get(node);
         const allowed = issue.values.map(String);
         const text = rule?.text ?? `must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`;
-        return [problem(rule?.code ?? 'not-allowed', field, value, `${text}${typeof value === 'string' ? didYouMean(value, allowed) : ''}`)];
+        if (missing) return found('missing-field', `is required: it ${text}`);
+        return found(rule?.code ?? 'not-allowed', `${text}${typeof value === 'string' ? didYouMean(value, allowed) : ''}`);
       }
       case 'invalid_union':
-        return node instanceof $ZodUnion ? unionProblems(issue.errors, node, path, input, root) : [problem('invalid-value', field, value, issue.message)];
+        if (missing && rule) return found('missing-field', `is required: it ${rule.text}`);
+        return node instanceof $ZodUnion ? unionProblems(issue.errors, node, path, input, root) : found('invalid-value', issue.message);
       case 'invalid_key':
         // The key itself breaks a rule: reported at the key, with the key as the value.
-        return issue.issues.map((inner) =>
-          problem(inner.code === 'custom' ? String(inner.params?.code ?? 'invalid-key') : 'invalid-key', field, path[path.length - 1], inner.message),
-        );
+        return issue.issues.map((inner) => ({
+          path,
+          problem: problem(inner.code === 'custom' ? String(inner.params?.code ?? 'invalid-key') : 'invalid-key', fieldName(path, root), path[path.length - 1], inner.message),
+        }));
       case 'custom':
-        return [problem(String(issue.params?.code ?? 'invalid-value'), field, value, issue.message)];
+        return found(String(issue.params?.code ?? 'invalid-value'), issue.message);
       default:
-        return [problem('invalid-value', field, value, issue.message)];
+        return found('invalid-value', issue.message);
     }
   });
 }
 
 /**
  * A value that fits none of a union's forms. When exactly one form could be meant (its kind
- * matches and it has every field given), that form's problems are reported; otherwise the union's
- * rule, such as "exactly one kind of build".
+ * matches and it has every field given), that form's problems are reported; otherwise the
+ * union's rule, such as "exactly one kind of build". Fields no form knows are reported as
+ * unknown either way.
  */
-function unionProblems(errors: readonly $ZodIssue[][], union: $ZodUnion, path: PropertyKey[], input: unknown, root: string): Problem[] {
+function unionProblems(errors: readonly $ZodIssue[][], union: $ZodUnion, path: PropertyKey[], input: unknown, root: string): Found[] {
   const value = valueAt(input, path);
   const options = union._zod.def.options.map(unwrap);
   const shapes = options.map((option) => (option instanceof $ZodObject ? Object.keys(option._zod.def.shape) : undefined));
@@ -103,20 +113,35 @@ function unionProblems(errors: readonly $ZodIssue[][], union: $ZodUnion, path: P
     const kindMatches = kindOfSchema(option) === kindOf(value);
     return kindMatches && (keys === undefined || given.every((key) => unknown.includes(key) || keys.includes(key))) ? [i] : [];
   });
-  const unknownProblems = unknown.map((key) => unknownField([...path, key], valueAt(input, [...path, key]), known, root));
+  const unknownProblems = unknown.map((key) => unknownField([...path, key], input, known, root));
   if (fits.length === 1) {
-    const own = errors[fits[0]].filter((issue) => issue.code !== 'unrecognized_keys' || issue.path.length > 0);
+    const own = (errors[fits[0]] ?? []).filter((issue) => issue.code !== 'unrecognized_keys' || issue.path.length > 0);
     return [...unknownProblems, ...problemsOf(own, options[fits[0]], path, input, root)];
   }
   const rule = SCHEMA_RULES.get(union);
-  const forms = options.map((option) => `${kindOfSchema(option)}`).join(' or ');
-  return [...unknownProblems, problem(rule?.code ?? 'wrong-type', fieldName(path, root), value, rule?.text ?? `must be ${forms}`)];
+  const forms = options.map((option) => kindOfSchema(option)).join(' or ');
+  return [...unknownProblems, { path, problem: problem(rule?.code ?? 'wrong-type', fieldName(path, root), value, rule?.text ?? `must be ${forms}`) }];
 }
 
-function unknownField(path: PropertyKey[], value: unknown, known: readonly string[], root: string): Problem {
+function unknownField(path: PropertyKey[], input: unknown, known: readonly string[], root: string): Found {
   const key = String(path[path.length - 1]);
   const hint = didYouMean(key, known) || (known.length ? `; the fields here are ${known.join(', ')}` : '');
-  return problem('unknown-field', fieldName(path, root), value, `unknown field${hint}`);
+  return { path, problem: problem('unknown-field', fieldName(path, root), valueAt(input, path), `unknown field${hint}`) };
+}
+
+/** Orders paths as their fields appear in the input; fields it lacks come after those it has. */
+function comparePaths(a: readonly PropertyKey[], b: readonly PropertyKey[], input: unknown): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    if (a[i] === b[i]) continue;
+    const parent = valueAt(input, a.slice(0, i));
+    const position = (key: PropertyKey) => {
+      if (Array.isArray(parent)) return Number(key);
+      const index = isRecord(parent) ? Object.keys(parent).indexOf(String(key)) : -1;
+      return index === -1 ? Number.MAX_SAFE_INTEGER : index;
+    };
+    return position(a[i]) - position(b[i]);
+  }
+  return a.length - b.length;
 }
 
 /** The schema of the value at a path below `schema`, optional and readonly wrappers removed. */

@@ -39,7 +39,9 @@ export function buildApp(environments: readonly EnvironmentConfig[], options: Sy
   const checked: EnvironmentConfig[] = [];
   // The configs come from envs/ code that `cdktf synth` runs without type checking: any of
   // them may be anything, and each is checked on its own before any construct is built.
-  environments.forEach((input: unknown, i) => {
+  const list: unknown = environments;
+  if (!Array.isArray(list)) problems.push(problem('wrong-type', 'environments', list, 'must be a list of environment configs'));
+  (Array.isArray(list) ? list : []).forEach((input: unknown, i) => {
     const { config, problems: found } = checkEnvironment(input);
     const label = environmentLabel(input, i);
     problems.push(...found.map((p) => ({ ...p, environment: label, path: label })));
