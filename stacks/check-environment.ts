@@ -3,7 +3,7 @@ import { didYouMean } from '../core/nearest-name';
 import { Problem, problem } from '../core/problems';
 import { partitionOf } from '../core/regions';
 import { check, checkTags, RULES } from '../core/rules';
-import { checkSchema } from '../core/schema-problems';
+import { checkSchema } from '../core/check-schema';
 import { EnvironmentConfig, ENVIRONMENT_RULES, environmentSchema, stateKey } from './environment-config';
 
 /** One environment's config as checked: what can be built from it, and what is wrong with it. */

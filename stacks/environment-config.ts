@@ -3,7 +3,7 @@ import type { $ZodLooseShape, SomeType } from 'zod/v4/core';
 import { ARN_RULES } from '../core/arn';
 import { REGION_NAMES } from '../core/regions';
 import { ARCHITECTURES, describeRule, Rule, RULES, ruleTable, SUPPORTED_RUNTIMES, TRACING_MODES } from '../core/rules';
-import { follows, SchemaRule, withRule } from '../core/schema-problems';
+import { follows, SchemaRule, withRule } from '../core/check-schema';
 
 // The environment config is this schema: envs/ write its input type, synth checks every
 // environment against it before building anything, so the types and the checks cannot drift.

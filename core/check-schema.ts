@@ -175,7 +175,7 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 /** A path as the user writes it: `functions.api.invokes[0]`, `tags["Cost Center"]`. */
-export function fieldName(path: readonly PropertyKey[], root: string): string {
+function fieldName(path: readonly PropertyKey[], root: string): string {
   if (path.length === 0) return root;
   return path
     .map((key, i) => {
