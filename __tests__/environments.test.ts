@@ -1,12 +1,18 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Testing } from 'cdktf';
+import { RELEASE_MANIFEST_FILE } from '../contract/release-manifest';
+import { examples } from '../envs/examples/index';
+import { bookshelfFleet } from '../envs/fleet';
 import { environments } from '../envs/index';
-import { buildApp } from '../synth/synthesize';
+import { EnvironmentConfig } from '../stacks/environment-config';
+import { buildApp, synthesize } from '../synth/synthesize';
 import { EnvironmentStack } from '../stacks/environment-stack';
 import { collectProblems } from '../synth/collect-problems';
 import { buildReleaseManifest } from '../synth/build-release-manifest';
 import { ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS } from '../core/policy-document';
+import { decide, Decision, policiesOfRole, Where } from './support/iam-simulator';
 import { resourcesOf, tempDir } from './support/synth';
 
 const app = buildApp(environments, { outdir: path.join(tempDir('environments'), 'cdktf.out') });
@@ -153,5 +159,97 @@ describe('shipped environments', () => {
     const states = stacks.map((s) => JSON.stringify(JSON.parse(synthesized[s.node.id]).terraform.backend.s3));
     expect(new Set(accounts).size).toBe(accounts.length);
     expect(new Set(states).size).toBe(states.length);
+  });
+});
+
+/** The example fleet in GovCloud, where every ARN starts with arn:aws-us-gov: and arn:aws: matches nothing. */
+const govcloud: EnvironmentConfig = {
+  name: 'govcloud',
+  accountId: '444444444444',
+  region: 'us-gov-west-1',
+  namePrefix: 'bookshelf-gov',
+  backend: { bucket: 'bookshelf-terraform-state-444444444444', dynamodbTable: 'bookshelf-terraform-locks' },
+  artifactsBucket: 'bookshelf-artifacts-gov',
+  ...bookshelfFleet({
+    apiMemorySize: 512,
+    workerReservedConcurrency: 2,
+    logRetentionDays: 14,
+    logLevel: 'INFO',
+    imagesBucket: 'bookshelf-images-gov',
+    databaseSecretArn: 'arn:aws-us-gov:secretsmanager:us-gov-west-1:444444444444:secret:bookshelf-gov/database-AbCdEf',
+    cleanupGoesLive: false,
+  }),
+};
+
+describe('a GovCloud environment', () => {
+  const outdir = path.join(tempDir('govcloud'), 'cdktf.out');
+  synthesize([govcloud], { outdir });
+  const stackDir = path.join(outdir, 'stacks', 'govcloud');
+  const stack = JSON.parse(fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8'));
+  const written = [stack, JSON.parse(fs.readFileSync(path.join(stackDir, RELEASE_MANIFEST_FILE), 'utf8'))].map((json) => JSON.stringify(json));
+  const where: Where = { partition: 'aws-us-gov', region: 'us-gov-west-1', account: '444444444444' };
+  const bucket = 'arn:aws-us-gov:s3:::bookshelf-images-gov';
+
+  test('writes every ARN in the aws-us-gov partition: the cleanup scope, the release manifest, the granted secret', () => {
+    const partitions = written.flatMap((text) => text.match(/arn:[a-z-]*:/g) ?? []);
+    expect(partitions.length).toBeGreaterThanOrEqual(7); // 4 in the cleanup scope, the secret, 2 layers in the manifest
+    expect([...new Set(partitions)]).toEqual(['arn:aws-us-gov:']);
+    expect(written[1]).toContain('"layerArn":"arn:aws-us-gov:lambda:us-gov-west-1:444444444444:layer:bookshelf-gov-deps"');
+  });
+
+  test.each<[string, string, string, Record<string, string>, Decision]>([
+    ['lists under the prefix', 's3:ListBucket', bucket, { 's3:prefix': 'books/' }, 'Allowed'],
+    ['lists the whole bucket', 's3:ListBucket', bucket, {}, 'ExplicitlyDenied'],
+    ['lists another prefix', 's3:ListBucket', bucket, { 's3:prefix': 'listings/' }, 'ExplicitlyDenied'],
+    ['deletes under the prefix', 's3:DeleteObject', `${bucket}/books/1.jpg`, {}, 'Allowed'],
+    ['deletes under another prefix', 's3:DeleteObject', `${bucket}/listings/1.jpg`, {}, 'ExplicitlyDenied'],
+    ['deletes in another bucket', 's3:DeleteObject', 'arn:aws-us-gov:s3:::bookshelf-frontend-gov/books/1.jpg', {}, 'ExplicitlyDenied'],
+    ['deletes an object version', 's3:DeleteObjectVersion', `${bucket}/books/1.jpg`, {}, 'ExplicitlyDenied'],
+  ])('its cleanup role %s: %s (the scope still holds)', async (_case, action, resource, context, expected) => {
+    expect(await decide(policiesOfRole(stack, 'cleanup_role', where), action, resource, context, where)).toBe(expected);
+  });
+});
+
+describe('the README examples', () => {
+  const root = path.resolve(__dirname, '..');
+  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+  const shown = [...readme.matchAll(/<!-- snippet: (\S+)#(\S+) -->\n```ts\n([\s\S]*?)\n```/g)].map(([, file, name, text]) => ({ file, name, text }));
+
+  /** The lines between `// #region <name>` and `// #endregion` of a file, without their common indent. */
+  function region(file: string, name: string): string {
+    const lines = fs.readFileSync(path.join(root, file), 'utf8').split('\n');
+    const start = lines.findIndex((line) => line.trim() === `// #region ${name}`);
+    const end = lines.findIndex((line, i) => i > start && line.trim() === '// #endregion');
+    if (start === -1 || end === -1) throw new Error(`${file} has no region ${name}`);
+    const body = lines.slice(start + 1, end);
+    const indent = Math.min(...body.filter((line) => line.trim()).map((line) => line.length - line.trimStart().length));
+    return body.map((line) => line.slice(indent)).join('\n');
+  }
+
+  test('every TypeScript block of the README is a region of an example file, word for word', () => {
+    expect(shown.length).toBe(readme.match(/^```ts$/gm)?.length);
+    for (const { file, name, text } of shown) expect({ file, name, text }).toEqual({ file, name, text: region(file, name) });
+  });
+
+  test('every region of the example files is shown in the README', () => {
+    const dir = path.join(root, 'envs', 'examples');
+    const regions = fs
+      .readdirSync(dir)
+      .flatMap((file) => [...fs.readFileSync(path.join(dir, file), 'utf8').matchAll(/\/\/ #region (\S+)/g)].map(([, name]) => `envs/examples/${file}#${name}`));
+    expect(regions.sort()).toEqual(shown.map(({ file, name }) => `${file}#${name}`).sort());
+  });
+
+  test.each(Object.entries(examples))('the %s example synthesizes with no problem', (_name, list) => {
+    const outdir = path.join(tempDir('readme-example'), 'cdktf.out');
+    expect(() => synthesize(list, { outdir })).not.toThrow();
+    for (const { name } of list) expect(fs.existsSync(path.join(outdir, 'stacks', name, 'cdk.tf.json'))).toBe(true);
+  });
+
+  test('the added function reads the images bucket of its own environment', () => {
+    const app = buildApp(examples['adding-a-function'], { outdir: path.join(tempDir('thumbnails'), 'cdktf.out') });
+    for (const stack of app.node.children.filter((c): c is EnvironmentStack => c instanceof EnvironmentStack)) {
+      const policy = JSON.parse(resourcesOf(JSON.parse(Testing.synth(stack)), 'aws_iam_role_policy').thumbnails_extra_policy.policy);
+      expect(policy.Statement[0].Resource).toBe(`arn:aws:s3:::bookshelf-images-${stack.node.id}/uploads/*`);
+    }
   });
 });

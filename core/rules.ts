@@ -1,5 +1,6 @@
 import { Token, Tokenization } from 'cdktf';
 import { Problem, problem } from './problems';
+import { REGION_NAMES } from './regions';
 
 /**
  * Input rules, kept as data rather than code so one definition can both check values at synth
@@ -181,10 +182,11 @@ export const RULES = ruleTable({
   layerDescription: { kind: 'maxLength', max: 256 },
   licenseInfo: { kind: 'maxLength', max: 512 },
   accountId: { kind: 'pattern', pattern: '^[0-9]{12}$', text: 'must be a 12-digit AWS account id' },
+  // The real list (core/regions.ts): a well-formed name such as us-wset-2 is no region.
   region: {
     kind: 'pattern',
-    pattern: '^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$',
-    text: 'must be an AWS region name such as us-west-2 or eu-central-1',
+    pattern: `^(${REGION_NAMES.join('|')})$`,
+    text: 'must be an AWS region name such as us-west-2 or eu-central-1 (commercial, China or GovCloud)',
   },
   s3BucketName: {
     kind: 'pattern',

@@ -1,5 +1,16 @@
 import { EnvironmentConfig } from '../stacks/environment-config';
-import { bookshelfFleet } from './fleet';
+import { bookshelfFleet, FleetSettings } from './fleet';
+
+/** The example fleet's settings in production (also used by the README's examples). */
+export const prodFleet: FleetSettings = {
+  apiMemorySize: 1024,
+  workerReservedConcurrency: 10,
+  logRetentionDays: 90,
+  logLevel: 'INFO',
+  imagesBucket: 'bookshelf-images-prod',
+  databaseSecretArn: 'arn:aws:secretsmanager:us-west-2:222222222222:secret:bookshelf-prod/database-GhIjKl',
+  cleanupGoesLive: false,
+};
 
 /**
  * Production: its own account, so allowed_account_ids keeps staging configs away from it.
@@ -16,13 +27,5 @@ export const prod: EnvironmentConfig = {
     dynamodbTable: 'bookshelf-terraform-locks',
   },
   artifactsBucket: 'bookshelf-artifacts-prod',
-  ...bookshelfFleet({
-    apiMemorySize: 1024,
-    workerReservedConcurrency: 10,
-    logRetentionDays: 90,
-    logLevel: 'INFO',
-    imagesBucket: 'bookshelf-images-prod',
-    databaseSecretArn: 'arn:aws:secretsmanager:us-west-2:222222222222:secret:bookshelf-prod/database-GhIjKl',
-    cleanupGoesLive: false,
-  }),
+  ...bookshelfFleet(prodFleet),
 };

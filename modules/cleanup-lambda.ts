@@ -3,6 +3,8 @@ import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { Construct } from 'constructs';
+import { arn } from '../core/arn';
+import { Partition } from '../core/regions';
 import { policyDocument, PolicyStatement } from '../core/policy-document';
 import { addProblemCheck, Problem, problem } from '../core/problems';
 import { check, RULES, ruleTable } from '../core/rules';
@@ -74,7 +76,7 @@ export class CleanupLambda extends LambdaFunction {
     this.scopePolicy = new IamRolePolicy(this, 'scope-policy', {
       name: 'cleanup-scope',
       role: this.role.id,
-      policy: policyDocument(cleanupStatements(props.bucketName, props.prefix)),
+      policy: policyDocument(cleanupStatements(props.bucketName, props.prefix, props.partition)),
     });
 
     if (props.schedule !== undefined) {
@@ -118,8 +120,8 @@ export const SCHEDULE_PERMISSION = Object.freeze({
 } as const);
 
 /** The statements of the scope policy. */
-export function cleanupStatements(bucketName: string, prefix: string): PolicyStatement[] {
-  const bucket = `arn:aws:s3:::${bucketName}`;
+export function cleanupStatements(bucketName: string, prefix: string, partition: Partition = 'aws'): PolicyStatement[] {
+  const bucket = arn({ partition, service: 's3', resource: bucketName });
   const objectsUnderPrefix = `${bucket}/${prefix}*`;
   const underPrefix = { 's3:prefix': [`${prefix}*`] };
   return [

@@ -6,6 +6,7 @@ import { Lazy, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { addProblemCheck, Problem, problem } from '../core/problems';
 import { checkStatements, policyDocument, PolicyStatement, serviceTrustPolicy } from '../core/policy-document';
+import { Partition } from '../core/regions';
 import { PlaceholderPackage } from './placeholder-package';
 import {
   Architecture,
@@ -67,6 +68,12 @@ export interface LambdaFunctionProps {
    * @default a placeholder whose handler fails with "no code has been released to it yet"
    */
   readonly codePackage?: CodePackage;
+  /**
+   * Partition of the ARNs the construct writes itself (`aws`, `aws-cn` in China, `aws-us-gov`
+   * in GovCloud): that of the region it is deployed to.
+   * @default 'aws'
+   */
+  readonly partition?: Partition;
 }
 
 /** A local zip and its base64-encoded SHA-256, as `filename` and `source_code_hash` take them. */

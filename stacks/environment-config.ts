@@ -1,152 +1,227 @@
-import type { CleanupScope } from '../modules/cleanup-lambda';
-import type { LambdaFunctionProps } from '../modules/lambda-function';
-import type { LambdaLayerProps } from '../modules/lambda-layer';
-import type { LayerBuild } from '../contract/release-manifest';
-import { Problem, problem } from '../core/problems';
-import { check, checkTags, RULES, ruleTable } from '../core/rules';
+import * as z from 'zod/mini';
+import type { $ZodLooseShape, SomeType } from 'zod/v4/core';
+import { ARN_RULES } from '../core/arn';
+import { REGION_NAMES } from '../core/regions';
+import { ARCHITECTURES, describeRule, Rule, RULES, ruleTable, SUPPORTED_RUNTIMES, TRACING_MODES } from '../core/rules';
+import { follows, SchemaRule, withRule } from '../core/check-schema';
 
-/** Where an environment keeps its Terraform state, and how it is locked. */
-export interface BackendConfig {
+// The environment config is this schema: envs/ write its input type, synth checks every
+// environment against it before building anything, so the types and the checks cannot drift.
+// It decides the shape (fields, types, enums, required fields, the build kinds) and the values
+// the stack is built from (the environment's name and region, the keys of its layers and
+// functions, ARN formats); AWS limits stay in the rule table (core/rules.ts), checked by the
+// constructs and by stacks/check-environment.ts.
+
+export const ENVIRONMENT_RULES = ruleTable(
+  {
+    name: {
+      kind: 'pattern',
+      pattern: '^[a-z][a-z0-9-]{0,31}$',
+      text: 'must be 1 to 32 lowercase letters, digits and hyphens, starting with a letter',
+    },
+    namePrefix: {
+      kind: 'pattern',
+      pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$',
+      text: 'must be 1 to 40 letters, digits, hyphens and underscores, starting with a letter or digit',
+    },
+    key: {
+      kind: 'pattern',
+      pattern: '^[a-z][a-z0-9-]{0,39}$',
+      text: 'must be 1 to 40 lowercase letters, digits and hyphens, starting with a letter',
+    },
+  },
+  'environment-',
+);
+
+const ruleOf = (rule: Rule): SchemaRule => ({ code: rule.code, text: describeRule(rule) });
+/** An object with exactly these fields: any other is refused, with the nearest known name. */
+const fields = <S extends $ZodLooseShape>(shape: S) => z.readonly(z.strictObject(shape));
+const list = <T extends SomeType>(item: T) => z.readonly(z.array(item));
+const map = <T extends SomeType>(value: T) => z.readonly(z.record(z.string(), value));
+/** Layers or functions by key: the key names their constructs and Terraform resources. */
+const byKey = <T extends SomeType>(value: T) => z.readonly(z.record(z.string().check(follows(ENVIRONMENT_RULES.key)), value));
+const startsWithArn = (value: string) => value.startsWith('arn:');
+
+const runtime = withRule(z.enum(SUPPORTED_RUNTIMES), ruleOf(RULES.runtime));
+const architecture = withRule(z.enum(ARCHITECTURES), ruleOf(RULES.architecture));
+const region = withRule(z.enum(REGION_NAMES), ruleOf(RULES.region));
+const tags = map(z.string());
+const policyResource = z.string().check(follows(ARN_RULES.policyResource));
+
+const policyStatement = fields({
+  /** Statement id, shown to reviewers. @default no Sid */
+  sid: z.optional(z.string()),
+  /** `Allow` or `Deny`, capitalised as IAM writes them. @default 'Allow' */
+  effect: z.optional(withRule(z.enum(['Allow', 'Deny']), { code: 'policy-effect', text: 'must be "Allow" or "Deny", capitalised as IAM writes them' })),
+  /** Exact action names such as `s3:GetObject`. Wildcards are refused. */
+  actions: list(z.string()),
+  /**
+   * Resource ARNs, in the environment's partition. `"*"` only for actions that support no
+   * resource-level permissions. @default none: give `notResources`
+   */
+  resources: z.optional(list(policyResource)),
+  /** Every resource except these ARNs; Deny statements only. @default none: give `resources` */
+  notResources: z.optional(list(policyResource)),
+  /** IAM condition block: `{ StringLike: { 's3:prefix': ['books/*'] } }`. @default none */
+  conditions: z.optional(map(map(z.union([z.string(), list(z.string())])))),
+});
+
+const layerBuild = withRule(
+  z.union([
+    fields({
+      /** pip requirements to install, relative to the repository root. */
+      requirementsFile: z.string(),
+      /** The lock file the requirements come from; its bytes key the build. @default the requirements file */
+      lockFile: z.optional(z.string()),
+    }),
+    fields({
+      /** A directory of Python packages to copy under `python/`, such as shared application code. */
+      sourceDirectory: z.string(),
+    }),
+  ]),
+  { code: 'layer-build', text: 'must be exactly one kind of build: { requirementsFile, lockFile? } or { sourceDirectory }' },
+);
+
+const layerSchema = fields({
+  /** Name of the layer, shared by all its versions. @default `<namePrefix>-<key>` */
+  layerName: z.optional(z.string()),
+  /** Description of the layer version. @default no description */
+  description: z.optional(z.string()),
+  /** Runtimes the layer works with; functions on other runtimes cannot attach it. @default ['python3.12'] */
+  compatibleRuntimes: z.optional(list(runtime)),
+  /** Instruction set architectures the layer works with. @default not declared (any) */
+  compatibleArchitectures: z.optional(list(architecture)),
+  /** License of the layer's contents: an SPDX identifier, a URL or free text. @default none */
+  licenseInfo: z.optional(z.string()),
+  /** The zip in S3 to create the first version from. @default a placeholder holding an empty `python/` directory */
+  source: z.optional(
+    fields({
+      /** Bucket name. */
+      s3Bucket: z.string(),
+      /** Object key. */
+      s3Key: z.string(),
+      /** Object version, for versioned buckets. @default the latest version */
+      s3ObjectVersion: z.optional(z.string()),
+    }),
+  ),
+  /** Keep old versions when Terraform replaces this one, so functions using them keep working. @default true */
+  skipDestroy: z.optional(z.boolean()),
+  /** What CI builds the layer from (see the release command). @default not built by the release command */
+  build: z.optional(layerBuild),
+});
+
+const cleanupSchema = fields({
+  /** Name of the bucket to clean. */
+  bucketName: z.string(),
+  /** The only key prefix the function may list and delete under, such as `books/`: not empty, ending with `/`. */
+  prefix: z.string(),
+  /** Tell the handler to only report what it would delete (`DRY_RUN=true`); going live is an explicit `false`. @default true */
+  dryRun: z.optional(z.boolean()),
+  /** EventBridge schedule expression, `rate(1 day)` or `cron(0 3 * * ? *)`. @default not scheduled */
+  schedule: z.optional(z.string()),
+});
+
+const functionSchema = fields({
+  /** Name of the function, its role and its log group (`/aws/lambda/<name>`). @default `<namePrefix>-<key>` */
+  functionName: z.optional(z.string()),
+  /** Entry point, `<module path>.<function>`, such as `app.main.handler`. */
+  handler: z.string(),
+  /** Runtime. @default 'python3.12' */
+  runtime: z.optional(runtime),
+  /** Description shown in the console. @default no description */
+  description: z.optional(z.string()),
+  /** Memory in MB, a whole number from 128 to 10240. @default 128 */
+  memorySize: z.optional(z.int()),
+  /** Timeout in seconds, a whole number from 1 to 900. @default 3 */
+  timeout: z.optional(z.int()),
+  /** Instruction set architecture. @default 'x86_64' */
+  architecture: z.optional(architecture),
+  /** Layers in attach order: keys of this environment's `layers`, or layer version ARNs. At most 5. @default none */
+  layers: z.optional(list(z.string().check(follows(RULES.layerVersionArn, startsWithArn)))),
+  /** Environment variables; names and values together at most 4 KB. @default none */
+  environmentVariables: z.optional(map(z.string())),
+  /** Reserved concurrency; -1 leaves it unreserved, 0 stops all invocations. @default -1 */
+  reservedConcurrentExecutions: z.optional(z.int()),
+  /** X-Ray tracing mode; `Active` also grants the role the X-Ray write actions. @default 'PassThrough' */
+  tracingMode: z.optional(withRule(z.enum(TRACING_MODES), ruleOf(RULES.tracingMode))),
+  /** Days to keep the function's logs, one of the periods CloudWatch Logs supports. @default 30 */
+  cloudwatchLogsRetentionInDays: z.optional(z.int()),
+  /** Further permissions for the function's role. @default none */
+  policyStatements: z.optional(list(policyStatement)),
+  /** Functions this one may invoke: keys of this environment's `functions`, or function ARNs. @default none */
+  invokes: z.optional(list(z.string().check(follows(RULES.functionArn, startsWithArn)))),
+  /** Tags for the function, its role and its log group, on top of the environment's. @default none */
+  tags: z.optional(tags),
+  /** A local zip to create the function from; CI owns the code afterwards. @default a placeholder that fails until CI releases code */
+  codePackage: z.optional(
+    fields({
+      /** Path of the zip. */
+      filename: z.string(),
+      /** Base64-encoded SHA-256 of the zip. */
+      sourceCodeHash: z.string(),
+    }),
+  ),
+  /** Makes this a cleanup function, scoped to one prefix of one bucket (see `CleanupLambda`). @default an ordinary function */
+  cleanup: z.optional(cleanupSchema),
+});
+
+const backendSchema = fields({
   /** S3 bucket holding the state. */
-  readonly bucket: string;
+  bucket: z.string(),
   /** Object key of the state; must differ between environments. @default `<namePrefix>/terraform.tfstate` */
-  readonly key?: string;
+  key: z.optional(z.string()),
   /** Region of the bucket and lock table. @default the environment's region */
-  readonly region?: string;
+  region: z.optional(region),
   /**
    * DynamoDB table for state locking (hash key `LockID`, a string). Terraform 1.11 deprecates it
    * in favour of `useLockfile`; to migrate, set both, apply once, then remove this.
    * @default no DynamoDB locking: `useLockfile` must be on
    */
-  readonly dynamodbTable?: string;
+  dynamodbTable: z.optional(z.string()),
   /** S3-native state locking (a `.tflock` object beside the state); needs Terraform 1.10 or later. @default false */
-  readonly useLockfile?: boolean;
+  useLockfile: z.optional(z.boolean()),
   /** KMS key (ID, ARN or alias ARN) encrypting the state object. @default the bucket's default encryption */
-  readonly kmsKeyId?: string;
+  kmsKeyId: z.optional(z.string()),
   /** Role Terraform assumes to reach the state. @default the caller's credentials */
-  readonly roleArn?: string;
-}
-
-/** A layer in an environment; see {@link LambdaLayerProps}. */
-export interface LayerConfig extends Omit<LambdaLayerProps, 'layerName'> {
-  /** @default `<namePrefix>-<key>` */
-  readonly layerName?: string;
-  /** What CI builds the layer from (see the release command). @default not built by the release command */
-  readonly build?: LayerBuild;
-}
-
-/** A function in an environment; see {@link LambdaFunctionProps}. */
-export interface FunctionConfig extends Omit<LambdaFunctionProps, 'functionName' | 'layers' | 'lambdaInvokeArns'> {
-  /** @default `<namePrefix>-<key>` */
-  readonly functionName?: string;
-  /** Layers in attach order: keys of this environment's `layers`, or layer version ARNs. @default none */
-  readonly layers?: readonly string[];
-  /** Functions this one may invoke: keys of this environment's `functions`, or function ARNs. @default none */
-  readonly invokes?: readonly string[];
-  /** Makes this a cleanup function, scoped to one prefix of one bucket (see `CleanupLambda`). @default an ordinary function */
-  readonly cleanup?: CleanupScope;
-}
+  roleArn: z.optional(z.string()),
+});
 
 /** Everything that differs between environments. One per file in `envs/`. */
-export interface EnvironmentConfig {
+export const environmentSchema = fields({
   /** Environment name: the stack name (`cdktf deploy <name>`). Lowercase letters, digits, hyphens. */
-  readonly name: string;
+  name: z.string().check(follows(ENVIRONMENT_RULES.name)),
   /** The only AWS account this environment may be applied to (the provider's `allowed_account_ids`). */
-  readonly accountId: string;
-  /** AWS region of the environment's resources. */
-  readonly region: string;
+  accountId: z.string(),
+  /** AWS region of the environment's resources; its partition (`aws`, `aws-cn`, `aws-us-gov`) is that of every ARN. */
+  region,
   /** Prefix of every resource name, such as `bookshelf-staging`. */
-  readonly namePrefix: string;
+  namePrefix: z.string(),
   /** Tags on every resource (the provider's `default_tags`), besides `Environment`. @default none */
-  readonly tags?: Readonly<Record<string, string>>;
+  tags: z.optional(tags),
   /** Remote state. */
-  readonly backend: BackendConfig;
+  backend: backendSchema,
   /** Bucket CI uploads layer and function packages to (see the release manifest). */
-  readonly artifactsBucket: string;
+  artifactsBucket: z.string(),
   /** Layers by key. @default none */
-  readonly layers?: Readonly<Record<string, LayerConfig>>;
+  layers: z.optional(byKey(layerSchema)),
   /** Functions by key. @default none */
-  readonly functions?: Readonly<Record<string, FunctionConfig>>;
-}
+  functions: z.optional(byKey(functionSchema)),
+});
 
-export const ENVIRONMENT_RULES = ruleTable(
-  {
-  name: {
-    kind: 'pattern',
-    pattern: '^[a-z][a-z0-9-]{0,31}$',
-    text: 'must be 1 to 32 lowercase letters, digits and hyphens, starting with a letter',
-  },
-  namePrefix: {
-    kind: 'pattern',
-    pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$',
-    text: 'must be 1 to 40 letters, digits, hyphens and underscores, starting with a letter or digit',
-  },
-  key: {
-    kind: 'pattern',
-    pattern: '^[a-z][a-z0-9-]{0,39}$',
-    text: 'must be 1 to 40 lowercase letters, digits and hyphens, starting with a letter',
-  },
-  },
-  'environment-',
-);
+/** Everything that differs between environments. One per file in `envs/`; see {@link environmentSchema}. */
+export type EnvironmentConfig = z.input<typeof environmentSchema>;
+/** A function in an environment. */
+export type FunctionConfig = z.input<typeof functionSchema>;
+/** A layer in an environment. */
+export type LayerConfig = z.input<typeof layerSchema>;
+/** Where an environment keeps its Terraform state, and how it is locked. */
+export type BackendConfig = z.input<typeof backendSchema>;
+/** What a cleanup function may clean. */
+export type CleanupConfig = z.input<typeof cleanupSchema>;
+/** A statement of a function's `policyStatements`. */
+export type PolicyStatementConfig = z.input<typeof policyStatement>;
 
 /** The state key an environment uses. */
 export function stateKey(config: EnvironmentConfig): string {
   return config.backend.key ?? `${config.namePrefix}/terraform.tfstate`;
-}
-
-/** Problems with one environment's own settings (its layers and functions check themselves). */
-export function checkEnvironment(config: EnvironmentConfig): Problem[] {
-  const backend = config.backend ?? ({} as BackendConfig);
-  return [
-    ...check('name', config.name, ENVIRONMENT_RULES.name),
-    ...check('accountId', config.accountId, RULES.accountId),
-    ...check('region', config.region, RULES.region),
-    ...check('namePrefix', config.namePrefix, ENVIRONMENT_RULES.namePrefix),
-    ...checkTags('tags', config.tags),
-    ...check('backend.bucket', backend.bucket, RULES.s3BucketName),
-    ...check('artifactsBucket', config.artifactsBucket, RULES.s3BucketName),
-    ...check('backend.key', stateKey(config), RULES.s3Key, RULES.s3KeyLength),
-    ...(backend.region === undefined ? [] : check('backend.region', backend.region, RULES.region)),
-    ...(backend.dynamodbTable === undefined ? [] : check('backend.dynamodbTable', backend.dynamodbTable, RULES.dynamodbTableName)),
-    ...(backend.dynamodbTable === undefined && !backend.useLockfile
-      ? [problem('state-not-locked', 'backend', { dynamodbTable: undefined, useLockfile: backend.useLockfile }, 'state must be locked: set dynamodbTable, useLockfile, or both while migrating')]
-      : []),
-    ...(backend.kmsKeyId === undefined ? [] : check('backend.kmsKeyId', backend.kmsKeyId, RULES.kmsKeyId)),
-    ...(backend.roleArn === undefined ? [] : check('backend.roleArn', backend.roleArn, RULES.roleArn)),
-    ...Object.keys(config.layers ?? {}).flatMap((key) => check('layers key', key, ENVIRONMENT_RULES.key)),
-    ...Object.keys(config.functions ?? {}).flatMap((key) => check('functions key', key, ENVIRONMENT_RULES.key)),
-  ];
-}
-
-/**
- * Problems that only show between environments: each needs its own name, account and state,
- * or `allowed_account_ids` and separate state can no longer keep one from touching the other.
- */
-export function checkEnvironmentsApart(configs: readonly EnvironmentConfig[]): Problem[] {
-  const problems: Problem[] = [];
-  const seen = { name: new Map<string, string>(), account: new Map<string, string>(), state: new Map<string, string>() };
-  const claim = (kind: keyof typeof seen, field: string, value: string, name: string, rule: string) => {
-    const owner = seen[kind].get(value);
-    if (owner === undefined) seen[kind].set(value, name);
-    else problems.push(problem(`environment-${kind}-taken`, `${name}: ${field}`, value, `${rule}; environment "${owner}" uses it already`));
-  };
-  for (const config of configs) {
-    claim('name', 'name', config.name, config.name, 'each environment needs its own name');
-    claim(
-      'account',
-      'accountId',
-      config.accountId,
-      config.name,
-      'each environment needs its own AWS account, so allowed_account_ids keeps one environment from being applied to another',
-    );
-    claim(
-      'state',
-      'backend bucket/key',
-      `s3://${config.backend?.bucket}/${stateKey(config)}`,
-      config.name,
-      'each environment needs its own state object (and so its own lock entry)',
-    );
-  }
-  return problems;
 }

@@ -4,22 +4,25 @@ import { Construct } from 'constructs';
 import { CleanupLambda } from '../modules/cleanup-lambda';
 import { FunctionReference, LambdaFunction, LayerReference } from '../modules/lambda-function';
 import { LambdaLayer } from '../modules/lambda-layer';
-import { checkEnvironment, EnvironmentConfig } from './environment-config';
+import { EnvironmentConfig } from './environment-config';
 import { LocalEndpoints } from './local-endpoints';
 import { ReadableStack } from './readable-stack';
 import { addProblemCheck, Problem, problem } from '../core/problems';
+import { partitionOf } from '../core/regions';
 import { configureStateBackend, localProviderSettings } from './state-backend';
 
 /**
  * One environment's Terraform stack, named after it so `cdktf deploy staging` deploys exactly
  * staging: an AWS provider locked to the environment's account, remote state in S3 with
- * DynamoDB locking, and the environment's layers and functions.
+ * DynamoDB locking, and the environment's layers and functions. Its config has passed
+ * `checkEnvironment` (stacks/check-environment.ts), which reports the problems with its
+ * settings and references; the constructs report their own.
  */
 export class EnvironmentStack extends ReadableStack {
   readonly config: EnvironmentConfig;
   readonly layers: Readonly<Record<string, LambdaLayer>>;
   readonly functions: Readonly<Record<string, LambdaFunction>>;
-  /** Problems found while wiring the config (unknown references), reported with the rest. */
+  /** Problems found while wiring the config (construct ids taken), reported with the rest. */
   private readonly wiringProblems: Problem[] = [];
 
   /** @param local endpoints of local test servers, from LAMBDA_FLEET_LOCAL_* (see README) */
@@ -34,6 +37,7 @@ export class EnvironmentStack extends ReadableStack {
       ...localProviderSettings(local),
     });
     configureStateBackend(this, config, local);
+    const partition = partitionOf(config.region);
 
     const layers: Record<string, LambdaLayer> = {};
     for (const [key, layer] of Object.entries(config.layers ?? {})) {
@@ -52,7 +56,8 @@ export class EnvironmentStack extends ReadableStack {
       const functionProps = {
         ...props,
         functionName: functionName ?? `${config.namePrefix}-${key}`,
-        layers: (layerKeys ?? []).flatMap((ref, i) => this.resolve(`functions.${key}.layers[${i}]`, ref, layers, 'layers')),
+        layers: (layerKeys ?? []).flatMap((ref) => resolve(ref, layers)),
+        partition,
       };
       functions[key] = cleanup
         ? new CleanupLambda(this, key, { ...functionProps, ...cleanup })
@@ -64,11 +69,7 @@ export class EnvironmentStack extends ReadableStack {
     for (const [key, fn] of Object.entries(config.functions ?? {})) {
       const caller = functions[key];
       if (!caller) continue;
-      (fn.invokes ?? []).forEach((ref, i) => {
-        this.resolve<FunctionReference>(`functions.${key}.invokes[${i}]`, ref, functions, 'functions').forEach((target) =>
-          caller.allowInvoke(target),
-        );
-      });
+      (fn.invokes ?? []).forEach((ref) => resolve<FunctionReference>(ref, functions).forEach((target) => caller.allowInvoke(target)));
     }
 
     for (const [key, layer] of Object.entries(layers)) {
@@ -86,28 +87,16 @@ export class EnvironmentStack extends ReadableStack {
       new TerraformOutput(this, `${key}-function-arn`, { value: fn.arn, description: `ARN of the ${key} function` });
     }
 
-    addProblemCheck(this, () => [...checkEnvironment(config), ...this.wiringProblems]);
+    addProblemCheck(this, () => this.wiringProblems);
   }
+}
 
-  /** A reference is an ARN, used as is, or the key of a construct of this environment. */
-  private resolve<T extends LayerReference | FunctionReference>(
-    field: string,
-    ref: string,
-    known: Readonly<Record<string, T>>,
-    collection: string,
-  ): (T | string)[] {
-    if (ref.startsWith('arn:')) return [ref];
-    const found = known[ref];
-    if (found) return [found];
-    const keys = Object.keys(known);
-    this.wiringProblems.push(
-      problem(
-        'unknown-reference',
-        field,
-        ref,
-        `must be an ARN or the key of one of this environment's ${collection} (${keys.length ? keys.join(', ') : 'none defined'})`,
-      ),
-    );
-    return [];
-  }
+/**
+ * A reference is an ARN, used as is, or the key of a construct of this environment; an unknown
+ * key (reported by `checkEnvironment`) is left out.
+ */
+function resolve<T extends LayerReference | FunctionReference>(ref: string, known: Readonly<Record<string, T>>): (T | string)[] {
+  if (ref.startsWith('arn:')) return [ref];
+  const found = known[ref];
+  return found ? [found] : [];
 }

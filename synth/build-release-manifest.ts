@@ -1,4 +1,6 @@
 import { ReleaseManifest } from '../contract/release-manifest';
+import { arn } from '../core/arn';
+import { partitionOf } from '../core/regions';
 import { LambdaFunction } from '../modules/lambda-function';
 import { LambdaLayer } from '../modules/lambda-layer';
 import { EnvironmentStack } from '../stacks/environment-stack';
@@ -7,7 +9,8 @@ import { EnvironmentStack } from '../stacks/environment-stack';
 export function buildReleaseManifest(stack: EnvironmentStack): ReleaseManifest {
   const { config } = stack;
   const keyOf = new Map<LambdaLayer, string>(Object.entries(stack.layers).map(([key, layer]) => [layer, key]));
-  const layerArn = (name: string) => `arn:aws:lambda:${config.region}:${config.accountId}:layer:${name}`;
+  const partition = partitionOf(config.region);
+  const layerArn = (name: string) => arn({ partition, service: 'lambda', region: config.region, account: config.accountId, resource: `layer:${name}` });
   return {
     manifestVersion: 1,
     environment: config.name,

@@ -21,6 +21,7 @@ export function collectProblems(root: IConstruct): Problem[] {
     if (found.length === 0) return [];
     const stack = construct.node.scopes.find((scope) => TerraformStack.isStack(scope));
     const where = { environment: stack?.node.id, path: construct.node.path || '(app)' };
-    return found.map((p) => ({ ...p, ...where }));
+    // A problem that already names its environment (a config checked before it was built) keeps it.
+    return found.map((p) => ({ ...where, ...p }));
   });
 }

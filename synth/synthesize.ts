@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'cdktf';
 import { BootstrapStack, bootstrapStackName } from '../stacks/bootstrap-stack';
-import { checkEnvironmentsApart, EnvironmentConfig } from '../stacks/environment-config';
+import { checkEnvironment, checkEnvironmentsApart } from '../stacks/check-environment';
+import { EnvironmentConfig } from '../stacks/environment-config';
 import { EnvironmentStack } from '../stacks/environment-stack';
 import { buildModules, writeGenerated } from './write-generated';
 import { localEndpointsFrom } from '../stacks/local-endpoints';
@@ -24,8 +25,10 @@ export interface SynthOptions {
 }
 
 /**
- * Builds the construct tree: per environment, its stack and its bootstrap stack. Nothing is
- * validated or written yet.
+ * Builds the construct tree: per environment, its stack and its bootstrap stack. Every config is
+ * checked against the schema first, and only a config of the right shape is built; the
+ * problems found are kept on the app for synthesize() to report with those of the constructs.
+ * Nothing is written yet.
  */
 export function buildApp(environments: readonly EnvironmentConfig[], options: SynthOptions = {}): App {
   // Validation runs once, over every stack, in synthesize(); cdktf's per-stack pass would
@@ -33,8 +36,19 @@ export function buildApp(environments: readonly EnvironmentConfig[], options: Sy
   const app = new App({ outdir: outputDirectory(options), skipValidation: true });
   const local = localEndpointsFrom(options.env ?? process.env);
   const problems = [...local.problems];
+  const checked: EnvironmentConfig[] = [];
+  // The configs come from envs/ code that `cdktf synth` runs without type checking: any of
+  // them may be anything, and each is checked on its own before any construct is built.
+  const list: unknown = environments;
+  if (!Array.isArray(list)) problems.push(problem('wrong-type', 'environments', list, 'must be a list of environment configs'));
+  (Array.isArray(list) ? list : []).forEach((input: unknown, i) => {
+    const { config, problems: found } = checkEnvironment(input);
+    const label = environmentLabel(input, i);
+    problems.push(...found.map((p) => ({ ...p, environment: label, path: label })));
+    if (config) checked.push(config);
+  });
   const built: EnvironmentConfig[] = [];
-  for (const environment of environments) {
+  for (const environment of checked) {
     // A taken name is reported, by checkEnvironmentsApart or below, instead of crashing here.
     if (app.node.tryFindChild(environment.name)) continue;
     new EnvironmentStack(app, environment, local.endpoints);
@@ -48,8 +62,14 @@ export function buildApp(environments: readonly EnvironmentConfig[], options: Sy
       new BootstrapStack(app, environment);
     }
   }
-  addProblemCheck(app, () => [...problems, ...checkEnvironmentsApart(environments)]);
+  addProblemCheck(app, () => [...problems, ...checkEnvironmentsApart(checked)]);
   return app;
+}
+
+/** How problems name an environment: by its name, or by its place in the list when it has none. */
+function environmentLabel(input: unknown, index: number): string {
+  const name = typeof input === 'object' && input !== null && 'name' in input ? input.name : undefined;
+  return typeof name === 'string' && name !== '' ? name : `environments[${index}]`;
 }
 
 /** Whether synth talks to local test servers instead of AWS (LAMBDA_FLEET_LOCAL_*). */

@@ -1,0 +1,34 @@
+import { Partition, PARTITIONS } from './regions';
+import { ruleTable } from './rules';
+
+/** The parts of an ARN: `arn:<partition>:<service>:<region>:<account>:<resource>`. */
+export interface ArnParts {
+  readonly partition: Partition;
+  /** Service namespace: `s3`, `lambda`, `iam`. */
+  readonly service: string;
+  /** @default empty, as for global resources such as S3 buckets and IAM roles */
+  readonly region?: string;
+  /** @default empty, as for S3 buckets */
+  readonly account?: string;
+  /** The resource part: `my-bucket/books/*`, `layer:deps`. */
+  readonly resource: string;
+}
+
+/** The one way this project writes an ARN, in the partition of the environment it is for. */
+export function arn(parts: ArnParts): string {
+  return `arn:${parts.partition}:${parts.service}:${parts.region ?? ''}:${parts.account ?? ''}:${parts.resource}`;
+}
+
+/** The partition segment of an ARN (`aws-us-gov`), or undefined for anything that is not an ARN. */
+export function partitionOfArn(value: string): string | undefined {
+  return /^arn:([^:]*):/.exec(value)?.[1];
+}
+
+export const ARN_RULES = ruleTable({
+  /** A resource of an IAM policy statement, as written in an environment's config. */
+  policyResource: {
+    kind: 'pattern',
+    pattern: `^([*]|arn:(${PARTITIONS.join('|')}):[a-z0-9-]+:[a-z0-9*?-]*:([0-9*?]*|aws):.+)$`,
+    text: 'must be "*" or an ARN: arn:<partition>:<service>:<region>:<account>:<resource>, with partition aws, aws-cn or aws-us-gov',
+  },
+});

@@ -1,0 +1,155 @@
+import { partitionOfArn } from '../core/arn';
+import { didYouMean } from '../core/nearest-name';
+import { Problem, problem } from '../core/problems';
+import { partitionOf } from '../core/regions';
+import { check, checkTags, RULES } from '../core/rules';
+import { checkSchema } from '../core/check-schema';
+import { EnvironmentConfig, ENVIRONMENT_RULES, environmentSchema, stateKey } from './environment-config';
+
+/** One environment's config as checked: what can be built from it, and what is wrong with it. */
+export interface CheckedEnvironment {
+  /** The config, when its shape is right and the stack can be built from it. @default none: nothing may be built */
+  readonly config?: EnvironmentConfig;
+  /** Every problem found, each naming the field as written in the config. */
+  readonly problems: readonly Problem[];
+}
+
+/**
+ * Checks an environment's config, which may come from code that was never type-checked: first
+ * against the schema (unknown, missing and mistyped fields, enums, the name, the region, ARN
+ * formats), then, once its shape is right, the rules between its fields and against AWS
+ * limits. Only a config whose shape is right is returned for building; the other problems are
+ * reported with those of the constructs.
+ */
+export function checkEnvironment(input: unknown): CheckedEnvironment {
+  const checked = checkSchema(environmentSchema, input, 'environment');
+  if (!checked.ok) return { problems: checked.problems };
+  return { config: checked.value, problems: checkSettings(checked.value) };
+}
+
+/** Problems with an environment's own settings; its layers and functions check their limits themselves. */
+function checkSettings(config: EnvironmentConfig): Problem[] {
+  const { backend } = config;
+  return [
+    ...check('accountId', config.accountId, RULES.accountId),
+    ...check('namePrefix', config.namePrefix, ENVIRONMENT_RULES.namePrefix),
+    ...checkTags('tags', config.tags),
+    ...check('backend.bucket', backend.bucket, RULES.s3BucketName),
+    ...check('artifactsBucket', config.artifactsBucket, RULES.s3BucketName),
+    ...check('backend.key', stateKey(config), RULES.s3Key, RULES.s3KeyLength),
+    ...(backend.dynamodbTable === undefined ? [] : check('backend.dynamodbTable', backend.dynamodbTable, RULES.dynamodbTableName)),
+    ...(backend.dynamodbTable === undefined && !backend.useLockfile
+      ? [problem('state-not-locked', 'backend', { dynamodbTable: undefined, useLockfile: backend.useLockfile }, 'state must be locked: set dynamodbTable, useLockfile, or both while migrating')]
+      : []),
+    ...(backend.kmsKeyId === undefined ? [] : check('backend.kmsKeyId', backend.kmsKeyId, RULES.kmsKeyId)),
+    ...(backend.roleArn === undefined ? [] : check('backend.roleArn', backend.roleArn, RULES.roleArn)),
+    ...checkReferences(config),
+    ...checkPartitions(config),
+    ...checkNamesUnique(config),
+  ];
+}
+
+/** Every layer and function a function names is an ARN or the key of one in this environment. */
+function checkReferences(config: EnvironmentConfig): Problem[] {
+  const layers = Object.keys(config.layers ?? {});
+  const functions = Object.keys(config.functions ?? {});
+  const unknown = (field: string, ref: string, keys: string[], collection: string): Problem[] =>
+    ref.startsWith('arn:') || keys.includes(ref)
+      ? []
+      : [
+          problem(
+            'unknown-reference',
+            field,
+            ref,
+            `must be an ARN or the key of one of this environment's ${collection} (${keys.length ? keys.join(', ') : 'none defined'})${didYouMean(ref, keys)}`,
+          ),
+        ];
+  return Object.entries(config.functions ?? {}).flatMap(([key, fn]) => [
+    ...(fn.layers ?? []).flatMap((ref, i) => unknown(`functions.${key}.layers[${i}]`, ref, layers, 'layers')),
+    ...(fn.invokes ?? []).flatMap((ref, i) => unknown(`functions.${key}.invokes[${i}]`, ref, functions, 'functions')),
+  ]);
+}
+
+/**
+ * Every ARN in the config is in the environment's partition: a GovCloud role cannot be granted
+ * `arn:aws:` resources, which match nothing there.
+ */
+function checkPartitions(config: EnvironmentConfig): Problem[] {
+  const partition = partitionOf(config.region);
+  const arns: [string, string][] = [
+    ['backend.kmsKeyId', config.backend.kmsKeyId ?? ''],
+    ['backend.roleArn', config.backend.roleArn ?? ''],
+  ];
+  for (const [key, fn] of Object.entries(config.functions ?? {})) {
+    (fn.layers ?? []).forEach((ref, i) => arns.push([`functions.${key}.layers[${i}]`, ref]));
+    (fn.invokes ?? []).forEach((ref, i) => arns.push([`functions.${key}.invokes[${i}]`, ref]));
+    (fn.policyStatements ?? []).forEach((statement, s) => {
+      const at = `functions.${key}.policyStatements[${s}]`;
+      (statement.resources ?? []).forEach((resource, i) => arns.push([`${at}.resources[${i}]`, resource]));
+      (statement.notResources ?? []).forEach((resource, i) => arns.push([`${at}.notResources[${i}]`, resource]));
+    });
+  }
+  return arns.flatMap(([field, value]) => {
+    const found = partitionOfArn(value);
+    return found === undefined || found === partition
+      ? []
+      : [problem('arn-partition', field, value, `must be in the partition of region ${config.region}: arn:${partition}:…, not arn:${found}:…`)];
+  });
+}
+
+/**
+ * Names AWS needs unique are unique in the environment, defaults (`<namePrefix>-<key>`, reported
+ * at the key) included: a function's name is also its role's and its log group's
+ * (`/aws/lambda/<name>`).
+ */
+function checkNamesUnique(config: EnvironmentConfig): Problem[] {
+  const problems: Problem[] = [];
+  const claim = (taken: Map<string, string>, code: string, what: string, name: string, field: string) => {
+    const owner = taken.get(name);
+    if (owner === undefined) taken.set(name, field);
+    else problems.push(problem(code, field, name, `is already the name of ${owner}; each ${what} needs its own name`));
+  };
+  const layerNames = new Map<string, string>();
+  for (const [key, layer] of Object.entries(config.layers ?? {})) {
+    const field = layer.layerName === undefined ? `layers.${key}` : `layers.${key}.layerName`;
+    claim(layerNames, 'layer-name-taken', 'layer', layer.layerName ?? `${config.namePrefix}-${key}`, field);
+  }
+  const functionNames = new Map<string, string>();
+  for (const [key, fn] of Object.entries(config.functions ?? {})) {
+    const field = fn.functionName === undefined ? `functions.${key}` : `functions.${key}.functionName`;
+    claim(functionNames, 'function-name-taken', 'function (with its role and log group)', fn.functionName ?? `${config.namePrefix}-${key}`, field);
+  }
+  return problems;
+}
+
+/**
+ * Problems that only show between environments: each needs its own name, account and state,
+ * or `allowed_account_ids` and separate state can no longer keep one from touching the other.
+ */
+export function checkEnvironmentsApart(configs: readonly EnvironmentConfig[]): Problem[] {
+  const problems: Problem[] = [];
+  const seen = { name: new Map<string, string>(), account: new Map<string, string>(), state: new Map<string, string>() };
+  const claim = (kind: keyof typeof seen, field: string, value: string, name: string, rule: string) => {
+    const owner = seen[kind].get(value);
+    if (owner === undefined) seen[kind].set(value, name);
+    else problems.push(problem(`environment-${kind}-taken`, `${name}: ${field}`, value, `${rule}; environment "${owner}" uses it already`));
+  };
+  for (const config of configs) {
+    claim('name', 'name', config.name, config.name, 'each environment needs its own name');
+    claim(
+      'account',
+      'accountId',
+      config.accountId,
+      config.name,
+      'each environment needs its own AWS account, so allowed_account_ids keeps one environment from being applied to another',
+    );
+    claim(
+      'state',
+      'backend bucket/key',
+      `s3://${config.backend.bucket}/${stateKey(config)}`,
+      config.name,
+      'each environment needs its own state object (and so its own lock entry)',
+    );
+  }
+  return problems;
+}
