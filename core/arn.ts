@@ -1,9 +1,13 @@
-import { Partition, PARTITIONS } from './regions';
+import { PARTITIONS } from './regions';
 import { ruleTable } from './rules';
 
 /** The parts of an ARN: `arn:<partition>:<service>:<region>:<account>:<resource>`. */
 export interface ArnParts {
-  readonly partition: Partition;
+  /**
+   * `aws`, `aws-cn` or `aws-us-gov` (see core/regions.ts); in a generated module, a reference to
+   * the caller's `aws_partition` data source.
+   */
+  readonly partition: string;
   /** Service namespace: `s3`, `lambda`, `iam`. */
   readonly service: string;
   /** @default empty, as for global resources such as S3 buckets and IAM roles */

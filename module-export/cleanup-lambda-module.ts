@@ -1,11 +1,13 @@
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { Fn, TerraformIterator, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { ModuleStack } from './module-stack';
 import { RULES } from '../core/rules';
-import { CleanupLambda, PREFIX_ALONE, PREFIX_RULES, SCHEDULE_PERMISSION, scheduleDescription } from '../modules/cleanup-lambda';
+import { policyDocument } from '../core/policy-document';
+import { CleanupLambda, cleanupStatements, PREFIX_ALONE, PREFIX_RULES, SCHEDULE_PERMISSION, scheduleDescription } from '../modules/cleanup-lambda';
 import { tagsOrNothing } from '../modules/lambda-function';
 import { functionModule } from './function-interface';
 
@@ -22,7 +24,8 @@ const PREFIX_CONDITIONS: { readonly [K in keyof typeof PREFIX_RULES]: string } =
 /**
  * The `cleanup-lambda` module: a function that may clean one prefix of one bucket and nothing else.
  * Besides what {@link functionModule} binds, `dry_run` replaces the construct's DRY_RUN, and the
- * schedule, a variable that may be null, is built here (see {@link scheduleOnEach}).
+ * schedule, a variable that may be null, is built here (see {@link scheduleOnEach}). The scope
+ * policy's ARNs are in the partition of the caller's provider (`data.aws_partition`).
  */
 export function cleanupLambdaModule(scope: Construct): ModuleStack {
   const m = new ModuleStack(scope, 'cleanup-lambda');
@@ -50,6 +53,8 @@ export function cleanupLambdaModule(scope: Construct): ModuleStack {
   });
   functionModule(m, (props) => {
     const cleanup = new CleanupLambda(m, 'lambda', { ...props, bucketName: bucketName.stringValue, prefix: prefix.stringValue });
+    const partition = new DataAwsPartition(m, 'current').partition;
+    cleanup.scopePolicy.policy = policyDocument(cleanupStatements(bucketName.stringValue, prefix.stringValue, partition));
     cleanup.addEnvironment('DRY_RUN', Token.asString(dryRun.booleanValue));
     scheduleOnEach(cleanup, schedule.stringValue, props.tags);
     return cleanup;

@@ -4,7 +4,6 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { Construct } from 'constructs';
 import { arn } from '../core/arn';
-import { Partition } from '../core/regions';
 import { policyDocument, PolicyStatement } from '../core/policy-document';
 import { addProblemCheck, Problem, problem } from '../core/problems';
 import { check, RULES, ruleTable } from '../core/rules';
@@ -120,7 +119,7 @@ export const SCHEDULE_PERMISSION = Object.freeze({
 } as const);
 
 /** The statements of the scope policy. */
-export function cleanupStatements(bucketName: string, prefix: string, partition: Partition = 'aws'): PolicyStatement[] {
+export function cleanupStatements(bucketName: string, prefix: string, partition: string = 'aws'): PolicyStatement[] {
   const bucket = arn({ partition, service: 's3', resource: bucketName });
   const objectsUnderPrefix = `${bucket}/${prefix}*`;
   const underPrefix = { 's3:prefix': [`${prefix}*`] };

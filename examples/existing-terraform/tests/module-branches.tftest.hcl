@@ -12,6 +12,10 @@ mock_provider "aws" {
   mock_resource "aws_lambda_function" {
     defaults = { arn = "arn:aws:lambda:us-west-2:111111111111:function:bookshelf-cleanup" }
   }
+  # Not the commercial partition, so an ARN written as arn:aws: shows.
+  mock_data "aws_partition" {
+    defaults = { partition = "aws-us-gov" }
+  }
 }
 
 # =============================================================================
@@ -254,6 +258,10 @@ run "cleanup_defaults" {
   assert {
     condition     = length(aws_cloudwatch_event_rule.lambda_schedule) == 0 && length(aws_cloudwatch_event_target.lambda_schedule_target) == 0 && length(aws_lambda_permission.lambda_schedule_permission) == 0
     error_message = "without a schedule there should be no rule, no target and no permission"
+  }
+  assert {
+    condition     = strcontains(aws_iam_role_policy.lambda_scope_policy.policy, "\"arn:aws-us-gov:s3:::bookshelf-images/books/*\"") && !strcontains(aws_iam_role_policy.lambda_scope_policy.policy, "arn:aws:")
+    error_message = "the scope policy should name the bucket in the caller's partition, not ${aws_iam_role_policy.lambda_scope_policy.policy}"
   }
 }
 
