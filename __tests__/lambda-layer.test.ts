@@ -117,53 +117,23 @@ describe('LambdaLayer', () => {
   });
 
   test.each([
-    [
-      'a name over 140 characters',
-      { layerName: 'x'.repeat(141) },
-      `layerName = "${'x'.repeat(59)}... (141 characters): must be 1 to 140 characters, each a letter, digit, hyphen or underscore`,
-    ],
-    [
-      'a name with other characters',
-      { layerName: 'team.deps' },
-      'layerName = "team.deps": must be 1 to 140 characters, each a letter, digit, hyphen or underscore',
-    ],
-    [
-      'an unsupported runtime',
-      { layerName: 'deps', compatibleRuntimes: ['python2.7' as any] },
-      'compatibleRuntimes[0] = "python2.7": must be one of the supported runtimes: python3.9, python3.10, python3.11, python3.12, python3.13, nodejs18.x, nodejs20.x, nodejs22.x',
-    ],
-    ['no runtime', { layerName: 'deps', compatibleRuntimes: [] }, 'compatibleRuntimes = []: must name at least one runtime'],
-    [
-      'an unsupported architecture',
-      { layerName: 'deps', compatibleArchitectures: ['sparc' as any] },
-      'compatibleArchitectures[0] = "sparc": must be one of the supported architectures: x86_64, arm64',
-    ],
-    [
-      'an architecture twice',
-      { layerName: 'deps', compatibleArchitectures: ['arm64', 'arm64'] as any },
-      'compatibleArchitectures = ["arm64","arm64"]: must list each of x86_64, arm64 at most once',
-    ],
-    [
-      'a description over 256 characters',
-      { layerName: 'deps', description: 'd'.repeat(257) },
-      `description = "${'d'.repeat(59)}... (257 characters): must be at most 256 characters long`,
-    ],
-    [
-      'an invalid source bucket',
-      { layerName: 'deps', source: { s3Bucket: 'Bad_Bucket', s3Key: 'k.zip' } },
-      'source.s3Bucket = "Bad_Bucket": must be a valid S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit',
-    ],
-  ])('rejects %s', (_case, props, message) => {
+    ['a name over 140 characters', { layerName: 'x'.repeat(141) }, 'layer-name layerName'],
+    ['a name with other characters', { layerName: 'team.deps' }, 'layer-name layerName'],
+    ['an unsupported runtime', { layerName: 'deps', compatibleRuntimes: ['python2.7' as any] }, 'runtime compatibleRuntimes[0]'],
+    ['no runtime', { layerName: 'deps', compatibleRuntimes: [] }, 'no-compatible-runtimes compatibleRuntimes'],
+    ['an unsupported architecture', { layerName: 'deps', compatibleArchitectures: ['sparc' as any] }, 'architecture compatibleArchitectures[0]'],
+    ['an architecture twice', { layerName: 'deps', compatibleArchitectures: ['arm64', 'arm64'] as any }, 'duplicate-architectures compatibleArchitectures'],
+    ['a description over 256 characters', { layerName: 'deps', description: 'd'.repeat(257) }, 'layer-description description'],
+    ['an invalid source bucket', { layerName: 'deps', source: { s3Bucket: 'Bad_Bucket', s3Key: 'k.zip' } }, 's3-bucket-name source.s3Bucket'],
+  ])('rejects %s', (_case, props, found) => {
     const stack = testStack();
     new LambdaLayer(stack, 'deps', props);
-    expect(problemsOf(stack)).toEqual([message]);
+    expect(problemsOf(stack)).toEqual([found]);
   });
 
   test('more than 15 compatible runtimes is rejected', () => {
     const stack = testStack();
     new LambdaLayer(stack, 'deps', { layerName: 'deps', compatibleRuntimes: Array(16).fill('python3.12') });
-    expect(problemsOf(stack)).toContain(
-      `compatibleRuntimes = ${JSON.stringify(Array(16).fill('python3.12')).slice(0, 60)}... (16 items): must have at most 15 compatible runtimes (the Lambda limit per layer version)`,
-    );
+    expect(problemsOf(stack)).toContain('compatible-runtimes compatibleRuntimes');
   });
 });

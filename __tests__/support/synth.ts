@@ -30,8 +30,13 @@ export function resourcesOf(json: any, type: string): Record<string, any> {
   return json.resource?.[type] ?? {};
 }
 
-/** Problems the constructs under the stack report, without their `[env] path:` prefix. */
+/** Problems the constructs under the stack report, as their stable code and field: `memory-size memorySize`. */
 export function problemsOf(stack: TerraformStack): string[] {
+  return collectProblems(stack).map((p) => `${p.code} ${p.field}`);
+}
+
+/** Problems the constructs under the stack report, in words, without their `[env] path:` prefix. */
+export function messagesOf(stack: TerraformStack): string[] {
   return collectProblems(stack).map((p) => formatProblem({ ...p, path: undefined }));
 }
 
