@@ -9,7 +9,7 @@ import { RULES } from '../core/rules';
 import { policyDocument } from '../core/policy-document';
 import { CleanupLambda, cleanupStatements, PREFIX_ALONE, PREFIX_RULES, SCHEDULE_PERMISSION, scheduleDescription } from '../modules/cleanup-lambda';
 import { tagsOrNothing } from '../modules/lambda-function';
-import { functionModule } from './function-interface';
+import { functionModule } from './function-module';
 
 /** The prefix rules in Terraform, `PREFIX` standing for the variable; the words are the rules' own. */
 const PREFIX_CONDITIONS: { readonly [K in keyof typeof PREFIX_RULES]: string } = {

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { ModuleStack } from './module-stack';
 import { LambdaFunction } from '../modules/lambda-function';
-import { functionModule } from './function-interface';
+import { functionModule } from './function-module';
 
 /** The `lambda` module: a function with its role, log group and policies. */
 export function lambdaModule(scope: Construct): ModuleStack {
