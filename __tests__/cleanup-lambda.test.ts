@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { TerraformVariable, Testing } from 'cdktf';
+import { TerraformVariable, Testing } from '../core/framework';
 import { staging } from '../envs/staging';
 import { buildApp } from '../synth/synthesize';
 import { EnvironmentStack } from '../stacks/environment-stack';

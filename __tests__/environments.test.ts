@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { Testing } from 'cdktf';
+import { Testing } from '../core/framework';
 import { RELEASE_MANIFEST_FILE } from '../contract/release-manifest';
 import { examples } from '../envs/examples/index';
 import { bookshelfFleet } from '../envs/fleet';

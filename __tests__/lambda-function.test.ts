@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { LambdaFunction as LambdaFunctionResource } from '@cdktf/provider-aws/lib/lambda-function';
-import { Testing } from 'cdktf';
+import { Testing } from '../core/framework';
 import { RESERVED_ENVIRONMENT_VARIABLES } from '../core/rules';
 import { FUNCTION_CI_OWNED_ATTRIBUTES, LambdaFunction, LambdaFunctionProps, TRACING_STATEMENTS } from '../modules/lambda-function';
 import { LambdaLayer } from '../modules/lambda-layer';

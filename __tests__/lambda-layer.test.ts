@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LambdaLayerVersion } from '@cdktf/provider-aws/lib/lambda-layer-version';
-import { TerraformOutput, Testing } from 'cdktf';
+import { TerraformOutput, Testing } from '../core/framework';
 import { LAYER_CI_OWNED_ATTRIBUTES, LambdaLayer } from '../modules/lambda-layer';
 import { onlyResource, problemsOf, synthJson, testStack } from './support/synth';
 import { readZip } from './support/zip-reader';

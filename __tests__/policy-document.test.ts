@@ -1,4 +1,4 @@
-import { TerraformOutput, TerraformVariable, Token } from 'cdktf';
+import { TerraformOutput, TerraformVariable, Token } from '../core/framework';
 import { policyDocument, policyDocumentExpression, serviceTrustPolicy } from '../core/policy-document';
 import { synthJson, testStack } from './support/synth';
 

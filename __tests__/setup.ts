@@ -1,4 +1,4 @@
 import 'cdktf/lib/testing/adapters/jest';
-import { Testing } from 'cdktf';
+import { Testing } from '../core/framework';
 
 Testing.setupJest();

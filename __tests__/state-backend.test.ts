@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Testing } from 'cdktf';
+import { Testing } from '../core/framework';
 import { prod } from '../envs/prod';
 import { staging } from '../envs/staging';
 import { buildApp, synthesize } from '../synth/synthesize';

@@ -1,4 +1,4 @@
-import { Fn, IResolvable, Token, Tokenization } from 'cdktf';
+import { Fn, IResolvable, Token, Tokenization } from './framework';
 import { Problem, problem } from './problems';
 
 /**

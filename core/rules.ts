@@ -1,4 +1,4 @@
-import { Token, Tokenization } from 'cdktf';
+import { Token, Tokenization } from './framework';
 import { Problem, problem } from './problems';
 import { REGION_NAMES } from './regions';
 

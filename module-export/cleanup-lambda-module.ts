@@ -2,7 +2,7 @@ import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-ru
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
-import { Fn, TerraformIterator, Token } from 'cdktf';
+import { Fn, TerraformIterator, Token } from '../core/framework';
 import { Construct } from 'constructs';
 import { ModuleStack } from './module-stack';
 import { RULES } from '../core/rules';

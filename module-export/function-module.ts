@@ -1,5 +1,5 @@
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { Fn, Lazy, Op, Token } from 'cdktf';
+import { Fn, Lazy, Op, Token } from '../core/framework';
 import {
   ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS,
   policyDocument,

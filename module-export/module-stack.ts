@@ -1,5 +1,5 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { TerraformOutput, TerraformVariable } from 'cdktf';
+import { TerraformOutput, TerraformVariable } from '../core/framework';
 import { Construct } from 'constructs';
 import { ReadableStack } from '../stacks/readable-stack';
 import { Rule } from '../core/rules';

@@ -2,7 +2,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaFunction as LambdaFunctionResource } from '@cdktf/provider-aws/lib/lambda-function';
-import { Lazy, Token } from 'cdktf';
+import { Lazy, Token } from '../core/framework';
 import { Construct } from 'constructs';
 import { addProblemCheck, Problem, problem } from '../core/problems';
 import { checkStatements, policyDocument, PolicyStatement, serviceTrustPolicy } from '../core/policy-document';

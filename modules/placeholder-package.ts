@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { AssetType, TerraformAsset } from 'cdktf';
+import { AssetType, TerraformAsset } from '../core/framework';
 import { Construct } from 'constructs';
 import { deterministicZip, ZipEntry } from '../core/deterministic-zip';
 

@@ -6,7 +6,7 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
-import { LocalBackend, TerraformOutput } from 'cdktf';
+import { LocalBackend, TerraformOutput } from '../core/framework';
 import { Construct } from 'constructs';
 import { policyDocument } from '../core/policy-document';
 import { EnvironmentConfig } from './environment-config';

@@ -1,5 +1,5 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { TerraformOutput } from 'cdktf';
+import { TerraformOutput } from '../core/framework';
 import { Construct } from 'constructs';
 import { CleanupLambda } from '../modules/cleanup-lambda';
 import { FunctionReference, LambdaFunction, LayerReference } from '../modules/lambda-function';

@@ -1,4 +1,4 @@
-import { TerraformElement, TerraformStack } from 'cdktf';
+import { TerraformElement, TerraformStack } from '../core/framework';
 import { Construct, Node } from 'constructs';
 import { addProblemCheck, Problem, problem } from '../core/problems';
 

@@ -1,5 +1,5 @@
 import { AwsProviderConfig } from '@cdktf/provider-aws/lib/provider';
-import { S3Backend, TerraformStack } from 'cdktf';
+import { S3Backend, TerraformStack } from '../core/framework';
 import { EnvironmentConfig, stateKey } from './environment-config';
 import { LocalEndpoints, PROVIDER_SERVICES } from './local-endpoints';
 

@@ -1,4 +1,4 @@
-import { TerraformStack } from 'cdktf';
+import { TerraformStack } from '../core/framework';
 import { IConstruct } from 'constructs';
 import { Problem, problem, problemsOf } from '../core/problems';
 

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App } from 'cdktf';
+import { App } from '../core/framework';
 import { BootstrapStack, bootstrapStackName } from '../stacks/bootstrap-stack';
 import { checkEnvironment, checkEnvironmentsApart } from '../stacks/check-environment';
 import { EnvironmentConfig } from '../stacks/environment-config';

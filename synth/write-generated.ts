@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App, TerraformStack } from 'cdktf';
+import { App, TerraformStack } from '../core/framework';
 import { TERRAFORM_MODULES } from '../module-export/terraform-modules';
 import { RELEASE_MANIFEST_FILE } from '../contract/release-manifest';
 

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { TerraformStack, Testing } from 'cdktf';
+import { TerraformStack, Testing } from '../../core/framework';
 import { formatProblem } from '../../core/problems';
 import { collectProblems } from '../../synth/collect-problems';
 

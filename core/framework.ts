@@ -1,0 +1,25 @@
+/**
+ * The one place the project imports CDK for Terraform's core library. CDK Terrain (`cdktn`)
+ * continues it under another package name: moving over means changing this file (and the
+ * provider classes' deep import paths, `@cdktf/provider-aws/lib/…`), nothing else. See the
+ * README's "CDK Terrain" section.
+ */
+export {
+  App,
+  AssetType,
+  Fn,
+  Lazy,
+  LocalBackend,
+  Op,
+  S3Backend,
+  TerraformAsset,
+  TerraformElement,
+  TerraformIterator,
+  TerraformOutput,
+  TerraformStack,
+  TerraformVariable,
+  Testing,
+  Token,
+  Tokenization,
+} from 'cdktf';
+export type { IResolvable } from 'cdktf';
