@@ -70,24 +70,28 @@ export function synthesize(environments: readonly EnvironmentConfig[], options: 
     process.stderr.write(`Local endpoints are set (LAMBDA_FLEET_LOCAL_*): ${options.generatedDir}/ is left as it is.\n`);
   }
   const modules = writesGenerated ? buildModules() : undefined;
-  const problems = [...collectProblems(app), ...(modules ? collectProblems(modules) : [])];
-  if (problems.length > 0) {
-    removeEmptyOutputDirectories(app.outdir);
+  try {
+    const problems = [...collectProblems(app), ...(modules ? collectProblems(modules) : [])];
+    if (problems.length > 0) {
+      removeEmptyOutputDirectories(app.outdir);
+      throw new ValidationError(problems);
+    }
+    app.synth();
+    for (const stack of app.node.children.filter((child): child is EnvironmentStack => child instanceof EnvironmentStack)) {
+      fs.writeFileSync(
+        path.join(app.outdir, 'stacks', stack.node.id, RELEASE_MANIFEST_FILE),
+        `${JSON.stringify(buildReleaseManifest(stack), null, 2)}\n`,
+      );
+    }
+    if (modules && options.generatedDir !== undefined) {
+      modules.synth();
+      writeGenerated(modules, app, options.generatedDir);
+    }
+    return app;
+  } finally {
+    // The modules' scratch output, whether synthesis went through or stopped.
     if (modules) fs.rmSync(modules.outdir, { recursive: true, force: true });
-    throw new ValidationError(problems);
   }
-  app.synth();
-  for (const stack of app.node.children.filter((child): child is EnvironmentStack => child instanceof EnvironmentStack)) {
-    fs.writeFileSync(
-      path.join(app.outdir, 'stacks', stack.node.id, RELEASE_MANIFEST_FILE),
-      `${JSON.stringify(buildReleaseManifest(stack), null, 2)}\n`,
-    );
-  }
-  if (modules && options.generatedDir !== undefined) {
-    modules.synth();
-    writeGenerated(modules, app, options.generatedDir);
-  }
-  return app;
 }
 
 /** Entry point of `main.ts`: the process exit code, with problems printed to stderr. */
