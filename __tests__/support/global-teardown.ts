@@ -33,11 +33,11 @@ export default async function globalTeardown(): Promise<void> {
 
   const problems: string[] = [];
   if (processes.length > 0) {
-    problems.push(`${processes.length} process(es) still running, now killed:`, ...processes.map((p) => `  ${p.pid} ${p.command}`));
+    problems.push(`Still running, now killed (${processes.length}):`, ...processes.map((p) => `  ${p.pid} ${p.command}`));
   }
   if (files.length > 0) {
     problems.push(
-      `${files.length} file(s) and directories left in the temporary directory, now removed:`,
+      `Left in the temporary directory ${directory}, now removed (${files.length}):`,
       ...files.slice(0, SHOWN).map((file) => `  ${file}`),
       ...(files.length > SHOWN ? [`  … and ${files.length - SHOWN} more`] : []),
     );

@@ -6,18 +6,15 @@ export const RUN_DIRECTORY = 'LAMBDA_FLEET_TEST_RUN_DIRECTORY';
 /** TMPDIR as it was before the run, to restore afterwards. */
 export const OUTER_TMPDIR = 'LAMBDA_FLEET_TEST_OUTER_TMPDIR';
 
-/** Every file and directory below `root`, relative to it, deepest last. */
+/** What is in `root`: each entry, a directory with the number of files below it. */
 export function leftoverFiles(root: string): string[] {
-  const found: string[] = [];
-  const walk = (relative: string) => {
-    for (const entry of fs.readdirSync(path.join(root, relative), { withFileTypes: true })) {
-      const child = path.join(relative, entry.name);
-      found.push(entry.isDirectory() ? `${child}/` : child);
-      if (entry.isDirectory()) walk(child);
-    }
-  };
-  if (fs.existsSync(root)) walk('');
-  return found;
+  if (!fs.existsSync(root)) return [];
+  const countFiles = (dir: string): number =>
+    fs.readdirSync(dir, { withFileTypes: true }).reduce((n, e) => n + (e.isDirectory() ? countFiles(path.join(dir, e.name)) : 1), 0);
+  return fs
+    .readdirSync(root, { withFileTypes: true })
+    .map((entry) => (entry.isDirectory() ? `${entry.name}/ (${countFiles(path.join(root, entry.name))} files)` : entry.name))
+    .sort();
 }
 
 export interface LeftoverProcess {
