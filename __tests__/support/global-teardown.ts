@@ -21,7 +21,8 @@ export default async function globalTeardown(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 100));
     processes = processesStartedIn(directory);
   }
-  for (const { pid } of processes) {
+  // Looked up again right before the kill, so that no reused process id is hit.
+  for (const { pid } of processes.length > 0 ? processesStartedIn(directory) : []) {
     try {
       process.kill(pid, 'SIGKILL');
     } catch {

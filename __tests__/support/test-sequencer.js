@@ -1,8 +1,9 @@
 'use strict';
+const path = require('node:path');
 const Sequencer = require('@jest/test-sequencer').default;
 const INTEGRATION_SUITES = require('./integration-suites');
 
-const integrationRank = (test) => INTEGRATION_SUITES.indexOf(require('node:path').basename(test.path, '.test.ts'));
+const integrationRank = (test) => INTEGRATION_SUITES.indexOf(path.basename(test.path, '.test.ts'));
 
 /**
  * The integration suites first, slowest first, then the rest in jest's own order (failed last
