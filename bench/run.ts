@@ -211,10 +211,9 @@ keeps one private TMPDIR across its runs; the last column counts what one run le
 ${row('base', `base (${c.commit(base!)})`)}
 ${row('this', `this tree (${c.commit(root)})`)}
 
-Ratio of the medians: **${ratio.toFixed(2)}** (target ≤ 0.50: ${verdict(ratio <= 0.5)}). Other work ran on the machine at the same
-time (load average ${loadBefore.toFixed(1)} before the comparison, ${loadAfter.toFixed(1)} after, on ${os.cpus().length} cores), so single runs
-are noisy; alternating runs exposes both trees to the same load.
-
+Ratio of the medians: **${ratio.toFixed(2)}** (target ≤ 0.50: ${verdict(ratio <= 0.5)}). Load average ${loadBefore.toFixed(1)} before the
+comparison and ${loadAfter.toFixed(1)} after, on ${os.cpus().length} cores: whatever else runs on the machine slows single runs, and
+alternating exposes both trees to it alike.
 `;
 }
 
