@@ -1,5 +1,10 @@
-import { environments } from './envs/index';
-import { runSynth } from './synth/synthesize';
+import { withoutTokenStackTraces } from './synth/without-token-stack-traces';
 
-// LAMBDA_FLEET_GENERATED_DIR lets tests synthesize without touching the committed generated/.
-process.exitCode = runSynth(environments, { generatedDir: process.env.LAMBDA_FLEET_GENERATED_DIR ?? 'generated' });
+// The app loads inside: cdktf makes tokens while it loads, too, and a stack trace formatted for
+// one of them would also make Node decode the bundle's source map (bin/app.js).
+process.exitCode = withoutTokenStackTraces(() => {
+  const { environments }: typeof import('./envs/index') = require('./envs/index');
+  const { runSynth }: typeof import('./synth/synthesize') = require('./synth/synthesize');
+  // LAMBDA_FLEET_GENERATED_DIR lets tests synthesize without touching the committed generated/.
+  return runSynth(environments, { generatedDir: process.env.LAMBDA_FLEET_GENERATED_DIR ?? 'generated' });
+});

@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TERRAFORM_MODULES } from '../module-export/terraform-modules';
-import { BAD_INPUTS, everyCaseRoot, expectFailuresSuite } from './support/module-bad-inputs';
+import { BAD_INPUTS, badInputSuites, caseName } from './support/module-bad-inputs';
 import { tempDir } from './support/synth';
-import { initWithoutBackend, terraform, validate } from './support/terraform';
+import { initWithoutBackend, terraformTest, TestReport, validate } from './support/terraform';
 
-jest.setTimeout(600_000);
+jest.setTimeout(300_000);
 
 // The committed generated/ and examples/, copied so Terraform's working files stay out of the
 // repository; the freshness test (generated.test.ts) ties generated/ to the TypeScript.
@@ -14,65 +14,62 @@ const work = tempDir('modules');
 for (const dir of ['generated', 'examples']) fs.cpSync(path.join(root, dir), path.join(work, dir), { recursive: true });
 const example = path.join(work, 'examples', 'existing-terraform');
 
-describe.each(Object.keys(TERRAFORM_MODULES))('the generated %s module', (name) => {
-  test('passes terraform init and validate', () => {
-    const dir = path.join(work, 'generated', 'modules', name);
-    initWithoutBackend(dir);
-    validate(dir);
-  });
-});
+// Beside the example's own suite: a bad input for every module variable validation, each in a
+// module call of its own.
+for (const [file, content] of Object.entries(badInputSuites('../../../../generated/modules'))) {
+  fs.mkdirSync(path.dirname(path.join(example, 'tests', file)), { recursive: true });
+  fs.writeFileSync(path.join(example, 'tests', file), content);
+}
 
-describe('the existing-terraform example', () => {
-  beforeAll(() => initWithoutBackend(example));
-
-  test('passes terraform validate', () => {
-    validate(example);
-  });
-
-  test('keeps the layer versions and code CI released (ownership contract through the module interface)', () => {
-    const result = terraform(['test', '-filter=tests/ownership.tftest.hcl', '-var-file=staging.tfvars', '-no-color'], example);
-    expect(`${result.stdout}${result.stderr}`).toContain('Success! 2 passed, 0 failed.');
+describe('the existing-terraform example and the generated modules it calls', () => {
+  let report: TestReport;
+  beforeAll(() => {
+    initWithoutBackend(example); // once, for the example, its suites and the bad-input roots
+    report = terraformTest(example, ['-var-file=staging.tfvars']);
   });
 
-  test('plans every choice the modules leave to Terraform, each way (tests/module-branches.tftest.hcl)', () => {
-    const file = path.join(example, 'tests', 'module-branches.tftest.hcl');
-    const runs = fs.readFileSync(file, 'utf8').match(/^run "/gm)?.length ?? 0;
-    const result = terraform(['test', '-filter=tests/module-branches.tftest.hcl', '-no-color'], example);
-    expect(`${result.stdout}${result.stderr}`).toContain(`Success! ${runs} passed, 0 failed.`);
+  test('the example calls every generated module, so validating it validates each of them', () => {
+    const calls = fs.readFileSync(path.join(example, 'main.tf'), 'utf8').matchAll(/source\s*=\s*"\.\.\/\.\.\/generated\/modules\/([^"]+)"/g);
+    expect([...new Set([...calls].map((call) => call[1]))].sort()).toEqual(Object.keys(TERRAFORM_MODULES).sort());
   });
 
-  describe('with a suite of bad inputs for every module variable validation', () => {
-    // Written after validate: it also checks literal inputs in test files, and these are bad on purpose.
-    const groups = [BAD_INPUTS.filter((c) => !c.readsOtherVariables), BAD_INPUTS.filter((c) => c.readsOtherVariables)];
-    beforeAll(() => {
-      const tests = path.join(example, 'tests');
-      fs.writeFileSync(path.join(tests, 'validation.tftest.hcl'), expectFailuresSuite('../../generated/modules'));
-      groups.forEach((cases, i) => {
-        fs.mkdirSync(path.join(tests, `cases-${i}`));
-        fs.writeFileSync(path.join(tests, `cases-${i}`, 'main.tf'), everyCaseRoot('../../../../generated/modules', cases));
-        fs.writeFileSync(
-          path.join(tests, `messages-${i}.tftest.hcl`),
-          `mock_provider "aws" {}\n\nrun "every_case" {\n  command = plan\n  module {\n    source = "./tests/cases-${i}"\n  }\n}\n`,
-        );
-      });
-      initWithoutBackend(example);
+  test('pass terraform validate with the real aws provider', () => {
+    // Validates the example with its provider block, and every module it calls. The test files
+    // hold bad inputs on purpose; terraform test checks them.
+    validate(example, ['-no-tests']);
+  });
+
+  test('keep the layer versions and code CI released (ownership contract through the module interface)', () => {
+    expect({ ownership: report.files['tests/ownership.tftest.hcl'], output: report.output }).toEqual({
+      ownership: { status: 'pass', runs: { terraform_creates_the_functions: 'pass', ci_released_new_versions: 'pass' } },
+      output: expect.any(String),
     });
+  });
 
-    test('every one is rejected (expect_failures)', () => {
-      const result = terraform(['test', '-filter=tests/validation.tftest.hcl', '-no-color'], example);
-      expect(`${result.stdout}${result.stderr}`).toContain(`Success! ${BAD_INPUTS.length} passed, 0 failed.`);
+  test('plan every choice the modules leave to Terraform, each way (tests/module-branches.tftest.hcl)', () => {
+    const file = 'tests/module-branches.tftest.hcl';
+    const runs = [...fs.readFileSync(path.join(example, file), 'utf8').matchAll(/^run "([^"]+)"/gm)].map((run) => run[1]);
+    expect(runs.length).toBeGreaterThan(10);
+    expect({ branches: report.files[file], output: report.output }).toEqual({
+      branches: { status: 'pass', runs: Object.fromEntries(runs.map((run) => [run, 'pass'])) },
+      output: expect.any(String),
     });
+  });
 
-    test('every message names the variable, the value and the rule', () => {
-      const filters = groups.map((_, i) => `-filter=tests/messages-${i}.tftest.hcl`);
-      const result = terraform(['test', ...filters, '-json', '-no-color'], example);
-      const messages = result.stdout
-        .split('\n')
-        .filter((line) => line.startsWith('{'))
-        .map((line) => JSON.parse(line))
-        .filter((entry) => entry.type === 'diagnostic' && entry.diagnostic.summary === 'Invalid value for variable')
-        .map((entry) => entry.diagnostic.detail.split('\n\nThis was checked by')[0]);
-      expect(messages.sort()).toEqual(BAD_INPUTS.map((input) => input.message).sort());
-    });
+  test('reject every bad input of every module variable validation, naming the variable, the value and the rule', () => {
+    const suitesMeantToPass = ['tests/ownership.tftest.hcl', 'tests/module-branches.tftest.hcl'];
+    const badInputFiles = Object.keys(report.files).filter((file) => !suitesMeantToPass.includes(file));
+    const diagnostics = report.diagnostics.filter((d) => d.file !== undefined && badInputFiles.includes(d.file));
+    // Each case's module call is rejected for its one bad variable, with that variable's message.
+    const rejected = Object.fromEntries(
+      diagnostics
+        .filter((d) => d.severity === 'error' && d.summary === 'Invalid value for variable')
+        .map((d) => [d.context, { variable: d.code?.trim().split(/\s*=/)[0], message: d.detail.split('\n\nThis was checked by')[0] }]),
+    );
+    expect(rejected).toEqual(
+      Object.fromEntries(BAD_INPUTS.map((input) => [`module "${caseName(input)}"`, { variable: input.variable, message: input.message }])),
+    );
+    // One diagnostic per case, and nothing else went wrong in those plans.
+    expect(diagnostics).toHaveLength(BAD_INPUTS.length);
   });
 });

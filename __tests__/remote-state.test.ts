@@ -4,7 +4,7 @@ import { prod } from '../envs/prod';
 import { staging } from '../envs/staging';
 import { stateKey } from '../stacks/environment-config';
 import { getObject, LocalAws, lockIds, putObject, startLocalAws } from './support/local-aws';
-import { killAll, run, start, waitWhileRunning } from './support/processes';
+import { Finished, killAll, run, start, waitWhileRunning } from './support/processes';
 import { tempDir } from './support/synth';
 
 jest.setTimeout(600_000);
@@ -72,30 +72,32 @@ afterAll(async () => {
   await aws?.stop();
 });
 
-test('cdktf diff staging runs end to end: remote state read, lock taken and released', async () => {
-  const diff = start('npx', ['cdktf', 'diff', 'staging', '--skip-provider-lock', '--output', outdir], { cwd: root, env: env() });
-  await waitWhileRunning(diff, 'the diff took the lock', async () => (await lockIds(aws.dynamodbEndpoint, table)).includes(lockId), 300_000);
-  const result = await diff.finished;
-  const output = result.output.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
-  expect({ status: result.status, output }).toEqual({ status: 0, output: expect.any(String) });
-  expect(output).toContain('seeded_by_test'); // the seeded output is to be removed: state was read
-  expect(output).toMatch(/Plan: \d+ to add, 0 to change, 0 to destroy/);
-  expect(await lockIds(aws.dynamodbEndpoint, table)).not.toContain(lockId);
-});
+describe('cdktf diff staging, with a second plan started while the diff holds the lock', () => {
+  let diff: Finished;
+  let second: Finished;
+  beforeAll(async () => {
+    const running = start('npx', ['cdktf', 'diff', 'staging', '--skip-provider-lock', '--output', outdir], { cwd: root, env: env() });
+    await waitWhileRunning(running, 'the diff took the lock', async () => (await lockIds(aws.dynamodbEndpoint, table)).includes(lockId), 300_000);
+    second = await terraform(['plan', '-input=false', '-lock-timeout=0s']);
+    diff = await running.finished;
+  });
 
-test('two plans at once: one holds the lock, the other is refused, the state stays intact', async () => {
-  const first = start('terraform', ['plan', '-input=false', '-lock-timeout=0s', '-no-color'], { cwd: stackDir, env: env() });
-  await waitWhileRunning(first, 'the first plan took the lock', async () => (await lockIds(aws.dynamodbEndpoint, table)).includes(lockId), 120_000);
-  const second = await terraform(['plan', '-input=false', '-lock-timeout=0s']);
-  const firstResult = await first.finished;
+  test('the diff runs end to end: remote state read, lock taken and released', async () => {
+    const output = diff.output.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
+    expect({ status: diff.status, output }).toEqual({ status: 0, output: expect.any(String) });
+    expect(output).toContain('seeded_by_test'); // the seeded output is to be removed: state was read
+    expect(output).toMatch(/Plan: \d+ to add, 0 to change, 0 to destroy/);
+    expect(await lockIds(aws.dynamodbEndpoint, table)).not.toContain(lockId);
+  });
 
-  expect(second.status).not.toBe(0);
-  expect(second.output).toContain('Error acquiring the state lock');
-  expect(firstResult.status).toBe(0);
-  const after = await state();
-  expect(after.lineage).toBe(seeded.lineage);
-  expect(after.serial).toBeGreaterThanOrEqual(seeded.serial);
-  expect(await lockIds(aws.dynamodbEndpoint, table)).not.toContain(lockId);
+  test('the second plan is refused with the lock error; the state stays intact', async () => {
+    expect(second.status).not.toBe(0);
+    expect(second.output).toContain('Error acquiring the state lock');
+    const after = await state();
+    expect(after.lineage).toBe(seeded.lineage);
+    expect(after.serial).toBeGreaterThanOrEqual(seeded.serial);
+    expect(await lockIds(aws.dynamodbEndpoint, table)).not.toContain(lockId);
+  });
 });
 
 test('a run killed while holding the lock leaves it stale; force-unlock recovers', async () => {

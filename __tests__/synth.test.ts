@@ -47,4 +47,16 @@ describe('cdktf synth', () => {
       expect({ file, same: bytes.equals(trees[1][file]) }).toEqual({ file, same: true });
     }
   });
+
+  test('a crash in the app shows where in the TypeScript it happened', () => {
+    const { app } = JSON.parse(fs.readFileSync(path.join(root, 'cdktf.json'), 'utf8'));
+    const scratch = tempDir('crash');
+    const notADirectory = path.join(scratch, 'generated');
+    fs.writeFileSync(notADirectory, ''); // writing generated/ there fails
+    const env = { ...isolated(notADirectory), CDKTF_OUTDIR: path.join(scratch, 'out') };
+    const result = spawnSync(app, { cwd: root, shell: true, env, encoding: 'utf8' });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/\n\s+at writeGenerated \(.*synth[\\/]write-generated\.ts:\d+:\d+\)\n/);
+    expect(result.stderr).not.toMatch(/app-[0-9a-f]+\.js/); // no frame left in the bundle
+  });
 });

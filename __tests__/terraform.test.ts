@@ -38,6 +38,8 @@ describe.each(environments.map((e) => e.name))('the synthesized %s stack', (name
     dir = prepare(name);
   });
 
+  // Not covered by the terraform test below: with a mocked provider, Terraform never validates
+  // the provider block (allowed_account_ids, default_tags, endpoints), only the resources.
   test('passes terraform validate with the real aws provider', () => {
     validate(dir);
   });

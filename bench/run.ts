@@ -6,8 +6,20 @@ import { buildSync } from 'esbuild';
 
 // npm run bench: measures synth and tests against their floors and writes BENCHMARKS.md.
 // Compared commands alternate within one run, so load on the machine hits both alike.
+//
+//   npm run bench -- --base <checkout> [--rounds <n>]
+//
+// --base also times `npm test` in another checkout (with its node_modules installed), such as
+// the commit before a change, alternating with this one's: <n> rounds (default 3) after one
+// warm-up run each.
 
 const root = path.resolve(__dirname, '..');
+const option = (name: string) => {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? process.argv[at + 1] : undefined;
+};
+const base = option('--base') === undefined ? undefined : path.resolve(option('--base')!);
+const testRounds = Number(option('--rounds') ?? 3);
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
 const cdktf = path.join(root, 'node_modules', '.bin', 'cdktf');
 const timeBinary = ['/usr/bin/time', '/bin/time'].find((p) => fs.existsSync(p));
@@ -36,8 +48,8 @@ const median = (values: number[]) => {
 };
 
 /** Alternates the commands `rounds` times and returns each one's runs. */
-function alternate(rounds: number, commands: Record<string, () => Run>): Record<string, Run[]> {
-  const runs: Record<string, Run[]> = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
+function alternate<R extends Run>(rounds: number, commands: Record<string, () => R>): Record<string, R[]> {
+  const runs: Record<string, R[]> = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
   for (let round = 0; round < rounds; round++) {
     for (const [name, run] of Object.entries(commands)) runs[name].push(run());
   }
@@ -45,6 +57,7 @@ function alternate(rounds: number, commands: Record<string, () => Run>): Record<
 }
 
 const s = (seconds: number) => `${seconds.toFixed(2)} s`;
+const s1 = (seconds: number) => `${seconds.toFixed(1)} s`;
 const mb = (kb?: number) => (kb === undefined ? 'n/a' : `${Math.round(kb / 1024)} MB`);
 const verdict = (ok: boolean) => (ok ? 'met' : '**not met**');
 /** An environment whose synth writes only below the scratch directory. */
@@ -82,7 +95,7 @@ const synths = alternate(5, {
 // 3. Scaling: one environment with N functions, two layers each.
 const scaleBundle = path.join(scratch, 'scale.js');
 buildSync({ entryPoints: [path.join(root, 'bench', 'scale-main.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: scaleBundle, logLevel: 'warning', nodePaths: [path.join(root, 'node_modules')] });
-const sizes = [10, 100, 500];
+const sizes = [10, 100, 500, 2000];
 const scaling = sizes.map((count) => {
   const runs = [0, 1, 2].map(() => measure('node', [scaleBundle, String(count), path.join(scratch, `scale-${count}`)]));
   return { count, seconds: median(runs.map((r) => r.seconds)), peakKb: Math.max(...runs.map((r) => r.peakKb ?? 0)) || undefined };
@@ -99,11 +112,37 @@ const linearity = scaling.map((p) => p.seconds - (scaling[0].seconds + slope * (
 const unit = measure('npm', ['run', '--silent', 'test:unit']);
 const integration = measure('npm', ['run', '--silent', 'test:integration']);
 
+// 5. npm test against another checkout. Each tree keeps one private TMPDIR across its runs:
+// what a run leaves there is counted, and a cache kept there (jest's, by default) stays warm.
+interface TestRun extends Run {
+  readonly left: number;
+}
+const loadBefore = os.loadavg()[0];
+const comparison = base === undefined ? undefined : (() => {
+  const trees = { base, this: root };
+  const tmp = Object.fromEntries(Object.keys(trees).map((name) => [name, fs.mkdtempSync(path.join(scratch, `tmpdir-${name}-`))]));
+  const npmTest = (name: keyof typeof trees): TestRun => {
+    const before = fs.readdirSync(tmp[name]).length;
+    const run = measure('npm', ['test'], { cwd: trees[name], env: { TMPDIR: tmp[name] } });
+    return { ...run, left: fs.readdirSync(tmp[name]).length - before };
+  };
+  const warmUp = { base: npmTest('base'), this: npmTest('this') };
+  const runs = alternate(testRounds, { base: () => npmTest('base'), this: () => npmTest('this') });
+  return { warmUp, runs, commit: (dir: string) => git(dir, 'rev-parse', '--short', 'HEAD') + (git(dir, 'status', '--porcelain') ? ' with uncommitted changes' : '') };
+})();
+const loadAfter = os.loadavg()[0];
+
+function git(cwd: string, ...args: string[]): string {
+  return spawnSync('git', args, { cwd, encoding: 'utf8' }).stdout.trim();
+}
+
 const appMedian = median(apps.app.map((r) => r.seconds));
 const floorMedian = median(apps.floor.map((r) => r.seconds));
 const synthMedian = median(synths.app.map((r) => r.seconds));
 const floorSynthMedian = median(synths.floor.map((r) => r.seconds));
 const at500 = scaling.find((p) => p.count === 500)!;
+const at2000 = scaling.find((p) => p.count === 2000)!;
+const testMedians = comparison && { base: median(comparison.runs.base.map((r) => r.seconds)), this: median(comparison.runs.this.map((r) => r.seconds)) };
 const terraform = spawnSync('terraform', ['version'], { encoding: 'utf8' }).stdout.split('\n')[0];
 
 const report = `# Benchmarks
@@ -120,9 +159,12 @@ Node.js ${process.version}; ${terraform}.
 | \`cdktf synth\` end to end, ${synths.app.length} runs | ${s(synthMedian)} | ${s(floorSynthMedian)} | ${(synthMedian / floorSynthMedian).toFixed(2)}× | ≤ 1.15× the floor's | ${verdict(synthMedian <= 1.15 * floorSynthMedian)} |
 | 500 functions: time | ${s(at500.seconds)} | | | < 3 s, linear | ${verdict(at500.seconds < 3)} |
 | 500 functions: peak memory | ${mb(at500.peakKb)} | | | < 300 MB | ${verdict(at500.peakKb !== undefined && at500.peakKb < 300 * 1024)} |
+| 2000 functions: time | ${s(at2000.seconds)} | | | | |
+| 2000 functions: peak memory | ${mb(at2000.peakKb)} | | | < 250 MB | ${verdict(at2000.peakKb !== undefined && at2000.peakKb < 250 * 1024)} |
 | unit tests (\`npm run test:unit\`) | ${s(unit.seconds)}, ${mb(unit.peakKb)} | | | < 20 s | ${verdict(unit.seconds < 20)} |
 | integration tests (\`npm run test:integration\`) | ${s(integration.seconds)}, ${mb(integration.peakKb)} | | | | |
-
+${testMedians ? `| \`npm test\`, median of ${testRounds} runs | ${s(testMedians.this)} | ${s(testMedians.base)} (base) | ${(testMedians.this / testMedians.base).toFixed(2)}× | ≤ 0.5× the base's | ${verdict(testMedians.this <= 0.5 * testMedians.base)} |
+` : ''}
 The floor app (bench/floor-app.js) loads cdktf and synthesizes one empty stack, as precompiled
 JavaScript. The app command runs \`bin/app.js\`, which runs the app as one esbuild bundle, rebuilt only
 when a source changes (the first synth after a change pays about half a second more for that).
@@ -133,16 +175,48 @@ when a source changes (the first synth after a change pays about half a second m
 |---:|---:|---:|---:|
 ${scaling.map((p, i) => `| ${p.count} | ${s(p.seconds)} | ${mb(p.peakKb)} | ${(linearity[i] * 1000).toFixed(0)} ms |`).join('\n')}
 
-Slope: ${(slope * 1000).toFixed(2)} ms per function (least squares over the three sizes).
+Slope: ${(slope * 1000).toFixed(2)} ms per function (least squares over the ${sizes.length} sizes).
 
+${comparison ? testComparison(comparison) : `## \`npm test\` against an earlier commit
+
+Not measured in this run: \`npm run bench -- --base <checkout>\` (see bench/run.ts).
+`}
 ## What bounds the rest
 
 - \`cdktf synth\` is mostly the cdktf CLI itself: its own start and its work around the app take
   ${s(floorSynthMedian - floorMedian)} even for the empty floor app, against ${s(floorMedian)} for that app alone.
 - Integration tests run the real Terraform CLI (init, validate, test, plan against local S3 and
-  DynamoDB) and the cdktf CLI; most of their time is Terraform's: provider start-up per run and, in
-  the generated modules' validation suite, one plan per bad input.
+  DynamoDB) and the cdktf CLI; most of their time is Terraform's. Every validate, plan or test run
+  starts the 700 MB \`hashicorp/aws\` provider again and reads its whole schema (a \`terraform test\`
+  run with an apply and its cleanup starts it about nine times), and with the local endpoints the
+  provider spends about 3 s of CPU validating its own configuration, twice per plan.
 `;
+function testComparison(c: NonNullable<typeof comparison>): string {
+  const row = (name: 'base' | 'this', label: string) => {
+    const runs = c.runs[name];
+    const seconds = runs.map((r) => r.seconds);
+    const m = median(seconds);
+    const spread = Math.max(...seconds.map((x) => Math.abs(x - m) / m));
+    return `| ${label} | ${[c.warmUp[name], ...runs].map((r, i) => (i === 0 ? `(${s1(r.seconds)})` : s1(r.seconds))).join(', ')} | ${s1(m)} | ±${(spread * 100).toFixed(0)}% | ${mb(Math.max(...runs.map((r) => r.peakKb ?? 0)) || undefined)} | ${median(runs.map((r) => r.left))} |`;
+  };
+  const ratio = testMedians!.this / testMedians!.base;
+  return `## \`npm test\`: this tree against ${c.commit(base!)}
+
+The whole \`npm test\` (type check and every suite) in this tree (${c.commit(root)}) and in a checkout of
+${c.commit(base!)}, alternating: one warm-up run each (in brackets, not counted), then ${testRounds} rounds. Each tree
+keeps one private TMPDIR across its runs; the last column counts what one run left in it.
+
+| Tree | Runs | Median | Runs off the median by at most | Peak memory (largest process) | Left in TMPDIR per run |
+|---|---|---:|---:|---:|---:|
+${row('base', `base (${c.commit(base!)})`)}
+${row('this', `this tree (${c.commit(root)})`)}
+
+Ratio of the medians: **${ratio.toFixed(2)}** (target ≤ 0.50: ${verdict(ratio <= 0.5)}). Load average ${loadBefore.toFixed(1)} before the
+comparison and ${loadAfter.toFixed(1)} after, on ${os.cpus().length} cores: whatever else runs on the machine slows single runs, and
+alternating exposes both trees to it alike.
+`;
+}
+
 fs.writeFileSync(path.join(root, 'BENCHMARKS.md'), report);
 fs.rmSync(scratch, { recursive: true, force: true });
 process.stdout.write(report);

@@ -3,13 +3,16 @@
 // The app command of cdktf.json. It runs main.ts as one precompiled bundle: resolving and
 // loading cdktf's ~400 files one by one, and transpiling TypeScript on every synth, would cost
 // more than the synthesis itself (see BENCHMARKS.md). The bundle is rebuilt only when a source
-// file or the lock file changes; type checking belongs to `npm test`, not to every synth.
+// file, the lock file, tsconfig.json or this file changes; type checking belongs to `npm test`,
+// not to every synth. A crash shows TypeScript files and lines: the bundle has a source map,
+// which Node loads with it and decodes only to print a stack trace (a synth that goes through
+// prints none: see main.ts).
 const { createHash } = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
-const SOURCES = ['main.ts', 'core', 'contract', 'modules', 'stacks', 'module-export', 'synth', 'envs', 'package-lock.json', 'tsconfig.json'];
+const SOURCES = ['main.ts', 'core', 'contract', 'modules', 'stacks', 'module-export', 'synth', 'envs', 'package-lock.json', 'tsconfig.json', 'bin/app.js'];
 
 function sourceFiles(entry) {
   const full = path.join(root, entry);
@@ -28,21 +31,30 @@ function bundle() {
   const file = path.join(cache, `app-${hash.digest('hex').slice(0, 16)}.js`);
   if (fs.existsSync(file)) return file;
   fs.mkdirSync(cache, { recursive: true });
-  const building = `${file}.${process.pid}.tmp`;
-  require('esbuild').buildSync({
+  const { outputFiles } = require('esbuild').buildSync({
     entryPoints: [path.join(root, 'main.ts')],
     bundle: true,
     platform: 'node',
     target: 'node20',
     format: 'cjs',
-    outfile: building,
+    outfile: file,
+    sourcemap: 'linked',
+    sourcesContent: false, // the sources are beside it
+    write: false,
     logLevel: 'warning',
   });
-  fs.renameSync(building, file); // atomic: a concurrent synth sees the whole bundle or none
+  // The map first, then the bundle, each renamed into place: a concurrent synth sees the whole
+  // bundle, with its map, or none.
+  for (const output of [...outputFiles].sort((a, b) => Number(b.path.endsWith('.map')) - Number(a.path.endsWith('.map')))) {
+    const building = `${output.path}.${process.pid}.tmp`;
+    fs.writeFileSync(building, output.contents);
+    fs.renameSync(building, output.path);
+  }
   for (const old of fs.readdirSync(cache)) {
-    if (/^app-[0-9a-f]{16}\.js$/.test(old) && path.join(cache, old) !== file) fs.rmSync(path.join(cache, old), { force: true });
+    if (/^app-[0-9a-f]{16}\.js(\.map)?$/.test(old) && !path.join(cache, old).startsWith(file)) fs.rmSync(path.join(cache, old), { force: true });
   }
   return file;
 }
 
+process.setSourceMapsEnabled(true);
 require(bundle());

@@ -23,3 +23,8 @@ export {
   Tokenization,
 } from 'cdktf';
 export type { IResolvable } from 'cdktf';
+/**
+ * The helper cdktf's tokens record their creation stack trace with; synth/without-token-stack-traces.ts
+ * skips it. A private path: the test of that file fails if it moves.
+ */
+export { captureStackTrace as tokenStackTraceCapture } from 'cdktf/lib/tokens/private/stack-trace';

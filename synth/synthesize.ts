@@ -11,6 +11,7 @@ import { RELEASE_MANIFEST_FILE } from '../contract/release-manifest';
 import { buildReleaseManifest } from './build-release-manifest';
 import { addProblemCheck, problem, ValidationError } from '../core/problems';
 import { collectProblems } from './collect-problems';
+import { withoutTokenStackTraces } from './without-token-stack-traces';
 
 export interface SynthOptions {
   /** Where to write the output. @default `$CDKTF_OUTDIR` (set by the cdktf CLI), else `cdktf.out` */
@@ -83,31 +84,37 @@ export function usesLocalEndpoints(options: SynthOptions): boolean {
  * file is written.
  */
 export function synthesize(environments: readonly EnvironmentConfig[], options: SynthOptions = {}): App {
-  const app = buildApp(environments, options);
-  // generated/ is committed and read by real pipelines: it never holds local endpoints.
-  const writesGenerated = options.generatedDir !== undefined && !usesLocalEndpoints(options);
-  if (options.generatedDir !== undefined && !writesGenerated) {
-    process.stderr.write(`Local endpoints are set (LAMBDA_FLEET_LOCAL_*): ${options.generatedDir}/ is left as it is.\n`);
-  }
-  const modules = writesGenerated ? buildModules() : undefined;
-  const problems = [...collectProblems(app), ...(modules ? collectProblems(modules) : [])];
-  if (problems.length > 0) {
-    removeEmptyOutputDirectories(app.outdir);
-    if (modules) fs.rmSync(modules.outdir, { recursive: true, force: true });
-    throw new ValidationError(problems);
-  }
-  app.synth();
-  for (const stack of app.node.children.filter((child): child is EnvironmentStack => child instanceof EnvironmentStack)) {
-    fs.writeFileSync(
-      path.join(app.outdir, 'stacks', stack.node.id, RELEASE_MANIFEST_FILE),
-      `${JSON.stringify(buildReleaseManifest(stack), null, 2)}\n`,
-    );
-  }
-  if (modules && options.generatedDir !== undefined) {
-    modules.synth();
-    writeGenerated(modules, app, options.generatedDir);
-  }
-  return app;
+  return withoutTokenStackTraces(() => {
+    const app = buildApp(environments, options);
+    // generated/ is committed and read by real pipelines: it never holds local endpoints.
+    const writesGenerated = options.generatedDir !== undefined && !usesLocalEndpoints(options);
+    if (options.generatedDir !== undefined && !writesGenerated) {
+      process.stderr.write(`Local endpoints are set (LAMBDA_FLEET_LOCAL_*): ${options.generatedDir}/ is left as it is.\n`);
+    }
+    const modules = writesGenerated ? buildModules() : undefined;
+    try {
+      const problems = [...collectProblems(app), ...(modules ? collectProblems(modules) : [])];
+      if (problems.length > 0) {
+        removeEmptyOutputDirectories(app.outdir);
+        throw new ValidationError(problems);
+      }
+      app.synth();
+      for (const stack of app.node.children.filter((child): child is EnvironmentStack => child instanceof EnvironmentStack)) {
+        fs.writeFileSync(
+          path.join(app.outdir, 'stacks', stack.node.id, RELEASE_MANIFEST_FILE),
+          `${JSON.stringify(buildReleaseManifest(stack), null, 2)}\n`,
+        );
+      }
+      if (modules && options.generatedDir !== undefined) {
+        modules.synth();
+        writeGenerated(modules, app, options.generatedDir);
+      }
+      return app;
+    } finally {
+      // The modules' scratch output, whether synthesis went through or stopped.
+      if (modules) fs.rmSync(modules.outdir, { recursive: true, force: true });
+    }
+  });
 }
 
 /** Entry point of `main.ts`: the process exit code, with problems printed to stderr. */

@@ -13,7 +13,7 @@ Written by \`npx cdktf synth\`; do not edit. A test fails when it is out of date
 - \`stacks/<environment>/\`: each environment's stack, the same as \`cdktf.out/stacks/<environment>/\`.
 `;
 
-/** An app holding every generated module, synthesized to a scratch directory. */
+/** An app holding every generated module, synthesized to a scratch directory its caller removes. */
 export function buildModules(): App {
   const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-fleet-modules-')), skipValidation: true });
   for (const make of Object.values(TERRAFORM_MODULES)) make(app);
@@ -44,7 +44,6 @@ export function writeGenerated(modules: App, environments: App, generatedDir: st
   for (const stack of environments.node.children.filter(TerraformStack.isStack)) {
     collect(environments, stack.node.id, path.join('stacks', stack.node.id), 'cdk.tf.json');
   }
-  fs.rmSync(modules.outdir, { recursive: true, force: true });
 
   for (const [file, bytes] of wanted) {
     const target = path.join(generatedDir, file);

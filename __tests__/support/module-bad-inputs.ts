@@ -138,32 +138,44 @@ export function caseInputs(input: BadInput): Record<string, string> {
   return inputs;
 }
 
-/** Each case as a `run` block of the module under test, expecting its variable to fail. */
-export function expectFailuresSuite(generatedFromTest: string): string {
-  const runs = BAD_INPUTS.map((input, i) => {
-    const variables = Object.entries(caseInputs(input))
-      .map(([name, value]) => `    ${name} = ${value}`)
-      .join('\n');
-    return `run "case_${i}_${input.module.replace(/-/g, '_')}_${input.variable}" {
-  command = plan
-  module {
-    source = "${generatedFromTest}/${input.module}"
-  }
-  variables {
-${variables}
-  }
-  expect_failures = [var.${input.variable}]
-}`;
-  });
-  return `mock_provider "aws" {}\n\n${runs.join('\n\n')}\n`;
+/** The module call that holds a case: `case_<its index in BAD_INPUTS>`. */
+export function caseName(input: BadInput): string {
+  return `case_${BAD_INPUTS.indexOf(input)}`;
 }
 
-/** A root module that calls a module once per case, so one plan reports every case's message. */
-export function everyCaseRoot(generatedFromRoot: string, cases: readonly BadInput[]): string {
-  return cases.map((input, i) => {
-    const inputs = Object.entries(caseInputs(input))
-      .map(([name, value]) => `  ${name} = ${value}`)
-      .join('\n');
-    return `module "case_${i}" {\n  source = "${generatedFromRoot}/${input.module}"\n${inputs}\n}`;
-  }).join('\n\n');
+/**
+ * Every case as `terraform test` files for a directory's `tests/`: root modules that call a
+ * generated module once per case, each call with one bad input, and a suite that plans each root
+ * with the mocked provider. One plan reports every case's message at the case's own module call.
+ * Cases whose validation reads another variable get a root of their own: Terraform evaluates
+ * those later in a plan, after the other variables' errors have stopped it.
+ *
+ * @param generatedFromCases the generated modules' directory, relative to `tests/<root>/`
+ * @returns file contents by path relative to `tests/`
+ */
+export function badInputSuites(generatedFromCases: string): Record<string, string> {
+  const groups = [BAD_INPUTS.filter((c) => !c.readsOtherVariables), BAD_INPUTS.filter((c) => c.readsOtherVariables)];
+  const files: Record<string, string> = {};
+  groups.forEach((cases, i) => {
+    files[`bad-inputs-${i}/main.tf`] = cases
+      .map((input) => {
+        const inputs = Object.entries(caseInputs(input)).map(([name, value]) => `  ${name} = ${value}`);
+        return [`module "${caseName(input)}" {`, `  source = "${generatedFromCases}/${input.module}"`, ...inputs, '}'].join('\n');
+      })
+      .join('\n\n');
+    files[`bad-inputs-${i}.tftest.hcl`] = `mock_provider "aws" {}
+
+run "every_case" {
+  command = plan
+  # The mocked provider, not the configuration of the root under test (which wants credentials).
+  providers = {
+    aws = aws
+  }
+  module {
+    source = "./tests/bad-inputs-${i}"
+  }
+}
+`;
+  });
+  return files;
 }

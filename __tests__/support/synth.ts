@@ -40,14 +40,12 @@ export function messagesOf(stack: TerraformStack): string[] {
   return collectProblems(stack).map((p) => formatProblem({ ...p, path: undefined }));
 }
 
-const temporaryDirectories: string[] = [];
-process.on('exit', () => temporaryDirectories.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
-
-/** A fresh temporary directory, removed when the process exits. */
+/**
+ * A fresh temporary directory, inside the test file's own (TMPDIR), which is removed after the
+ * file's tests (temporary-directory-environment.ts).
+ */
 export function tempDir(prefix: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
-  temporaryDirectories.push(dir);
-  return dir;
+  return fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
 }
 
 /** Every file below a directory with its bytes, keyed by relative path. */

@@ -1,0 +1,16 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { OUTER_TMPDIR, RUN_DIRECTORY } from './leftovers';
+
+/**
+ * One temporary directory for the whole run, as TMPDIR: jest's workers and every process the tests
+ * start inherit it, and each test file gets a directory of its own inside it
+ * (temporary-directory-environment.ts). global-teardown.ts fails the run if anything is left.
+ */
+export default function globalSetup(): void {
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-fleet-tests-'));
+  if (process.env.TMPDIR !== undefined) process.env[OUTER_TMPDIR] = process.env.TMPDIR;
+  process.env[RUN_DIRECTORY] = directory;
+  process.env.TMPDIR = directory;
+}
