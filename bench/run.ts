@@ -9,9 +9,9 @@ import { buildSync } from 'esbuild';
 //
 //   npm run bench -- --base <checkout> [--rounds <n>]
 //
-// --base also times `npm test` in another checkout (with its node_modules installed), such as
-// the commit before a change, alternating with this one's: <n> rounds (default 3) after one
-// warm-up run each.
+// --base also times another checkout (with its node_modules installed), such as the commit
+// before a change, alternating with this one: its app command (synth of the shipped
+// environments, 10 rounds) and `npm test` (<n> rounds, default 3), each after one warm-up run.
 
 const root = path.resolve(__dirname, '..');
 const option = (name: string) => {
@@ -126,9 +126,14 @@ const comparison = base === undefined ? undefined : (() => {
     const run = measure('npm', ['test'], { cwd: trees[name], env: { TMPDIR: tmp[name] } });
     return { ...run, left: fs.readdirSync(tmp[name]).length - before };
   };
+  // Synth of the shipped environments: the app command in each tree, the bundle built first.
+  const appIn = (name: keyof typeof trees) => measure(appCommand, appArgs, { cwd: trees[name], env: isolated(`app-${name}`) });
+  appIn('base');
+  appIn('this');
+  const synthRuns = alternate(10, { base: () => appIn('base'), this: () => appIn('this') });
   const warmUp = { base: npmTest('base'), this: npmTest('this') };
   const runs = alternate(testRounds, { base: () => npmTest('base'), this: () => npmTest('this') });
-  return { warmUp, runs, commit: (dir: string) => git(dir, 'rev-parse', '--short', 'HEAD') + (git(dir, 'status', '--porcelain') ? ' with uncommitted changes' : '') };
+  return { synthRuns, warmUp, runs, commit: (dir: string) => git(dir, 'rev-parse', '--short', 'HEAD') + (git(dir, 'status', '--porcelain') ? ' with uncommitted changes' : '') };
 })();
 const loadAfter = os.loadavg()[0];
 
@@ -142,6 +147,7 @@ const synthMedian = median(synths.app.map((r) => r.seconds));
 const floorSynthMedian = median(synths.floor.map((r) => r.seconds));
 const at500 = scaling.find((p) => p.count === 500)!;
 const at2000 = scaling.find((p) => p.count === 2000)!;
+const synthMedians = comparison && { base: median(comparison.synthRuns.base.map((r) => r.seconds)), this: median(comparison.synthRuns.this.map((r) => r.seconds)) };
 const testMedians = comparison && { base: median(comparison.runs.base.map((r) => r.seconds)), this: median(comparison.runs.this.map((r) => r.seconds)) };
 const terraform = spawnSync('terraform', ['version'], { encoding: 'utf8' }).stdout.split('\n')[0];
 
@@ -163,7 +169,8 @@ Node.js ${process.version}; ${terraform}.
 | 2000 functions: peak memory | ${mb(at2000.peakKb)} | | | < 250 MB | ${verdict(at2000.peakKb !== undefined && at2000.peakKb < 250 * 1024)} |
 | unit tests (\`npm run test:unit\`) | ${s(unit.seconds)}, ${mb(unit.peakKb)} | | | < 20 s | ${verdict(unit.seconds < 20)} |
 | integration tests (\`npm run test:integration\`) | ${s(integration.seconds)}, ${mb(integration.peakKb)} | | | | |
-${testMedians ? `| \`npm test\`, median of ${testRounds} runs | ${s(testMedians.this)} | ${s(testMedians.base)} (base) | ${(testMedians.this / testMedians.base).toFixed(2)}× | ≤ 0.5× the base's | ${verdict(testMedians.this <= 0.5 * testMedians.base)} |
+${synthMedians ? `| synth of the shipped environments (app command), ${comparison!.synthRuns.this.length} runs | ${s(synthMedians.this)} | ${s(synthMedians.base)} (base) | ${(synthMedians.this / synthMedians.base).toFixed(2)}× | ≤ 1.1× the base's | ${verdict(synthMedians.this <= 1.1 * synthMedians.base)} |
+` : ''}${testMedians ? `| \`npm test\`, median of ${testRounds} runs | ${s(testMedians.this)} | ${s(testMedians.base)} (base) | ${(testMedians.this / testMedians.base).toFixed(2)}× | ≤ 0.5× the base's | ${verdict(testMedians.this <= 0.5 * testMedians.base)} |
 ` : ''}
 The floor app (bench/floor-app.js) loads cdktf and synthesizes one empty stack, as precompiled
 JavaScript. The app command runs \`bin/app.js\`, which runs the app as one esbuild bundle, rebuilt only
