@@ -37,7 +37,7 @@ describe('generated/', () => {
     }
   });
 
-  test('a refresh keeps Terraform working files, rewrites nothing unchanged and removes what is gone', () => {
+  test('a refresh keeps Terraform working files, rewrites nothing unchanged and removes what is gone, assets included', () => {
     const dir = path.join(tempDir('refresh'), 'generated');
     fs.cpSync(fresh, dir, { recursive: true });
     const kept = path.join(dir, 'stacks', 'staging', '.terraform', 'providers', 'marker');
@@ -55,8 +55,15 @@ describe('generated/', () => {
     fs.mkdirSync(path.join(outdir, 'stacks', 'retired'), { recursive: true });
     fs.writeFileSync(path.join(outdir, 'stacks', 'retired', 'cdk.tf.json'), '{}');
 
+    // A function taken out since the last synth leaves its placeholder behind in cdktf.out.
+    const removedAsset = path.join('stacks', 'staging', 'assets', 'thumbnails_placeholder_asset', '0123456789abcdef', 'placeholder.zip');
+    fs.mkdirSync(path.dirname(path.join(outdir, removedAsset)), { recursive: true });
+    fs.writeFileSync(path.join(outdir, removedAsset), 'a removed function');
+
     synthesize(environments, { outdir, generatedDir: dir });
 
+    expect(fs.existsSync(path.join(outdir, removedAsset))).toBe(false);
+    expect(fs.existsSync(path.join(dir, removedAsset))).toBe(false);
     expect(fs.existsSync(path.join(dir, 'stacks', 'staging', 'plan'))).toBe(false);
     expect(fs.existsSync(kept)).toBe(true);
     expect(fs.existsSync(path.dirname(stale))).toBe(false);

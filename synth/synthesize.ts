@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App } from '../core/framework';
+import { App, TerraformStack } from '../core/framework';
 import { BootstrapStack, bootstrapStackName } from '../stacks/bootstrap-stack';
 import { checkEnvironment, checkEnvironmentsApart } from '../stacks/check-environment';
 import { EnvironmentConfig } from '../stacks/environment-config';
@@ -97,6 +97,11 @@ export function synthesize(environments: readonly EnvironmentConfig[], options: 
       if (problems.length > 0) {
         removeEmptyOutputDirectories(app.outdir);
         throw new ValidationError(problems);
+      }
+      // cdktf writes each stack's assets next to it but never removes one a stack no longer has
+      // (a function taken out leaves its placeholder): start every stack's assets afresh.
+      for (const stack of app.node.children.filter(TerraformStack.isStack)) {
+        fs.rmSync(path.join(app.outdir, 'stacks', stack.node.id, 'assets'), { recursive: true, force: true });
       }
       app.synth();
       for (const stack of app.node.children.filter((child): child is EnvironmentStack => child instanceof EnvironmentStack)) {
