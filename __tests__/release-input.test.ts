@@ -5,7 +5,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { parseReleaseManifest, RELEASE_MANIFEST_FILE } from '../contract/release-manifest';
 import { deterministicZip } from '../core/deterministic-zip';
-import { runRelease, USAGE } from '../release/cli';
+import { runRelease, USAGE, USAGE_HINT } from '../release/cli';
 import { tempDir } from './support/synth';
 
 const lambda = mockClient(LambdaClient);
@@ -310,7 +310,8 @@ describe('arguments that are unknown, malformed or misplaced are refused before 
     const result = await release(...(typeof argv === 'function' ? argv() : argv));
     expect(result.code).toBe(2);
     expect(result.err.split('\n')[0].replace(root, '<root>')).toBe(message);
-    expect(result.err).toContain(USAGE);
+    expect(result.err).toContain(USAGE_HINT);
+    expect(result.err).not.toContain(USAGE);
     expect(result.err).not.toMatch(/^\s+at /m);
     expect(effects()).toEqual([]);
   });
@@ -323,6 +324,14 @@ describe('arguments that are unknown, malformed or misplaced are refused before 
       '--functions = "api": rollback does not take this option (it takes --layer, --to-version besides --env, --dry-run and --json)',
       'rollback needs --layer <key>',
       '--to-version = "six": must be a layer version number: a whole number from 1, such as 6',
+    ]);
+  });
+
+  test('an option the command does not take is refused once, its value not checked further', async () => {
+    const result = await release('rollback', '--env', 'staging', '--layer', 'deps', '--to-version', '6', '--package', 'missing.zip');
+    expect(result.code).toBe(2);
+    expect(result.err.split('\n\n')[0].split('\n')).toEqual([
+      '--package = "missing.zip": rollback does not take this option (it takes --layer, --to-version besides --env, --dry-run and --json)',
     ]);
   });
 

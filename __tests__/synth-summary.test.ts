@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compareGenerated, renderSummary, SUMMARY_MARKER } from '../tools/synth-summary';
@@ -145,5 +146,18 @@ describe('synth summary for pull requests', () => {
       stack.terraform.backend.s3 = Object.fromEntries(Object.entries(stack.terraform.backend.s3).reverse());
     });
     expect(compareGenerated(generated, head)).toEqual([]);
+  });
+});
+
+describe('npm run synth-summary', () => {
+  test('refuses a directory that is not a generated/ tree, instead of reporting everything removed', () => {
+    const root = path.resolve(__dirname, '..');
+    const missing = path.join(tempDir('summary-cli'), 'no-such-generated');
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'tools/synth-summary.ts', 'generated', missing], { cwd: root, encoding: 'utf8' });
+    expect({ status: result.status, stderr: result.stderr, stdout: result.stdout }).toEqual({
+      status: 2,
+      stderr: `${missing}: not a generated/ directory (no stacks/ or modules/ in it)\n`,
+      stdout: '',
+    });
   });
 });

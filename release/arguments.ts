@@ -107,11 +107,13 @@ export function readArguments(argv: readonly string[]): ReleaseRequest | 'help' 
   }
   if (command === 'rollback') needs('to-version', '<n>, the layer version to go back to');
 
-  present('layer', layer);
-  const toVersion = present('to-version', values['to-version']) ? readVersion(values['to-version'], refuse) : undefined;
-  if (present('version-arn', values['version-arn'])) problems.push(...check('--version-arn', values['version-arn'], RULES.layerVersionArn).map(formatProblem));
-  if (present('package', packageFile)) checkPackage(packageFile, refuse);
-  const functions = present('functions', values.functions) ? readFunctionKeys(values.functions, refuse) : undefined;
+  // The values of the options this command takes; one it does not take is refused above, once.
+  const takes = (name: Option, value: string | undefined): value is string => COMMAND_OPTIONS[command].includes(name) && present(name, value);
+  takes('layer', layer);
+  const toVersion = takes('to-version', values['to-version']) ? readVersion(values['to-version'], refuse) : undefined;
+  if (takes('version-arn', values['version-arn'])) problems.push(...check('--version-arn', values['version-arn'], RULES.layerVersionArn).map(formatProblem));
+  if (takes('package', packageFile)) checkPackage(packageFile, refuse);
+  const functions = takes('functions', values.functions) ? readFunctionKeys(values.functions, refuse) : undefined;
   if (problems.length > 0) throw new UsageError(problems);
 
   // Every check above passed: the options each command needs are there.

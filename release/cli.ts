@@ -31,6 +31,9 @@ not both: release a layer and a code package in two runs), a repeated option, an
 function key, and a malformed value. A manifest that cannot be read stops the command with exit code 1.
 `;
 
+/** After a usage error: where the commands and options are, instead of all of them. */
+export const USAGE_HINT = 'Commands and options: npm run release -- --help';
+
 export interface ReleaseDependencies {
   readonly root: string;
   readonly clients?: (region: string) => { lambda: LambdaClient; s3: S3Client };
@@ -45,7 +48,7 @@ export async function runRelease(argv: readonly string[], deps: ReleaseDependenc
   const out = deps.out ?? ((line: string) => process.stdout.write(`${line}\n`));
   const err = deps.err ?? ((line: string) => process.stderr.write(`${line}\n`));
   const usage = (error: UsageError) => {
-    err(`${error.message}\n\n${USAGE}`);
+    err(`${error.message}\n\n${USAGE_HINT}`);
     return 2;
   };
   let request: ReleaseRequest;

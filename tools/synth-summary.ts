@@ -191,8 +191,13 @@ export function renderSummary(changes: readonly StackChanges[]): string {
 
 if (require.main === module) {
   const [baseDir, headDir] = process.argv.slice(2);
+  // A mistyped directory would read as "every stack removed" (or added): refuse it instead.
+  const missing = [baseDir, headDir].filter((dir) => dir && !fs.existsSync(path.join(dir, 'stacks')) && !fs.existsSync(path.join(dir, 'modules')));
   if (!baseDir || !headDir) {
     process.stderr.write('Usage: npm run synth-summary -- <base generated/ dir> <head generated/ dir>\n');
+    process.exitCode = 2;
+  } else if (missing.length > 0) {
+    process.stderr.write(`${missing.join(', ')}: not a generated/ directory (no stacks/ or modules/ in it)\n`);
     process.exitCode = 2;
   } else {
     process.stdout.write(renderSummary(compareGenerated(baseDir, headDir)));
