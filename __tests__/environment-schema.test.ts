@@ -149,6 +149,10 @@ describe('the environment schema refuses, before anything is built or written', 
     ['a default that is another function\'s name', (c) => (c.functions.api.functionName = 'bookshelf-staging-worker'), ['function-name-taken staging: functions.worker']],
     ['two layers with one name', (c) => (c.layers['shared-code'].layerName = 'bookshelf-staging-deps'), ['layer-name-taken staging: layers.shared-code.layerName']],
     ['a function key that is a construct id', (c) => (c.functions.aws = { handler: 'app.main.handler' }), ['construct-id-taken staging: functions.aws']],
+    ['a function key that is a layer output\'s id', (c) => (c.functions['deps-layer-arn'] = { handler: 'app.main.handler' }), ['construct-id-taken staging: functions.deps-layer-arn']],
+    ['a function key that is another function\'s output id', (c) => (c.functions['api-function-name'] = { handler: 'app.main.handler' }), ['construct-id-taken staging: functions.api-function-name']],
+    ['a function key that is a layer\'s id', (c) => (c.functions['deps-layer'] = { handler: 'app.main.handler' }), ['construct-id-taken staging: functions.deps-layer']],
+    ['a function key that names an object property', (c) => (c.functions.constructor = { handler: 'app.main.handler' }), ['construct-id-taken staging: functions.constructor']],
 
     // ARNs and partitions, and references.
     ['a malformed function ARN in invokes', (c) => (c.functions.api.invokes = ['arn:aws:lambda:us-west-2:111111111111:scraper']), ['function-arn staging: functions.api.invokes[0]']],

@@ -142,7 +142,9 @@ export function parseReleaseManifest(text: string, file: string, expected: { rea
   try {
     document = JSON.parse(text);
   } catch (error) {
-    throw new ReleaseManifestError(file, [`${file}${jsonLocation(text, (error as Error).message)}: not valid JSON: ${(error as Error).message}`]);
+    // Node 22 ends the message with "(line 3 column 1)"; the location is given once, in front.
+    const message = (error as Error).message.replace(/ \(line \d+ column \d+\)$/, '');
+    throw new ReleaseManifestError(file, [`${file}${jsonLocation(text, message)}: not valid JSON: ${message}`]);
   }
   const r = new Reader();
   const top = r.object('(document)', document, MANIFEST_FIELDS);

@@ -39,8 +39,27 @@ export class EnvironmentStack extends ReadableStack {
     configureStateBackend(this, config, local);
     const partition = partitionOf(config.region);
 
+    // Every construct id a layer or function will give its parts (outputs included), claimed
+    // before any is made: a key whose ids are taken is reported and left out, never a crash.
+    const taken = new Map<string, string>(this.node.children.map((child) => [child.node.id, 'the stack itself']));
+    const claim = (field: string, key: string, ids: readonly string[]): boolean => {
+      // tryFindChild also finds what every object has (`constructor`), which the constructs library cannot take as an id.
+      const clash = ids.find((id) => taken.has(id) || this.node.tryFindChild(id) !== undefined);
+      if (clash === undefined) {
+        ids.forEach((id) => taken.set(id, field));
+        return true;
+      }
+      this.wiringProblems.push(
+        problem('construct-id-taken', field, key, taken.has(clash)
+            ? `needs the construct id "${clash}", which ${taken.get(clash)} has already; rename one of them`
+            : `needs the construct id "${clash}", which the constructs library reserves; rename it`),
+      );
+      return false;
+    };
+
     const layers: Record<string, LambdaLayer> = {};
     for (const [key, layer] of Object.entries(config.layers ?? {})) {
+      if (!claim(`layers.${key}`, key, [`${key}-layer`, `${key}-layer-arn`, `${key}-layer-version-arn`])) continue;
       const { build: _build, layerName, ...props } = layer; // the build is CI's, in the release manifest
       layers[key] = new LambdaLayer(this, `${key}-layer`, { ...props, layerName: layerName ?? `${config.namePrefix}-${key}` });
     }
@@ -49,10 +68,7 @@ export class EnvironmentStack extends ReadableStack {
     const functions: Record<string, LambdaFunction> = {};
     for (const [key, fn] of Object.entries(config.functions ?? {})) {
       const { layers: layerKeys, invokes: _invokes, cleanup, functionName, ...props } = fn;
-      if (this.node.tryFindChild(key)) {
-        this.wiringProblems.push(problem('construct-id-taken', `functions.${key}`, key, 'is already the id of another construct in this stack; rename the function'));
-        continue;
-      }
+      if (!claim(`functions.${key}`, key, [key, `${key}-function-name`, `${key}-function-arn`])) continue;
       const functionProps = {
         ...props,
         functionName: functionName ?? `${config.namePrefix}-${key}`,

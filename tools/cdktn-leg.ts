@@ -1,11 +1,11 @@
 /**
- * npm run test:cdktn [-- --compare-only]
+ * npm run test:cdktn [-- --compare-only | --unit]
  *
  * Proves the project still builds on CDK Terrain (cdktn), cdktf's continuation: in a temporary
  * copy of the project's git-tracked files it installs compat/cdktn's dependency set with `npm ci`,
  * synthesizes with the cdktn CLI on Node.js 22, compares generated/ with the committed one as
  * Terraform reads it (only the framework's version stamp may differ), then runs `npm test` there
- * on Node.js 22. `--compare-only` stops after the comparison. The copy is removed at the end,
+ * on Node.js 22. `--compare-only` stops after the comparison; `--unit` runs only the unit tests after it. The copy is removed at the end,
  * whatever happened. Nothing is skipped: what is missing fails the run with a hint.
  */
 import { spawnSync } from 'node:child_process';
@@ -50,14 +50,15 @@ export function chooseNode22(running: NodeBinary, pinned: NodeBinary | undefined
 
 interface Options {
   readonly compareOnly: boolean;
+  readonly unitOnly: boolean;
 }
 
 function parseOptions(argv: readonly string[]): Options {
-  const unknown = argv.filter((arg) => arg !== '--compare-only');
+  const unknown = argv.filter((arg) => arg !== '--compare-only' && arg !== '--unit');
   if (unknown.length > 0) {
-    throw new LegFailure(`unknown argument ${unknown.map((a) => JSON.stringify(a)).join(', ')}\nUsage: npm run test:cdktn [-- --compare-only]`);
+    throw new LegFailure(`unknown argument ${unknown.map((a) => JSON.stringify(a)).join(', ')}\nUsage: npm run test:cdktn [-- --compare-only | --unit]`);
   }
-  return { compareOnly: argv.includes('--compare-only') };
+  return { compareOnly: argv.includes('--compare-only'), unitOnly: argv.includes('--unit') };
 }
 
 function log(line: string): void {
@@ -173,6 +174,10 @@ function leg(options: Options, scratch: string): void {
 
   if (options.compareOnly) {
     log('--compare-only: not running npm test');
+    return;
+  }
+  if (options.unitOnly) {
+    run(`the unit tests on Node.js ${node.version}`, 'npm', ['run', 'test:unit'], { cwd: project, env, hint: 'npm comes with Node.js: install Node.js 20 or 22.' });
     return;
   }
   run(`npm test on Node.js ${node.version}`, 'npm', ['test'], {
