@@ -229,7 +229,7 @@ describe('the environment schema refuses, before anything is built or written', 
     const broken = { ...stagingCopy(), memmorySize: 1 };
     const fine = { ...stagingCopy(), name: 'prod', accountId: '222222222222', backend: { bucket: 'bookshelf-terraform-state-222222222222', dynamodbTable: 'locks' } };
     fine.functions.api.memorySize = 64;
-    expect(refused([broken, fine]).map(brief)).toEqual(['unknown-field staging: memmorySize', 'memory-size prod/api: memorySize']);
+    expect(refused([broken, fine]).map(brief)).toEqual(['unknown-field staging: memmorySize', 'memory-size prod/api: functions.api.memorySize']);
   });
 });
 

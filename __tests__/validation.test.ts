@@ -32,7 +32,7 @@ function problemsFor(environments: EnvironmentConfig[]): Problem[] {
   throw new Error('synth accepted the bad input');
 }
 
-/** A problem as tests compare it: its stable code, where it was found and the field, `memory-size staging/api: memorySize`. */
+/** A problem as tests compare it: its stable code, where it was found and the field, `memory-size staging/api: functions.api.memorySize`. */
 const where = (p: Problem) => `${p.code} ${p.path}: ${p.field}`;
 
 /** Problems of a changed staging; rules between environments have tests of their own below. */
@@ -51,25 +51,28 @@ describe('synth-time validation', () => {
   });
 
   test.each<[string, (c: Config) => void, string[]]>([
-    ['memory below 128 MB', (c) => (c.functions.api.memorySize = 127), ['memory-size staging/api: memorySize']],
-    ['memory above 10240 MB', (c) => (c.functions.api.memorySize = 10241), ['memory-size staging/api: memorySize']],
+    ['memory below 128 MB', (c) => (c.functions.api.memorySize = 127), ['memory-size staging/api: functions.api.memorySize']],
+    ['memory above 10240 MB', (c) => (c.functions.api.memorySize = 10241), ['memory-size staging/api: functions.api.memorySize']],
     ['fractional memory', (c) => (c.functions.api.memorySize = 512.5), ['wrong-type staging: functions.api.memorySize']],
-    ['a zero timeout', (c) => (c.functions.worker.timeout = 0), ['timeout staging/worker: timeout']],
-    ['a timeout above 900 s', (c) => (c.functions.worker.timeout = 901), ['timeout staging/worker: timeout']],
+    ['a zero timeout', (c) => (c.functions.worker.timeout = 0), ['timeout staging/worker: functions.worker.timeout']],
+    ['a timeout above 900 s', (c) => (c.functions.worker.timeout = 901), ['timeout staging/worker: functions.worker.timeout']],
     [
       'more than 5 layers',
       (c) => (c.functions.api.layers = ['deps', 'shared-code', layerArn(1), layerArn(2), layerArn(3), layerArn(4)]),
-      ['layers staging/api: layers'],
+      ['layers staging/api: functions.api.layers'],
     ],
-    ['a function name over 64 characters', (c) => (c.functions.api.functionName = `api-${'x'.repeat(61)}`), ['function-name staging/api: functionName']],
-    ['a function name with other characters', (c) => (c.functions.api.functionName = 'bookshelf staging api'), ['function-name staging/api: functionName']],
-    ['a layer name over 140 characters', (c) => (c.layers!.deps.layerName = 'd'.repeat(141)), ['layer-name staging/deps-layer: layerName']],
-    ['a layer name with other characters', (c) => (c.layers!.deps.layerName = 'deps:v2'), ['layer-name staging/deps-layer: layerName']],
+    ['a function name over 64 characters', (c) => (c.functions.api.functionName = `api-${'x'.repeat(61)}`), ['function-name staging/api: functions.api.functionName']],
+    ['a function name with other characters', (c) => (c.functions.api.functionName = 'bookshelf staging api'), ['function-name staging/api: functions.api.functionName']],
+    ['a cleanup prefix that breaks a rule', (c) => (c.functions.cleanup.cleanup!.prefix = 'books'), ['prefix-trailing-slash staging/cleanup: functions.cleanup.cleanup.prefix']],
+    ['a cleanup bucket name', (c) => (c.functions.cleanup.cleanup!.bucketName = 'Images_Bucket'), ['s3-bucket-name staging/cleanup: functions.cleanup.cleanup.bucketName']],
+    ['a layer description over 256 characters', (c) => (c.layers!.deps.description = 'd'.repeat(257)), ['layer-description staging/deps-layer: layers.deps.description']],
+    ['a layer name over 140 characters', (c) => (c.layers!.deps.layerName = 'd'.repeat(141)), ['layer-name staging/deps-layer: layers.deps.layerName']],
+    ['a layer name with other characters', (c) => (c.layers!.deps.layerName = 'deps:v2'), ['layer-name staging/deps-layer: layers.deps.layerName']],
     ['an unsupported runtime', (c) => ((c.functions.worker as any).runtime = 'python2.7'), ['runtime staging: functions.worker.runtime']],
     [
       'a runtime the attached layers do not support',
       (c) => (c.functions.worker.runtime = 'python3.13'),
-      ['layer-runtime-mismatch staging/worker: layers[0]', 'layer-runtime-mismatch staging/worker: layers[1]'],
+      ['layer-runtime-mismatch staging/worker: functions.worker.layers[0]', 'layer-runtime-mismatch staging/worker: functions.worker.layers[1]'],
     ],
     [
       'an architecture the attached layers are not built for',
@@ -77,44 +80,44 @@ describe('synth-time validation', () => {
         c.functions.worker.architecture = 'arm64';
         c.functions.worker.layers = ['deps'];
       },
-      ['layer-architecture-mismatch staging/worker: layers[0]'],
+      ['layer-architecture-mismatch staging/worker: functions.worker.layers[0]'],
     ],
     [
       'environment variables over 4 KB',
       (c) => (c.functions.api.environmentVariables = { LOG_LEVEL: 'INFO', BLOB: 'x'.repeat(4085) }),
-      ['environment-size staging/api: environmentVariables'],
+      ['environment-size staging/api: functions.api.environmentVariables'],
     ],
     [
       'a reserved environment variable',
       (c) => (c.functions.api.environmentVariables = { AWS_REGION: 'us-east-1' }),
-      ['reserved-environment-variable staging/api: environmentVariables name'],
+      ['reserved-environment-variable staging/api: functions.api.environmentVariables name'],
     ],
     [
       'an invalid environment variable name',
       (c) => (c.functions.api.environmentVariables = { 'LOG-LEVEL': 'INFO' }),
-      ['environment-variable-name staging/api: environmentVariables name'],
+      ['environment-variable-name staging/api: functions.api.environmentVariables name'],
     ],
     ['a short account id', (c) => (c.accountId = '11111111111'), ['account-id staging: accountId']],
     ['a non-numeric account id', (c) => (c.accountId = 'staging-acct'), ['account-id staging: accountId']],
     ['a malformed region', (c) => ((c as any).region = 'us-west'), ['region staging: region']],
     ['a malformed backend region', (c) => ((c.backend as any).region = 'Oregon'), ['region staging: backend.region']],
-    ['a python handler that is not module.function', (c) => (c.functions.api.handler = 'app/main'), ['python-handler staging/api: handler']],
-    ['an unsupported log retention', (c) => (c.functions.api.cloudwatchLogsRetentionInDays = 31), ['log-retention-days staging/api: cloudwatchLogsRetentionInDays']],
+    ['a python handler that is not module.function', (c) => (c.functions.api.handler = 'app/main'), ['python-handler staging/api: functions.api.handler']],
+    ['an unsupported log retention', (c) => (c.functions.api.cloudwatchLogsRetentionInDays = 31), ['log-retention-days staging/api: functions.api.cloudwatchLogsRetentionInDays']],
     [
       'reserved concurrency below -1',
       (c) => (c.functions.worker.reservedConcurrentExecutions = -2),
-      ['reserved-concurrent-executions staging/worker: reservedConcurrentExecutions'],
+      ['reserved-concurrent-executions staging/worker: functions.worker.reservedConcurrentExecutions'],
     ],
     ['an unsupported tracing mode', (c) => ((c.functions.api as any).tracingMode = 'On'), ['tracing-mode staging: functions.api.tracingMode']],
     [
       'a wildcard action and an unscoped resource',
       (c) => (c.functions.api.policyStatements = [{ actions: ['s3:Get*'], resources: ['*'] }]),
-      ['wildcard-action staging/api: policyStatements[0].actions[0]', 'star-resource staging/api: policyStatements[0].resources[0]'],
+      ['wildcard-action staging/api: functions.api.policyStatements[0].actions[0]', 'star-resource staging/api: functions.api.policyStatements[0].resources[0]'],
     ],
     [
       'the "*" action',
       (c) => (c.functions.api.policyStatements = [{ actions: ['*'], resources: ['arn:aws:s3:::bucket/*'] }]),
-      ['wildcard-action staging/api: policyStatements[0].actions[0]'],
+      ['wildcard-action staging/api: functions.api.policyStatements[0].actions[0]'],
     ],
     ['an unknown layer key', (c) => (c.functions.api.layers = ['deps', 'shared']), ['unknown-reference staging: functions.api.layers[1]']],
     ['an unknown function to invoke', (c) => (c.functions.api.invokes = ['workers']), ['unknown-reference staging: functions.api.invokes[0]']],
@@ -128,7 +131,7 @@ describe('synth-time validation', () => {
       (c) => (c.functions.api.invokes = ['arn:aws:lambda:us-west-2:111111111111:scraper']),
       ['function-arn staging: functions.api.invokes[0]'],
     ],
-    ['a layer attached twice', (c) => (c.functions.api.layers = ['deps', 'deps']), ['layer-attached-twice staging/api: layers[1]']],
+    ['a layer attached twice', (c) => (c.functions.api.layers = ['deps', 'deps']), ['layer-attached-twice staging/api: functions.api.layers[1]']],
     ['an invalid state bucket', (c) => (c.backend.bucket = 'State_Bucket'), ['s3-bucket-name staging: backend.bucket']],
     ['a state key starting with /', (c) => (c.backend.key = '/staging.tfstate'), ['s3-key staging: backend.key']],
     ['an invalid lock table name', (c) => (c.backend.dynamodbTable = 'locks!'), ['dynamodb-table-name staging: backend.dynamodbTable']],
@@ -152,7 +155,7 @@ describe('synth-time validation', () => {
     bad.functions.api.invokes = ['worker'];
     expect(problemsFor([bad, badProd]).map(formatProblem)).toEqual([
       '[prod] prod: accountId = "42": must be a 12-digit AWS account id',
-      '[staging] staging/api: memorySize = 64: must be a whole number from 128 to 10240 MB',
+      '[staging] staging/api: functions.api.memorySize = 64: must be a whole number from 128 to 10240 MB',
     ]);
   });
 
@@ -182,9 +185,9 @@ describe('synth-time validation', () => {
     expect(problemsFor([badStaging, badProd, sandbox as EnvironmentConfig]).map(where)).toEqual([
       'account-id prod: accountId',
       'region sandbox: region',
-      'memory-size staging/api: memorySize',
-      'timeout staging/worker: timeout',
-      'layer-name prod/deps-layer: layerName',
+      'memory-size staging/api: functions.api.memorySize',
+      'timeout staging/worker: functions.worker.timeout',
+      'layer-name prod/deps-layer: layers.deps.layerName',
     ]);
   });
 

@@ -71,3 +71,21 @@ export function addProblemCheck(construct: IConstruct, check: () => readonly Pro
 export function problemsOf(construct: IConstruct): Problem[] {
   return (CHECKS.get(construct) ?? []).flatMap((check) => check());
 }
+
+const FIELD_NAMES = new WeakMap<IConstruct, (field: string) => string>();
+
+/**
+ * Says how the fields a construct (and the constructs below it) reports are written in the
+ * configuration it was made from, so a problem names the field as the user wrote it:
+ * `memorySize` → `functions.api.memorySize`.
+ */
+export function nameFieldsAs(construct: IConstruct, name: (field: string) => string): void {
+  FIELD_NAMES.set(construct, name);
+}
+
+/** The field as the configuration writes it, by the nearest construct that says (see {@link nameFieldsAs}). */
+export function fieldAsWritten(construct: IConstruct, field: string): string {
+  const namer = [construct, ...[...construct.node.scopes].reverse()].map((c) => FIELD_NAMES.get(c)).find((n) => n !== undefined);
+  return namer ? namer(field) : field;
+}
+

@@ -28,6 +28,9 @@ export interface CleanupScope {
   readonly schedule?: string;
 }
 
+/** The fields of a {@link CleanupScope}, as problems name them. */
+export const CLEANUP_SCOPE_FIELDS = Object.freeze(['bucketName', 'prefix', 'dryRun', 'schedule'] as const satisfies readonly (keyof CleanupScope)[]);
+
 /** Properties of a {@link CleanupLambda}: a function and what it may clean. */
 export interface CleanupLambdaProps extends LambdaFunctionProps, CleanupScope {}
 

@@ -1,13 +1,13 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformOutput } from '../core/framework';
 import { Construct } from 'constructs';
-import { CleanupLambda } from '../modules/cleanup-lambda';
+import { CLEANUP_SCOPE_FIELDS, CleanupLambda } from '../modules/cleanup-lambda';
 import { FunctionReference, LambdaFunction, LayerReference } from '../modules/lambda-function';
 import { LambdaLayer } from '../modules/lambda-layer';
 import { EnvironmentConfig } from './environment-config';
 import { LocalEndpoints } from './local-endpoints';
 import { ReadableStack } from './readable-stack';
-import { addProblemCheck, Problem, problem } from '../core/problems';
+import { addProblemCheck, nameFieldsAs, Problem, problem } from '../core/problems';
 import { partitionOf } from '../core/regions';
 import { configureStateBackend, localProviderSettings } from './state-backend';
 
@@ -62,6 +62,7 @@ export class EnvironmentStack extends ReadableStack {
       if (!claim(`layers.${key}`, key, [`${key}-layer`, `${key}-layer-arn`, `${key}-layer-version-arn`])) continue;
       const { build: _build, layerName, ...props } = layer; // the build is CI's, in the release manifest
       layers[key] = new LambdaLayer(this, `${key}-layer`, { ...props, layerName: layerName ?? `${config.namePrefix}-${key}` });
+      nameFieldsAs(layers[key], (field) => `layers.${key}.${field}`);
     }
     this.layers = layers;
 
@@ -78,6 +79,7 @@ export class EnvironmentStack extends ReadableStack {
       functions[key] = cleanup
         ? new CleanupLambda(this, key, { ...functionProps, ...cleanup })
         : new LambdaFunction(this, key, functionProps);
+      nameFieldsAs(functions[key], (field) => `functions.${key}.${functionFieldAsWritten(field, cleanup !== undefined)}`);
     }
     this.functions = functions;
 
@@ -116,3 +118,15 @@ function resolve<T extends LayerReference | FunctionReference>(ref: string, know
   const found = known[ref];
   return found ? [found] : [];
 }
+
+/**
+ * A function construct's field as an environment's function config writes it: the functions it
+ * invokes are `invokes`, and a cleanup function's scope is in its `cleanup` block.
+ */
+function functionFieldAsWritten(field: string, isCleanup: boolean): string {
+  const [name] = /^[A-Za-z]+/.exec(field) ?? [''];
+  if (name === 'lambdaInvokeArns') return `invokes${field.slice(name.length)}`;
+  if (isCleanup && (CLEANUP_SCOPE_FIELDS as readonly string[]).includes(name)) return `cleanup.${field}`;
+  return field;
+}
+
