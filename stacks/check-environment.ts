@@ -104,9 +104,11 @@ function checkPartitions(config: EnvironmentConfig): Problem[] {
  */
 function checkNamesUnique(config: EnvironmentConfig): Problem[] {
   const problems: Problem[] = [];
-  const claim = (taken: Map<string, string>, code: string, what: string, name: string, field: string) => {
-    const owner = taken.get(name);
-    if (owner === undefined) taken.set(name, field);
+  // IAM role names (a function's role has its name) are unique whatever their case; layer names are not.
+  const claim = (taken: Map<string, string>, code: string, what: string, name: string, field: string, anyCase = false) => {
+    const key = anyCase ? name.toLowerCase() : name;
+    const owner = taken.get(key);
+    if (owner === undefined) taken.set(key, field);
     else problems.push(problem(code, field, name, `is already the name of ${owner}; each ${what} needs its own name`));
   };
   const layerNames = new Map<string, string>();
@@ -117,7 +119,7 @@ function checkNamesUnique(config: EnvironmentConfig): Problem[] {
   const functionNames = new Map<string, string>();
   for (const [key, fn] of Object.entries(config.functions ?? {})) {
     const field = fn.functionName === undefined ? `functions.${key}` : `functions.${key}.functionName`;
-    claim(functionNames, 'function-name-taken', 'function (with its role and log group)', fn.functionName ?? `${config.namePrefix}-${key}`, field);
+    claim(functionNames, 'function-name-taken', 'function (with its role and log group)', fn.functionName ?? `${config.namePrefix}-${key}`, field, true);
   }
   return problems;
 }
