@@ -207,7 +207,7 @@ describe('a manifest that cannot be read stops the command before any AWS call',
 });
 
 describe('arguments that are unknown, malformed or misplaced are refused before any AWS call', () => {
-  const zip = () => path.join(root, 'backend.zip');
+  const zip = () => 'backend.zip'; // relative paths are read from the project root
   const options = '--env, --layer, --version-arn, --to-version, --package, --functions, --dry-run, --json, --help';
   // Each case: the arguments (a function when they name a file of the test), and the first line of the error.
   const cases: [string, string[] | (() => string[]), string][] = [
@@ -248,7 +248,7 @@ describe('arguments that are unknown, malformed or misplaced are refused before 
     [
       '--package on rollback',
       () => ['rollback', '--env', 'staging', '--layer', 'deps', '--to-version', '3', '--package', zip()],
-      `--package = "${path.join('<root>', 'backend.zip')}": rollback does not take this option (it takes --layer, --to-version besides --env, --dry-run and --json)`,
+      `--package = "backend.zip": rollback does not take this option (it takes --layer, --to-version besides --env, --dry-run and --json)`,
     ],
     [
       'both --layer and --package',
@@ -277,20 +277,20 @@ describe('arguments that are unknown, malformed or misplaced are refused before 
       ['functions', 'update', '--env', 'staging', '--layer', 'deps', '--version-arn', `${DEPS_ARN.replace(ACCOUNT, '222222222222')}:3`],
       `--version-arn = "${DEPS_ARN.replace(ACCOUNT, '222222222222')}:3": must be a version of the layer deps: ${DEPS_ARN}:<version>`,
     ],
-    ['a --package that is not a .zip', () => ['functions', 'update', '--env', 'staging', '--package', path.join(root, 'backend.tar')], `--package = "${path.join('<root>', 'backend.tar')}": must be a .zip file`],
-    ['a --package that does not exist', () => ['functions', 'update', '--env', 'staging', '--package', path.join(root, 'dist.zip')], `--package = "${path.join('<root>', 'dist.zip')}": must be an existing file: no such file`],
+    ['a --package that is not a .zip', () => ['functions', 'update', '--env', 'staging', '--package', 'backend.tar'], `--package = "backend.tar": must be a .zip file`],
+    ['a --package that does not exist', () => ['functions', 'update', '--env', 'staging', '--package', 'dist.zip'], `--package = "dist.zip": must be an existing file: no such file`],
     [
       'a --package that is a directory',
       () => {
         fs.mkdirSync(path.join(root, 'dist.zip'));
-        return ['functions', 'update', '--env', 'staging', '--package', path.join(root, 'dist.zip')];
+        return ['functions', 'update', '--env', 'staging', '--package', 'dist.zip'];
       },
-      `--package = "${path.join('<root>', 'dist.zip')}": must be an existing file: no such file`,
+      `--package = "dist.zip": must be an existing file: no such file`,
     ],
     [
       'a --package that is not a zip archive',
-      () => ['functions', 'update', '--env', 'staging', '--package', path.join(root, 'not-a-zip.zip')],
-      `--package = "${path.join('<root>', 'not-a-zip.zip')}": must be a zip archive; this file is not one`,
+      () => ['functions', 'update', '--env', 'staging', '--package', 'not-a-zip.zip'],
+      `--package = "not-a-zip.zip": must be a zip archive; this file is not one`,
     ],
     [
       'unknown --functions, all of them named',
@@ -361,8 +361,8 @@ describe('arguments that are unknown, malformed or misplaced are refused before 
     const result = await release('functions', 'update', '--env', 'staging', '--package', zip(), '--functions', ' api ,worker', '--dry-run');
     expect(result.code).toBe(0);
     expect(result.out.split('\n').map((line) => line.split(' to s3:')[0])).toEqual([
-      `[dry run] would upload ${zip()}`,
-      `[dry run] would upload ${zip()}`,
+      `[dry run] would upload ${path.join(root, zip())}`,
+      `[dry run] would upload ${path.join(root, zip())}`,
     ]);
   });
 });

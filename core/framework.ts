@@ -23,8 +23,11 @@ export {
   Tokenization,
 } from 'cdktf';
 export type { IResolvable } from 'cdktf';
+import * as tokenStackTrace from 'cdktf/lib/tokens/private/stack-trace';
+
 /**
- * The helper cdktf's tokens record their creation stack trace with; synth/without-token-stack-traces.ts
- * skips it. A private path: the test of that file fails if it moves.
+ * The helpers the framework's tokens record their creation stack trace through (cdktf's
+ * `captureStackTrace`; CDK Terrain's also `captureCreationStack`), which
+ * synth/without-token-stack-traces.ts skips. A private path: the test of that file fails if it moves.
  */
-export { captureStackTrace as tokenStackTraceCapture } from 'cdktf/lib/tokens/private/stack-trace';
+export const TOKEN_STACK_TRACE_HELPERS: readonly unknown[] = Object.values(tokenStackTrace).filter((value) => typeof value === 'function');

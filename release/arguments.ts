@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { MANIFEST_RULES, ReleaseManifest } from '../contract/release-manifest';
 import { formatProblem, problem } from '../core/problems';
@@ -46,7 +47,7 @@ export type ReleaseRequest = { readonly environment: string; readonly dryRun: bo
  * manifest is: the command, unknown, repeated, missing and misplaced options, and each value's
  * form. Throws a {@link UsageError} with every problem.
  */
-export function readArguments(argv: readonly string[]): ReleaseRequest | 'help' {
+export function readArguments(argv: readonly string[], root = process.cwd()): ReleaseRequest | 'help' {
   let parsed;
   try {
     parsed = parseArgs({ args: [...argv], allowPositionals: true, strict: true, tokens: true, options: OPTIONS });
@@ -112,7 +113,7 @@ export function readArguments(argv: readonly string[]): ReleaseRequest | 'help' 
   takes('layer', layer);
   const toVersion = takes('to-version', values['to-version']) ? readVersion(values['to-version'], refuse) : undefined;
   if (takes('version-arn', values['version-arn'])) problems.push(...check('--version-arn', values['version-arn'], RULES.layerVersionArn).map(formatProblem));
-  if (takes('package', packageFile)) checkPackage(packageFile, refuse);
+  if (takes('package', packageFile)) checkPackage(packageFile, path.resolve(root, packageFile), refuse);
   const functions = takes('functions', values.functions) ? readFunctionKeys(values.functions, refuse) : undefined;
   if (problems.length > 0) throw new UsageError(problems);
 
@@ -121,7 +122,7 @@ export function readArguments(argv: readonly string[]): ReleaseRequest | 'help' 
   switch (command) {
     case 'functions update':
       return packageFile !== undefined
-        ? { ...common, command, packageFile, ...(functions ? { functions } : {}) }
+        ? { ...common, command, packageFile: path.resolve(root, packageFile), ...(functions ? { functions } : {}) }
         : { ...common, command, layer: layer!, ...(values['version-arn'] ? { versionArn: values['version-arn'] } : {}) };
     case 'rollback':
       return { ...common, command, layer: layer!, toVersion: toVersion! };
@@ -139,11 +140,11 @@ function readVersion(value: string, refuse: Refuse): number | undefined {
 }
 
 /** A code package must be a zip archive that exists: anything else would fail after the upload. */
-function checkPackage(file: string, refuse: Refuse): void {
+function checkPackage(file: string, resolved: string, refuse: Refuse): void {
   if (!file.endsWith('.zip')) return refuse('--package', file, 'must be a .zip file');
-  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) return refuse('--package', file, 'must be an existing file: no such file');
+  if (!fs.existsSync(resolved) || !fs.statSync(resolved).isFile()) return refuse('--package', file, 'must be an existing file: no such file');
   const start = Buffer.alloc(4);
-  const fd = fs.openSync(file, 'r');
+  const fd = fs.openSync(resolved, 'r');
   try {
     fs.readSync(fd, start, 0, 4, 0);
   } finally {

@@ -53,7 +53,7 @@ export async function runRelease(argv: readonly string[], deps: ReleaseDependenc
   };
   let request: ReleaseRequest;
   try {
-    const read = readArguments(argv);
+    const read = readArguments(argv, deps.root);
     if (read === 'help') {
       out(USAGE);
       return 0;

@@ -1,4 +1,4 @@
-import { tokenStackTraceCapture } from '../core/framework';
+import { TOKEN_STACK_TRACE_HELPERS } from '../core/framework';
 
 /**
  * Runs `build` without the creation stack trace that cdktf records for every token it makes (each
@@ -11,12 +11,20 @@ import { tokenStackTraceCapture } from '../core/framework';
  */
 export function withoutTokenStackTraces<T>(build: () => T): T {
   const capture = Error.captureStackTrace;
+  // CDK Terrain has a switch for it; cdktf 0.21 has none, so its helper's calls are skipped.
+  const switchBefore = process.env[CDK_TERRAIN_SWITCH];
+  process.env[CDK_TERRAIN_SWITCH] = 'true';
   Error.captureStackTrace = (target, below) => {
-    if (below !== tokenStackTraceCapture) capture.call(Error, target, below);
+    if (!TOKEN_STACK_TRACE_HELPERS.includes(below)) capture.call(Error, target, below);
   };
   try {
     return build();
   } finally {
     Error.captureStackTrace = capture;
+    if (switchBefore === undefined) delete process.env[CDK_TERRAIN_SWITCH];
+    else process.env[CDK_TERRAIN_SWITCH] = switchBefore;
   }
 }
+
+/** CDK Terrain's documented switch for tokens' creation stack traces. */
+const CDK_TERRAIN_SWITCH = 'CDKTN_DISABLE_CREATION_STACK';
