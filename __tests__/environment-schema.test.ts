@@ -137,6 +137,7 @@ describe('the environment schema refuses, before anything is built or written', 
 
     // Enums, exactly.
     ['effect: "allow"', (c) => (c.functions.cleanup.policyStatements[0].effect = 'allow'), ['policy-effect staging: functions.cleanup.policyStatements[0].effect']],
+    ['memory that is not a number at all', (c) => (c.functions.api.memorySize = Number.NaN), ['wrong-type staging: functions.api.memorySize']],
     ['a runtime in other case', (c) => (c.functions.api.runtime = 'Python3.12'), ['runtime staging: functions.api.runtime']],
     ['an unknown architecture', (c) => (c.functions.api.architecture = 'arm'), ['architecture staging: functions.api.architecture']],
     ['a lowercase tracing mode', (c) => (c.functions.api.tracingMode = 'active'), ['tracing-mode staging: functions.api.tracingMode']],

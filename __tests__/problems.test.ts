@@ -18,6 +18,7 @@ describe('problems in words', () => {
       `compatibleRuntimes = ${JSON.stringify(Array(16).fill('python3.12')).slice(0, 60)}... (16 items): must be few`,
     );
     expect(formatProblem(problem('missing-field', 'handler', undefined, 'is required'))).toBe('handler = undefined: is required');
+    expect(formatProblem(problem('wrong-type', 'memorySize', Number.NaN, 'must be a number, not NaN'))).toBe('memorySize = NaN: must be a number, not NaN');
   });
 
   test('a validation error lists every problem, and says nothing was written', () => {

@@ -63,6 +63,7 @@ describe('synth-time validation', () => {
     ],
     ['a function name over 64 characters', (c) => (c.functions.api.functionName = `api-${'x'.repeat(61)}`), ['function-name staging/api: functions.api.functionName']],
     ['a function name with other characters', (c) => (c.functions.api.functionName = 'bookshelf staging api'), ['function-name staging/api: functions.api.functionName']],
+    ['a statement id IAM refuses', (c) => (c.functions.cleanup.policyStatements![0] = { ...c.functions.cleanup.policyStatements![0], sid: 'read it' }), ['statement-id staging/cleanup: functions.cleanup.policyStatements[0].sid']],
     ['a cleanup prefix that breaks a rule', (c) => (c.functions.cleanup.cleanup!.prefix = 'books'), ['prefix-trailing-slash staging/cleanup: functions.cleanup.cleanup.prefix']],
     ['a cleanup bucket name', (c) => (c.functions.cleanup.cleanup!.bucketName = 'Images_Bucket'), ['s3-bucket-name staging/cleanup: functions.cleanup.cleanup.bucketName']],
     ['a layer description over 256 characters', (c) => (c.layers!.deps.description = 'd'.repeat(257)), ['layer-description staging/deps-layer: layers.deps.description']],

@@ -210,6 +210,7 @@ function kindOf(value: unknown): string {
   if (value === undefined) return 'undefined';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'boolean') return 'true or false';
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value); // NaN, Infinity
   return typeName(typeof value);
 }
 

@@ -1,5 +1,6 @@
 import { Fn, IResolvable, Token, Tokenization } from './framework';
 import { Problem, problem } from './problems';
+import { check, RULES } from './rules';
 
 /**
  * One IAM policy statement. Resources may be Terraform references (tokens), which resolve to
@@ -55,6 +56,7 @@ export function checkStatements(field: string, statements: readonly PolicyStatem
     const at = `${field}[${index}]`;
     const problems: Problem[] = [];
     if (statement.actions.length === 0) problems.push(problem('statement-without-actions', `${at}.actions`, [], 'must name at least one action'));
+    if (statement.sid !== undefined) problems.push(...check(`${at}.sid`, statement.sid, RULES.statementId));
     const resources = statement.resources ?? [];
     const notResources = statement.notResources ?? [];
     if ((resources.length === 0) === (notResources.length === 0)) {

@@ -35,7 +35,8 @@ export function formatProblem(p: Problem): string {
 
 /** The value as JSON; long values are cut, with their full size, so messages stay one line. */
 function show(value: unknown): string {
-  const text = value === undefined ? 'undefined' : JSON.stringify(value);
+  // JSON writes NaN and Infinity as null: say what they are.
+  const text = value === undefined || (typeof value === 'number' && !Number.isFinite(value)) ? String(value) : JSON.stringify(value);
   if (text.length <= 100) return text;
   const size = typeof value === 'string' ? `${value.length} characters` : Array.isArray(value) ? `${value.length} items` : `${text.length} characters as JSON`;
   return `${text.slice(0, 60)}... (${size})`;

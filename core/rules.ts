@@ -217,6 +217,7 @@ export const RULES = ruleTable({
     text: 'must be 1 to 128 characters',
   },
   tagValue: { kind: 'maxLength', max: 256 },
+  statementId: { kind: 'pattern', pattern: '^[A-Za-z0-9]+$', text: 'must be letters and digits only (an IAM statement Sid)' },
   scheduleExpression: {
     kind: 'pattern',
     pattern: '^(rate\\((1 (minute|hour|day)|([2-9]|[1-9][0-9]+) (minutes|hours|days))\\)|cron\\(\\S+ \\S+ \\S+ \\S+ \\S+ \\S+\\))$',

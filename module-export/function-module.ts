@@ -104,6 +104,8 @@ export function functionModule<F extends LambdaFunction>(m: ModuleStack, create:
     default: {},
     description:
       'Further permissions, by statement id: { ReadConfig = { actions = ["ssm:GetParameter"], resources = ["arn:aws:ssm:...:parameter/app/*"] } }. Conditions take the IAM shape: { StringLike = { "s3:prefix" = ["books/*"] } }.',
+    // Each name becomes its statement's Sid.
+    rules: [[RULES.statementId, 'each name']],
     conditions: [
       [`alltrue([for s in ${STATEMENTS} : alltrue([for a in s.actions : !strcontains(a, "*")])])`, WILDCARD_ACTION_RULE],
       [
@@ -111,7 +113,6 @@ export function functionModule<F extends LambdaFunction>(m: ModuleStack, create:
         STAR_RESOURCE_RULE,
       ],
       [`alltrue([for s in ${STATEMENTS} : contains(["Allow", "Deny"], s.effect)])`, 'every effect must be Allow or Deny'],
-      [`alltrue([for k in keys(var.policy_statements) : can(regex("^[A-Za-z0-9]+$", k))])`, 'every name must be letters and digits (it becomes the statement Sid)'],
       [`length(var.policy_statements) == 0 || var.attach_policy_statements`, 'statements are only attached with attach_policy_statements = true'],
     ],
   });

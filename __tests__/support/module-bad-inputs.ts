@@ -90,7 +90,7 @@ const FUNCTION_CASES: Omit<BadInput, 'module'>[] = [
     variable: 'policy_statements',
     value: '{ "read-config" = { actions = ["ssm:GetParameter"], resources = ["arn:aws:ssm:us-west-2:111111111111:parameter/app"] } }',
     message:
-      'policy_statements = {"read-config":{"actions":["ssm:GetParameter"],"conditions":{},"effect":"Allow","resources":["arn:aws:ssm:us-west-2:111111111111:parameter/app"]}}: every name must be letters and digits (it becomes the statement Sid).',
+      'policy_statements = {"read-config":{"actions":["ssm:GetParameter"],"conditions":{},"effect":"Allow","resources":["arn:aws:ssm:us-west-2:111111111111:parameter/app"]}}: every name must be letters and digits only (an IAM statement Sid).',
   },
   {
     variable: 'policy_statements',
