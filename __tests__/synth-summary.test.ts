@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { compareGenerated, renderSummary, SUMMARY_MARKER } from '../tools/synth-summary';
+import { changesBetween, renderSummary, SUMMARY_MARKER } from '../tools/synth-summary';
 import { tempDir } from './support/synth';
 
 const generated = path.resolve(__dirname, '..', 'generated');
@@ -19,7 +19,7 @@ function edited(change: (config: any) => void, config = 'stacks/staging/cdk.tf.j
 
 describe('synth summary for pull requests', () => {
   test('says so when nothing changed', () => {
-    expect(compareGenerated(generated, generated)).toEqual([]);
+    expect(changesBetween(generated, generated)).toEqual([]);
     expect(renderSummary([])).toBe(`${SUMMARY_MARKER}\n### Synthesized Terraform\n\nNo change to the synthesized Terraform.\n`);
   });
 
@@ -29,7 +29,7 @@ describe('synth summary for pull requests', () => {
       delete stack.resource.aws_cloudwatch_event_rule;
       stack.resource.aws_cloudwatch_log_group.extra_log_group = { name: '/aws/lambda/extra', retention_in_days: 7 };
     });
-    expect(compareGenerated(generated, head)).toEqual([
+    expect(changesBetween(generated, head)).toEqual([
       {
         stack: 'stacks/staging',
         added: ['aws_cloudwatch_log_group.extra_log_group'],
@@ -49,7 +49,7 @@ describe('synth summary for pull requests', () => {
       policy.policy = policy.policy.replace('lambda:InvokeFunction', 'lambda:InvokeAsync');
       stack.resource.aws_lambda_function.worker_function.lifecycle.ignore_changes = ['filename'];
     });
-    const [changes] = compareGenerated(generated, head);
+    const [changes] = changesBetween(generated, head);
     expect(changes.iam).toEqual(['aws_iam_role_policy.api_invoke_policy changed (policy)']);
     expect(changes.ignoreChanges).toEqual([
       'aws_lambda_function.worker_function: [filename, s3_bucket, s3_key, s3_object_version, source_code_hash, layers] → [filename]',
@@ -64,7 +64,7 @@ describe('synth summary for pull requests', () => {
     const head = edited((stack) => {
       stack.provider.aws[0].allowed_account_ids = ['333333333333'];
     });
-    const [changes] = compareGenerated(generated, head);
+    const [changes] = changesBetween(generated, head);
     expect(changes.changed).toEqual([{ address: 'provider.aws', attributes: ['allowed_account_ids'] }]);
     expect(changes.accountGuard).toEqual(['provider.aws changed (allowed_account_ids)']);
     const markdown = renderSummary([changes]);
@@ -78,7 +78,7 @@ describe('synth summary for pull requests', () => {
       stack.provider.aws[0].default_tags[0].tags.Team = 'books';
       stack.provider.aws.push({ alias: 'east', region: 'us-east-1' });
     });
-    const [changes] = compareGenerated(generated, head);
+    const [changes] = changesBetween(generated, head);
     expect(changes.added).toEqual(['provider.aws.east']);
     expect(changes.changed).toEqual([{ address: 'provider.aws', attributes: ['default_tags', 'endpoints'] }]);
     expect(changes.accountGuard).toEqual(['provider.aws.east added', 'provider.aws changed (endpoints)']);
@@ -88,7 +88,7 @@ describe('synth summary for pull requests', () => {
     const head = edited((stack) => {
       stack.terraform.backend.s3.key = 'bookshelf-prod/terraform.tfstate';
     });
-    const [changes] = compareGenerated(generated, head);
+    const [changes] = changesBetween(generated, head);
     expect(changes.changed).toEqual([{ address: 'terraform.backend.s3', attributes: ['key'] }]);
     expect(changes.backend).toEqual(['terraform.backend.s3 changed (key)']);
     expect(changes.accountGuard).toEqual([]);
@@ -102,7 +102,7 @@ describe('synth summary for pull requests', () => {
       stack.terraform.required_version = '>= 1.9';
       stack.terraform.required_providers.aws.version = '6.0.0';
     });
-    const [changes] = compareGenerated(generated, head);
+    const [changes] = changesBetween(generated, head);
     expect(changes.changed).toEqual([
       { address: 'terraform.required_providers.aws', attributes: ['version'] },
       { address: 'terraform.required_version', attributes: [] },
@@ -114,7 +114,7 @@ describe('synth summary for pull requests', () => {
     const head = edited((stack) => {
       delete stack.output.api_function_arn;
     });
-    expect(compareGenerated(generated, head)).toEqual([
+    expect(changesBetween(generated, head)).toEqual([
       expect.objectContaining({ stack: 'stacks/staging', added: [], removed: ['output.api_function_arn'], changed: [] }),
     ]);
   });
@@ -123,7 +123,7 @@ describe('synth summary for pull requests', () => {
     const head = edited((module) => {
       module.variable.memory_size.validation[0].condition = '${var.memory_size >= 256}';
     }, 'modules/lambda/main.tf.json');
-    expect(compareGenerated(generated, head)).toEqual([
+    expect(changesBetween(generated, head)).toEqual([
       expect.objectContaining({ stack: 'modules/lambda', changed: [{ address: 'var.memory_size', attributes: ['validation'] }] }),
     ]);
   });
@@ -134,7 +134,7 @@ describe('synth summary for pull requests', () => {
       stack.locals = { prefix: 'bookshelf-staging' };
       stack.module = { extra: { source: '../../modules/lambda', function_name: 'extra' } };
     });
-    const [changes] = compareGenerated(generated, head);
+    const [changes] = changesBetween(generated, head);
     expect(changes.added).toEqual(['data.aws_caller_identity.current', 'local.prefix', 'module.extra']);
   });
 
@@ -145,7 +145,7 @@ describe('synth summary for pull requests', () => {
       stack.provider.aws[0]['//'] = { note: 'new metadata' };
       stack.terraform.backend.s3 = Object.fromEntries(Object.entries(stack.terraform.backend.s3).reverse());
     });
-    expect(compareGenerated(generated, head)).toEqual([]);
+    expect(changesBetween(generated, head)).toEqual([]);
   });
 });
 

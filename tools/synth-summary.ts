@@ -134,7 +134,7 @@ function ignored(body: Json | undefined): Json[] {
 }
 
 /** Compares two generated/ trees, stack by stack, over every section of the config. Stacks without changes are left out. */
-export function compareGenerated(baseDir: string, headDir: string): StackChanges[] {
+export function changesBetween(baseDir: string, headDir: string): StackChanges[] {
   const base = configurations(baseDir);
   const head = configurations(headDir);
   const stacks = [...new Set([...base.keys(), ...head.keys()])].sort();
@@ -200,6 +200,6 @@ if (require.main === module) {
     process.stderr.write(`${missing.join(', ')}: not a generated/ directory (no stacks/ or modules/ in it)\n`);
     process.exitCode = 2;
   } else {
-    process.stdout.write(renderSummary(compareGenerated(baseDir, headDir)));
+    process.stdout.write(renderSummary(changesBetween(baseDir, headDir)));
   }
 }
