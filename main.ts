@@ -1,7 +1,6 @@
 import { withoutTokenStackTraces } from './synth/without-token-stack-traces';
 
-// The app loads inside: cdktf makes tokens while it loads, too, and a stack trace formatted for
-// one of them would also make Node decode the bundle's source map (bin/app.js).
+// The app loads inside: cdktf makes tokens while it loads too, each with a stack trace otherwise.
 process.exitCode = withoutTokenStackTraces(() => {
   const { environments }: typeof import('./envs/index') = require('./envs/index');
   const { runSynth }: typeof import('./synth/synthesize') = require('./synth/synthesize');

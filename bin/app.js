@@ -56,5 +56,28 @@ function bundle() {
   return file;
 }
 
-process.setSourceMapsEnabled(true);
-require(bundle());
+/**
+ * The stack trace with each frame in the bundle put back at its TypeScript file and line. Done
+ * only on a crash: Node's own source-map support (--enable-source-maps) would load and parse the
+ * map on every synth, which costs more than the synthesis (see BENCHMARKS.md).
+ */
+function typescriptStack(stack, file) {
+  const { SourceMap } = require('node:module');
+  const map = new SourceMap(JSON.parse(fs.readFileSync(`${file}.map`, 'utf8')));
+  file = fs.realpathSync(file); // frames name the file Node loaded
+  const frame = /(\(|at )([^()\s]+):(\d+):(\d+)/g;
+  return stack.replace(frame, (whole, before, frameFile, line, column) => {
+    if (frameFile !== file) return whole;
+    const entry = map.findEntry(Number(line) - 1, Number(column) - 1);
+    if (!entry || !entry.originalSource) return whole;
+    return `${before}${path.resolve(path.dirname(file), entry.originalSource)}:${entry.originalLine + 1}:${entry.originalColumn + 1}`;
+  });
+}
+
+const app = bundle();
+try {
+  require(app);
+} catch (error) {
+  process.stderr.write(`${error instanceof Error && error.stack ? typescriptStack(error.stack, app) : String(error)}\n`);
+  process.exitCode = 1;
+}
