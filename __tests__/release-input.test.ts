@@ -223,7 +223,7 @@ describe('arguments that are unknown, malformed or misplaced are refused before 
     [
       'an --env that is a path',
       ['layer', 'build', '--env', '../staging', '--layer', 'deps'],
-      '--env = "../staging": must be an environment name: letters, digits, hyphens and underscores, starting with a letter or digit',
+      '--env = "../staging": must be 1 to 32 lowercase letters, digits and hyphens, starting with a letter',
     ],
     [
       'an --env without a manifest',

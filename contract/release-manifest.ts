@@ -79,11 +79,6 @@ export class ReleaseManifestError extends Error {
 /** Rules of the manifest itself; AWS names and ARNs use the project's rule table. */
 export const MANIFEST_RULES = ruleTable(
   {
-    environment: {
-      kind: 'pattern',
-      pattern: '^[A-Za-z0-9][A-Za-z0-9_-]*$',
-      text: 'must be an environment name: letters, digits, hyphens and underscores, starting with a letter or digit',
-    },
     layerArn: {
       kind: 'pattern',
       pattern: '^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:layer:[A-Za-z0-9_-]{1,140}$',
@@ -153,7 +148,7 @@ export function parseReleaseManifest(text: string, file: string, expected: { rea
     const rule = `must be ${MANIFEST_VERSION}, the version this release command reads; release with the command of the commit that wrote it, or regenerate it`;
     throw new ReleaseManifestError(file, [`${file}: ${formatProblem(problem('manifest-version', 'manifestVersion', top.manifestVersion, rule))}`]);
   }
-  const environment = r.string('environment', top.environment, MANIFEST_RULES.environment);
+  const environment = r.string('environment', top.environment, RULES.environmentName);
   if (expected.environment !== undefined && environment !== '' && environment !== expected.environment) {
     r.fail('manifest-environment', 'environment', environment, `must be "${expected.environment}", the environment whose directory holds this manifest`);
   }

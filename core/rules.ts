@@ -181,6 +181,11 @@ export const RULES = ruleTable({
   functionDescription: { kind: 'maxLength', max: 256 },
   layerDescription: { kind: 'maxLength', max: 256 },
   licenseInfo: { kind: 'maxLength', max: 512 },
+  environmentName: {
+    kind: 'pattern',
+    pattern: '^[a-z][a-z0-9-]{0,31}$',
+    text: 'must be 1 to 32 lowercase letters, digits and hyphens, starting with a letter',
+  },
   accountId: { kind: 'pattern', pattern: '^[0-9]{12}$', text: 'must be a 12-digit AWS account id' },
   // The real list (core/regions.ts): a well-formed name such as us-wset-2 is no region.
   region: {

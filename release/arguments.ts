@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { MANIFEST_RULES, ReleaseManifest } from '../contract/release-manifest';
+import { ReleaseManifest } from '../contract/release-manifest';
 import { formatProblem, problem } from '../core/problems';
 import { check, RULES } from '../core/rules';
 import { UsageError } from './context';
@@ -85,7 +85,7 @@ export function readArguments(argv: readonly string[], root = process.cwd()): Re
     return value !== undefined && value.trim() !== '';
   };
   if (env === undefined) problems.push('--env is required');
-  else if (present('env', env)) problems.push(...check('--env', env, MANIFEST_RULES.environment).map(formatProblem));
+  else if (present('env', env)) problems.push(...check('--env', env, RULES.environmentName).map(formatProblem));
 
   for (const name of given.keys()) {
     if (['env', 'dry-run', 'json'].includes(name) || COMMAND_OPTIONS[command].includes(name)) continue;

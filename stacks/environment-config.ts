@@ -14,11 +14,6 @@ import { follows, SchemaRule, withRule } from '../core/check-schema';
 
 export const ENVIRONMENT_RULES = ruleTable(
   {
-    name: {
-      kind: 'pattern',
-      pattern: '^[a-z][a-z0-9-]{0,31}$',
-      text: 'must be 1 to 32 lowercase letters, digits and hyphens, starting with a letter',
-    },
     namePrefix: {
       kind: 'pattern',
       pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$',
@@ -189,7 +184,7 @@ const backendSchema = fields({
 /** Everything that differs between environments. One per file in `envs/`. */
 export const environmentSchema = fields({
   /** Environment name: the stack name (`cdktf deploy <name>`). Lowercase letters, digits, hyphens. */
-  name: z.string().check(follows(ENVIRONMENT_RULES.name)),
+  name: z.string().check(follows(RULES.environmentName)),
   /** The only AWS account this environment may be applied to (the provider's `allowed_account_ids`). */
   accountId: z.string(),
   /** AWS region of the environment's resources; its partition (`aws`, `aws-cn`, `aws-us-gov`) is that of every ARN. */
