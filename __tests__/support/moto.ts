@@ -1,0 +1,80 @@
+import * as http from 'node:http';
+import { Running, start } from './processes';
+
+/** How a user gets the emulator; the tests fail with this when it is missing, never skip. */
+export const MOTO_INSTALL_HINT = 'install it with: pip install "moto[server]" (moto 5.x; puts moto_server on the PATH)';
+
+/** Throwaway credentials: moto accepts any, and they can never reach a real account. */
+export const EMULATOR_CREDENTIALS = {
+  AWS_ACCESS_KEY_ID: 'testing',
+  AWS_SECRET_ACCESS_KEY: 'testing',
+  AWS_SESSION_TOKEN: '',
+  AWS_SECURITY_TOKEN: '',
+  AWS_PROFILE: '',
+  AWS_CONFIG_FILE: '/dev/null',
+  AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+  AWS_EC2_METADATA_DISABLED: 'true',
+} as const;
+
+/** One moto server on a loopback port chosen at run time, serving one AWS account. */
+export interface Moto {
+  /** `http://127.0.0.1:<port>` */
+  readonly endpoint: string;
+  /** The account every request is served as (`MOTO_ACCOUNT_ID`). */
+  readonly accountId: string;
+  /** The server's log so far, for failure messages. */
+  log(): string;
+  /** Stops the server (and only it); its state is gone. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `moto_server` (the Python AWS API emulator) on a free loopback port as `accountId`, and
+ * waits until it answers. A missing `moto_server` fails with the install hint.
+ */
+export async function startMoto(accountId: string, timeoutMs = 30_000): Promise<Moto> {
+  let server: Running;
+  try {
+    server = start('moto_server', ['-H', '127.0.0.1', '-p', '0'], {
+      cwd: process.cwd(),
+      env: { ...process.env, ...EMULATOR_CREDENTIALS, MOTO_ACCOUNT_ID: accountId, PYTHONUNBUFFERED: '1' },
+    });
+  } catch (error) {
+    throw new Error(`could not start moto_server: ${(error as Error).message}; ${MOTO_INSTALL_HINT}`);
+  }
+  const stop = async () => {
+    server.kill('SIGTERM');
+    const timer = setTimeout(() => server.kill('SIGKILL'), 5_000);
+    await server.finished.catch(() => undefined);
+    clearTimeout(timer);
+  };
+  let ended: string | undefined;
+  server.finished.then(
+    (finished) => (ended = `moto_server exited (${finished.signal ?? finished.status})`),
+    (error: NodeJS.ErrnoException) =>
+      (ended = error.code === 'ENOENT' ? `moto_server is not on the PATH; ${MOTO_INSTALL_HINT}` : `could not start moto_server: ${error.message}`),
+  );
+  const deadline = Date.now() + timeoutMs;
+  let endpoint: string | undefined;
+  while (endpoint === undefined || !(await answers(endpoint))) {
+    if (ended !== undefined) throw new Error(`${ended}\n${server.output()}`);
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`moto_server did not answer within ${timeoutMs} ms:\n${server.output()}`);
+    }
+    endpoint ??= /Running on (http:\/\/127\.0\.0\.1:\d+)/.exec(server.output())?.[1];
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return { endpoint, accountId, log: () => server.output(), stop };
+}
+
+function answers(endpoint: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const request = http.get(`${endpoint}/moto-api/data.json`, (response) => {
+      response.resume();
+      resolve(response.statusCode === 200);
+    });
+    request.on('error', () => resolve(false));
+    request.setTimeout(2_000, () => request.destroy());
+  });
+}

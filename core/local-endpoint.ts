@@ -1,0 +1,31 @@
+import { Problem, problem } from './problems';
+
+/**
+ * The one environment variable that points everything at an AWS API emulator on this machine
+ * (moto_server, for example): the provider of every stack, the state backend, the release
+ * command and `adopt`.
+ */
+export const LOCAL_AWS_ENDPOINT_VARIABLE = 'LAMBDA_FLEET_LOCAL_AWS_ENDPOINT';
+
+/** Variables of an earlier version that named one endpoint per service: refused, never half-honoured. */
+const RETIRED_VARIABLES = ['LAMBDA_FLEET_LOCAL_S3_ENDPOINT', 'LAMBDA_FLEET_LOCAL_DYNAMODB_ENDPOINT'] as const;
+
+const LOOPBACK_URL = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\]):[0-9]{1,5}\/?$/;
+
+/**
+ * The local endpoint the environment asks for, or none. It must be a plain-HTTP loopback URL,
+ * so the override can only ever reach this machine.
+ */
+export function localAwsEndpointFrom(env: NodeJS.ProcessEnv): { endpoint?: string; problems: Problem[] } {
+  const problems = RETIRED_VARIABLES.filter((name) => env[name] !== undefined).map((name) =>
+    problem('local-endpoint-retired', name, env[name], `is no longer read: set ${LOCAL_AWS_ENDPOINT_VARIABLE} to the emulator's one endpoint instead`),
+  );
+  const value = env[LOCAL_AWS_ENDPOINT_VARIABLE];
+  if (value !== undefined && !LOOPBACK_URL.test(value)) {
+    problems.push(
+      problem('local-endpoint-not-loopback', LOCAL_AWS_ENDPOINT_VARIABLE, value, 'must be an http://127.0.0.1:<port> URL: the override is for an emulator on this machine only'),
+    );
+  }
+  if (problems.length > 0 || value === undefined) return { problems };
+  return { endpoint: value.replace(/\/$/, ''), problems };
+}
