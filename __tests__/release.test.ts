@@ -13,11 +13,11 @@ import {
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
-import { HeadObjectCommand, NotFound, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, NoSuchBucket, NotFound, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { runRelease } from '../release/cli';
 import { deterministicZip } from '../core/deterministic-zip';
-import { RETRY } from '../release/context';
+import { awsClients, RETRY } from '../release/context';
 import { layerPackage } from '../release/layers';
 import { loadManifest } from '../release/manifest';
 import { tempDir } from './support/synth';
@@ -354,6 +354,23 @@ describe('functions update --package', () => {
     expect(result.err.split('\n')[0]).toBe('--functions = "apu": apu: no such function in staging; functions: api, worker, cleanup');
     expect(s3.calls()).toEqual([]);
   });
+
+  test.each([
+    ['missing', () => new NoSuchBucket({ message: 'The specified bucket does not exist', $metadata: { httpStatusCode: 404 } }), 'NoSuchBucket'],
+    ['forbidden', () => Object.assign(new Error('Forbidden'), { name: 'Unknown', $metadata: { httpStatusCode: 403 } }), 'HTTP 403'],
+  ])('a %s artifacts bucket is named with its environment and where it comes from', async (_case, error, reason) => {
+    const zip = path.join(root, 'backend.zip');
+    fs.writeFileSync(zip, codePackage);
+    s3.on(HeadObjectCommand).rejects(error());
+    const result = await release('functions', 'update', '--env', 'staging', '--package', zip);
+    expect(result.code).toBe(1);
+    expect(result.err.split('\n')[0]).toContain(
+      `stopped at bookshelf-staging-api: the artifacts bucket "bookshelf-artifacts-staging" of environment staging cannot be used (${reason}): ` +
+        'bootstrap-staging creates it (npx cdktf deploy bootstrap-staging), or, with artifactsBucketExists, it must exist in the ' +
+        "environment's region and the release credentials must be allowed to read and write it",
+    );
+    expect(lambda.commandCalls(UpdateFunctionCodeCommand)).toEqual([]);
+  });
 });
 
 describe('rollback', () => {
@@ -395,6 +412,37 @@ describe('command line', () => {
     const result = await release(...argv);
     expect(result.code).toBe(2);
     expect(result.err.split('\n')[0]).toBe(message);
+  });
+
+  test('LAMBDA_FLEET_LOCAL_AWS_ENDPOINT sends every call to the emulator, and must be on loopback', async () => {
+    const regions: [string, string | undefined][] = [];
+    const run = (endpoint: string) =>
+      runRelease(['rollback', '--env', 'staging', '--layer', 'deps', '--to-version', '1', '--dry-run'], {
+        root,
+        env: { LAMBDA_FLEET_LOCAL_AWS_ENDPOINT: endpoint },
+        clients: (region, localEndpoint) => {
+          regions.push([region, localEndpoint]);
+          return { lambda: new LambdaClient({ region }), s3: new S3Client({ region }) };
+        },
+        out: () => undefined,
+        err: (line) => errors.push(line),
+      });
+    const errors: string[] = [];
+    lambda.on(GetLayerVersionCommand).resolves({ Version: 1, LayerVersionArn: layerArn('deps', 1) });
+    expect(await run('http://127.0.0.1:5000')).toBe(0);
+    expect(regions).toEqual([['us-west-2', 'http://127.0.0.1:5000']]);
+    expect(await run('https://lambda.us-west-2.amazonaws.com')).toBe(2);
+    expect(errors[0].split('\n')[0]).toBe(
+      'LAMBDA_FLEET_LOCAL_AWS_ENDPOINT = "https://lambda.us-west-2.amazonaws.com": must be an http://127.0.0.1:<port> URL: the override is for an emulator on this machine only',
+    );
+    expect(regions).toHaveLength(1);
+  });
+
+  test('the default clients call the emulator, S3 by path', async () => {
+    const { lambda: l, s3: s } = awsClients('us-west-2', 'http://127.0.0.1:5000');
+    expect(await l.config.endpoint!()).toMatchObject({ hostname: '127.0.0.1', port: 5000, protocol: 'http:' });
+    expect(s.config.forcePathStyle).toBe(true);
+    expect(awsClients('us-west-2').lambda.config.endpoint).toBeUndefined();
   });
 
   test('an unknown layer is named with the ones there are', async () => {

@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { prod } from '../envs/prod';
 import { staging } from '../envs/staging';
 import { stateKey } from '../stacks/environment-config';
-import { getObject, LocalAws, lockIds, putObject, startLocalAws } from './support/local-aws';
+import { createBackend, getObject, lockIds, putObject } from './support/local-aws';
+import { emulatorEnvironment, Moto, startMoto } from './support/moto';
 import { Finished, killAll, run, start, waitWhileRunning } from './support/processes';
 import { tempDir } from './support/synth';
 
@@ -18,23 +18,16 @@ const table = staging.backend.dynamodbTable!;
 const lockId = `${bucket}/${stateKey(staging)}`;
 const seeded = { lineage: 'seeded-by-the-remote-state-test', serial: 7 };
 
-let aws: LocalAws;
+let aws: Moto;
 
-/** Terraform and the app talk to the local servers only, with throwaway credentials. */
+/** Terraform and the app talk to the emulator only, with throwaway credentials. */
 function env(): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
+  return emulatorEnvironment({
     CHECKPOINT_DISABLE: '1',
     TF_IN_AUTOMATION: '1',
-    // s3rver accepts only its own credentials; dynalite accepts any.
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    AWS_SESSION_TOKEN: '',
-    AWS_PROFILE: '',
-    LAMBDA_FLEET_LOCAL_S3_ENDPOINT: aws.s3Endpoint,
-    LAMBDA_FLEET_LOCAL_DYNAMODB_ENDPOINT: aws.dynamodbEndpoint,
+    LAMBDA_FLEET_LOCAL_AWS_ENDPOINT: aws.endpoint,
     LAMBDA_FLEET_GENERATED_DIR: path.join(scratch, 'generated'),
-  };
+  });
 }
 
 function terraform(args: string[], timeoutMs = 180_000) {
@@ -42,17 +35,19 @@ function terraform(args: string[], timeoutMs = 180_000) {
 }
 
 async function state(): Promise<any> {
-  const body = await getObject(aws.s3Endpoint, bucket, stateKey(staging));
+  const body = await getObject(aws.endpoint, bucket, stateKey(staging));
   if (body === undefined) throw new Error('the state object is gone');
   return JSON.parse(body);
 }
 
 beforeAll(async () => {
-  aws = await startLocalAws([staging.backend.bucket, prod.backend.bucket], [table]);
+  // The emulator serves staging's account: the provider's account check passes.
+  aws = await startMoto(staging.accountId);
+  await createBackend(aws.endpoint, staging.region, bucket, table);
   // Existing remote state, with an output the configuration does not have: a plan that read it
   // says it will remove that output.
   await putObject(
-    aws.s3Endpoint,
+    aws.endpoint,
     bucket,
     stateKey(staging),
     JSON.stringify({
@@ -77,7 +72,7 @@ describe('cdktf diff staging, with a second plan started while the diff holds th
   let second: Finished;
   beforeAll(async () => {
     const running = start('npx', ['cdktf', 'diff', 'staging', '--skip-provider-lock', '--output', outdir], { cwd: root, env: env() });
-    await waitWhileRunning(running, 'the diff took the lock', async () => (await lockIds(aws.dynamodbEndpoint, table)).includes(lockId), 300_000);
+    await waitWhileRunning(running, 'the diff took the lock', async () => (await lockIds(aws.endpoint, table)).includes(lockId), 300_000);
     second = await terraform(['plan', '-input=false', '-lock-timeout=0s']);
     diff = await running.finished;
   });
@@ -87,7 +82,7 @@ describe('cdktf diff staging, with a second plan started while the diff holds th
     expect({ status: diff.status, output }).toEqual({ status: 0, output: expect.any(String) });
     expect(output).toContain('seeded_by_test'); // the seeded output is to be removed: state was read
     expect(output).toMatch(/Plan: \d+ to add, 0 to change, 0 to destroy/);
-    expect(await lockIds(aws.dynamodbEndpoint, table)).not.toContain(lockId);
+    expect(await lockIds(aws.endpoint, table)).not.toContain(lockId);
   });
 
   test('the second plan is refused with the lock error; the state stays intact', async () => {
@@ -96,16 +91,16 @@ describe('cdktf diff staging, with a second plan started while the diff holds th
     const after = await state();
     expect(after.lineage).toBe(seeded.lineage);
     expect(after.serial).toBeGreaterThanOrEqual(seeded.serial);
-    expect(await lockIds(aws.dynamodbEndpoint, table)).not.toContain(lockId);
+    expect(await lockIds(aws.endpoint, table)).not.toContain(lockId);
   });
 });
 
 test('a run killed while holding the lock leaves it stale; force-unlock recovers', async () => {
   const killed = start('terraform', ['plan', '-input=false', '-no-color'], { cwd: stackDir, env: env() });
-  await waitWhileRunning(killed, 'the plan took the lock', async () => (await lockIds(aws.dynamodbEndpoint, table)).includes(lockId), 120_000);
+  await waitWhileRunning(killed, 'the plan took the lock', async () => (await lockIds(aws.endpoint, table)).includes(lockId), 120_000);
   killed.kill('SIGKILL');
   await killed.finished;
-  expect(await lockIds(aws.dynamodbEndpoint, table)).toContain(lockId);
+  expect(await lockIds(aws.endpoint, table)).toContain(lockId);
 
   const refused = await terraform(['plan', '-input=false', '-lock-timeout=0s']);
   expect(refused.status).not.toBe(0);
@@ -117,7 +112,7 @@ test('a run killed while holding the lock leaves it stale; force-unlock recovers
 
   const unlocked = await terraform(['force-unlock', '-force', id!]);
   expect(unlocked.status).toBe(0);
-  expect(await lockIds(aws.dynamodbEndpoint, table)).not.toContain(lockId);
+  expect(await lockIds(aws.endpoint, table)).not.toContain(lockId);
   const planned = await terraform(['plan', '-input=false', '-lock-timeout=0s']);
   expect(planned.status).toBe(0);
   expect((await state()).lineage).toBe(seeded.lineage);

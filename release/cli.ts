@@ -5,6 +5,8 @@ import { awsClients, realSleep, ReleaseContext, ReleaseError, Reporter, UsageErr
 import { rollbackLayer, updateCode, updateLayer } from './functions';
 import { buildLayer, Installer, publishLayer } from './layers';
 import { loadManifest, manifestLayer } from './manifest';
+import { localAwsEndpointFrom } from '../core/local-endpoint';
+import { formatProblem } from '../core/problems';
 
 export const USAGE = `Usage: npm run release -- <command> --env <environment> [options]
 
@@ -36,7 +38,9 @@ export const USAGE_HINT = 'Commands and options: npm run release -- --help';
 
 export interface ReleaseDependencies {
   readonly root: string;
-  readonly clients?: (region: string) => { lambda: LambdaClient; s3: S3Client };
+  readonly clients?: (region: string, localEndpoint?: string) => { lambda: LambdaClient; s3: S3Client };
+  /** Where LAMBDA_FLEET_LOCAL_AWS_ENDPOINT is read from. @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly installer?: Installer;
   readonly out?: (line: string) => void;
@@ -52,6 +56,7 @@ export async function runRelease(argv: readonly string[], deps: ReleaseDependenc
     return 2;
   };
   let request: ReleaseRequest;
+  let localEndpoint: string | undefined;
   try {
     const read = readArguments(argv, deps.root);
     if (read === 'help') {
@@ -59,6 +64,9 @@ export async function runRelease(argv: readonly string[], deps: ReleaseDependenc
       return 0;
     }
     request = read;
+    const local = localAwsEndpointFrom(deps.env ?? process.env);
+    if (local.problems.length > 0) throw new UsageError(local.problems.map(formatProblem));
+    localEndpoint = local.endpoint;
   } catch (error) {
     if (error instanceof UsageError) return usage(error);
     throw error;
@@ -71,7 +79,8 @@ export async function runRelease(argv: readonly string[], deps: ReleaseDependenc
     const manifest = loadManifest(deps.root, environment);
     checkAgainstManifest(request, manifest);
     const context: ReleaseContext = {
-      ...(deps.clients ?? awsClients)(manifest.region),
+      environment,
+      ...(deps.clients ?? awsClients)(manifest.region, localEndpoint),
       reporter,
       dryRun,
       sleep: deps.sleep ?? realSleep,

@@ -46,6 +46,8 @@ export class Reporter {
 
 /** What every release step needs: AWS clients, a clock, the reporter and the dry-run switch. */
 export interface ReleaseContext {
+  /** The environment released to, for messages. */
+  readonly environment: string;
   readonly lambda: LambdaClient;
   readonly s3: S3Client;
   readonly reporter: Reporter;
@@ -113,7 +115,11 @@ export async function waitForUpdate(context: ReleaseContext, functionName: strin
   throw new ReleaseError(`${functionName}: the update did not finish within ${(UPDATE_POLL.intervalMs * UPDATE_POLL.attempts) / 1000} s`);
 }
 
-/** Clients for the manifest's region, with the caller's credentials. */
-export function awsClients(region: string): { lambda: LambdaClient; s3: S3Client } {
-  return { lambda: new LambdaClient({ region }), s3: new S3Client({ region }) };
+/**
+ * Clients for the manifest's region, with the caller's credentials; with `localEndpoint` (an AWS
+ * API emulator on this machine) they call it instead, S3 by path.
+ */
+export function awsClients(region: string, localEndpoint?: string): { lambda: LambdaClient; s3: S3Client } {
+  const endpoint = localEndpoint ? { endpoint: localEndpoint } : {};
+  return { lambda: new LambdaClient({ region, ...endpoint }), s3: new S3Client({ region, ...endpoint, forcePathStyle: localEndpoint !== undefined }) };
 }

@@ -195,8 +195,10 @@ export const environmentSchema = fields({
   tags: z.optional(tags),
   /** Remote state. */
   backend: backendSchema,
-  /** Bucket CI uploads layer and function packages to (see the release manifest). */
+  /** Bucket CI uploads layer and function packages to (see the release manifest); `bootstrap-<name>` creates it. */
   artifactsBucket: z.string(),
+  /** The artifacts bucket exists already, managed elsewhere: `bootstrap-<name>` does not create it. @default false */
+  artifactsBucketExists: z.optional(z.boolean()),
   /** Layers by key. @default none */
   layers: z.optional(byKey(layerSchema)),
   /** Functions by key. @default none */

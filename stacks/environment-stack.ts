@@ -5,7 +5,6 @@ import { CLEANUP_SCOPE_FIELDS, CleanupLambda } from '../modules/cleanup-lambda';
 import { FunctionReference, LambdaFunction, LayerReference } from '../modules/lambda-function';
 import { LambdaLayer } from '../modules/lambda-layer';
 import { EnvironmentConfig } from './environment-config';
-import { LocalEndpoints } from './local-endpoints';
 import { ReadableStack } from './readable-stack';
 import { addProblemCheck, nameFieldsAs, Problem, problem } from '../core/problems';
 import { partitionOf } from '../core/regions';
@@ -25,8 +24,8 @@ export class EnvironmentStack extends ReadableStack {
   /** Problems found while wiring the config (construct ids taken), reported with the rest. */
   private readonly wiringProblems: Problem[] = [];
 
-  /** @param local endpoints of local test servers, from LAMBDA_FLEET_LOCAL_* (see README) */
-  constructor(scope: Construct, config: EnvironmentConfig, local?: LocalEndpoints) {
+  /** @param localEndpoint an AWS API emulator on this machine (LAMBDA_FLEET_LOCAL_AWS_ENDPOINT, see README) */
+  constructor(scope: Construct, config: EnvironmentConfig, localEndpoint?: string) {
     super(scope, config.name);
     this.config = config;
 
@@ -34,9 +33,9 @@ export class EnvironmentStack extends ReadableStack {
       region: config.region,
       allowedAccountIds: [config.accountId],
       defaultTags: [{ tags: { ...config.tags, Environment: config.name } }],
-      ...localProviderSettings(local),
+      ...localProviderSettings(localEndpoint),
     });
-    configureStateBackend(this, config, local);
+    configureStateBackend(this, config, localEndpoint);
     const partition = partitionOf(config.region);
 
     // Every construct id a layer or function will give its parts (outputs included), claimed

@@ -1,17 +1,16 @@
 import { AwsProviderConfig } from '@cdktf/provider-aws/lib/provider';
 import { S3Backend, TerraformStack } from '../core/framework';
 import { EnvironmentConfig, stateKey } from './environment-config';
-import { LocalEndpoints, PROVIDER_SERVICES } from './local-endpoints';
 
 /** Terraform versions the stacks need: S3-native state locking (`use_lockfile`) came in 1.10. */
 export const TERRAFORM_VERSION = { withLockfile: '>= 1.10', withoutLockfile: '>= 1.5' } as const;
 
 /**
  * The environment's remote state: S3, encrypted, locked with DynamoDB, with S3-native lock
- * files, or with both while migrating from one to the other. With `local` endpoints it talks to
- * servers on this machine instead (see stacks/local-endpoints.ts).
+ * files, or with both while migrating from one to the other. With a `localEndpoint` (an AWS API
+ * emulator on this machine, see core/local-endpoint.ts) every call it makes goes there instead.
  */
-export function configureStateBackend(stack: TerraformStack, config: EnvironmentConfig, local?: LocalEndpoints): void {
+export function configureStateBackend(stack: TerraformStack, config: EnvironmentConfig, localEndpoint?: string): void {
   const backend = config.backend ?? {};
   new S3Backend(stack, {
     bucket: backend.bucket,
@@ -21,15 +20,11 @@ export function configureStateBackend(stack: TerraformStack, config: Environment
     encrypt: true,
     kmsKeyId: backend.kmsKeyId,
     assumeRole: backend.roleArn ? { roleArn: backend.roleArn } : undefined,
-    ...(local
+    ...(localEndpoint
       ? {
-          endpoints: { s3: local.s3, dynamodb: local.dynamodb },
+          endpoints: { s3: localEndpoint, dynamodb: localEndpoint, sts: localEndpoint, iam: localEndpoint },
           usePathStyle: true,
-          skipCredentialsValidation: true,
-          skipRegionValidation: true,
-          skipRequestingAccountId: true,
           skipMetadataApiCheck: true,
-          skipS3Checksum: true,
         }
       : {}),
   });
@@ -42,19 +37,24 @@ export function configureStateBackend(stack: TerraformStack, config: Environment
 }
 
 /**
- * Provider settings for local endpoints: every service the stacks use goes to the loopback
- * address, and the credential and account checks that would need AWS are skipped. Without STS
- * the provider learns no account id, so `allowed_account_ids` cannot be checked and is left
- * out: with every endpoint on loopback there is no account to reach.
+ * AWS services the stacks call, by the provider's endpoint names. In local mode every one of
+ * them goes to the emulator, so nothing can reach a real account.
  */
-export function localProviderSettings(local?: LocalEndpoints): Partial<AwsProviderConfig> {
-  if (!local) return {};
+export const PROVIDER_SERVICES = [
+  'apigatewayv2', 'cloudwatch', 'cloudwatchevents', 'cloudwatchlogs', 'dynamodb', 'ec2', 'iam', 'kms',
+  'lambda', 's3', 'scheduler', 'secretsmanager', 'sns', 'sqs', 'sts',
+] as const;
+
+/**
+ * Provider settings for an AWS API emulator on this machine: every service the stacks use goes to
+ * it, S3 by path. The account check stays on (`allowed_account_ids`): the emulator's STS says
+ * which account it serves, and a stack applied to an emulator serving another account stops.
+ */
+export function localProviderSettings(localEndpoint?: string): Partial<AwsProviderConfig> {
+  if (!localEndpoint) return {};
   return {
-    allowedAccountIds: undefined,
-    skipCredentialsValidation: true,
-    skipRequestingAccountId: true,
     skipMetadataApiCheck: 'true',
     s3UsePathStyle: true,
-    endpoints: [Object.fromEntries(PROVIDER_SERVICES.map((service) => [service, service === 'dynamodb' ? local.dynamodb : local.s3]))],
+    endpoints: [Object.fromEntries(PROVIDER_SERVICES.map((service) => [service, localEndpoint]))],
   };
 }

@@ -6,7 +6,7 @@ import { checkEnvironment, checkEnvironmentsApart } from '../stacks/check-enviro
 import { EnvironmentConfig } from '../stacks/environment-config';
 import { EnvironmentStack } from '../stacks/environment-stack';
 import { buildModules, writeGenerated } from './write-generated';
-import { localEndpointsFrom } from '../stacks/local-endpoints';
+import { LOCAL_AWS_ENDPOINT_VARIABLE, localAwsEndpointFrom } from '../core/local-endpoint';
 import { RELEASE_MANIFEST_FILE } from '../contract/release-manifest';
 import { buildReleaseManifest } from './build-release-manifest';
 import { addProblemCheck, problem, ValidationError } from '../core/problems';
@@ -35,7 +35,7 @@ export function buildApp(environments: readonly EnvironmentConfig[], options: Sy
   // Validation runs once, over every stack, in synthesize(); cdktf's per-stack pass would
   // repeat it and stop at the first bad stack.
   const app = new App({ outdir: outputDirectory(options), skipValidation: true });
-  const local = localEndpointsFrom(options.env ?? process.env);
+  const local = localAwsEndpointFrom(options.env ?? process.env);
   const problems = [...local.problems];
   const checked: EnvironmentConfig[] = [];
   // The configs come from envs/ code that `cdktf synth` runs without type checking: any of
@@ -52,7 +52,7 @@ export function buildApp(environments: readonly EnvironmentConfig[], options: Sy
   for (const environment of checked) {
     // A taken name is reported, by checkEnvironmentsApart or below, instead of crashing here.
     if (app.node.tryFindChild(environment.name)) continue;
-    new EnvironmentStack(app, environment, local.endpoints);
+    new EnvironmentStack(app, environment, local.endpoint);
     built.push(environment);
   }
   for (const environment of built) {
@@ -60,7 +60,7 @@ export function buildApp(environments: readonly EnvironmentConfig[], options: Sy
     if (app.node.tryFindChild(name)) {
       problems.push(problem('bootstrap-name-taken', `${name}: name`, name, 'is the bootstrap stack of another environment; rename the environment'));
     } else {
-      new BootstrapStack(app, environment);
+      new BootstrapStack(app, environment, local.endpoint);
     }
   }
   addProblemCheck(app, () => [...problems, ...checkEnvironmentsApart(checked)]);
@@ -73,9 +73,9 @@ function environmentLabel(input: unknown, index: number): string {
   return typeof name === 'string' && name !== '' ? name : `environments[${index}]`;
 }
 
-/** Whether synth talks to local test servers instead of AWS (LAMBDA_FLEET_LOCAL_*). */
-export function usesLocalEndpoints(options: SynthOptions): boolean {
-  return localEndpointsFrom(options.env ?? process.env).endpoints !== undefined;
+/** Whether the stacks talk to an AWS API emulator on this machine instead of AWS. */
+export function usesLocalEndpoint(options: SynthOptions): boolean {
+  return localAwsEndpointFrom(options.env ?? process.env).endpoint !== undefined;
 }
 
 /**
@@ -87,9 +87,9 @@ export function synthesize(environments: readonly EnvironmentConfig[], options: 
   return withoutTokenStackTraces(() => {
     const app = buildApp(environments, options);
     // generated/ is committed and read by real pipelines: it never holds local endpoints.
-    const writesGenerated = options.generatedDir !== undefined && !usesLocalEndpoints(options);
+    const writesGenerated = options.generatedDir !== undefined && !usesLocalEndpoint(options);
     if (options.generatedDir !== undefined && !writesGenerated) {
-      process.stderr.write(`Local endpoints are set (LAMBDA_FLEET_LOCAL_*): ${options.generatedDir}/ is left as it is.\n`);
+      process.stderr.write(`${LOCAL_AWS_ENDPOINT_VARIABLE} is set: ${options.generatedDir}/ is left as it is.\n`);
     }
     const modules = writesGenerated ? buildModules() : undefined;
     try {

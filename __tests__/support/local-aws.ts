@@ -1,58 +1,39 @@
-import * as fs from 'node:fs';
 import * as http from 'node:http';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { AddressInfo } from 'node:net';
-// Test-only servers without type declarations.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const S3rver = require('s3rver');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const dynalite = require('dynalite');
 
-/** S3 (s3rver) and DynamoDB (dynalite) on loopback ports chosen at run time. */
-export interface LocalAws {
-  readonly s3Endpoint: string;
-  readonly dynamodbEndpoint: string;
-  /** Stops both servers and removes their data. */
-  stop(): Promise<void>;
+/**
+ * Creates what an environment's backend needs in an emulator (its state bucket and lock table),
+ * as the bootstrap stack would.
+ */
+export async function createBackend(endpoint: string, region: string, bucket: string, lockTable?: string): Promise<void> {
+  const created = await request(
+    endpoint,
+    `/${bucket}`,
+    'PUT',
+    `<CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><LocationConstraint>${region}</LocationConstraint></CreateBucketConfiguration>`,
+    { Authorization: authorization(region, 's3') },
+  );
+  if (created.status >= 300) throw new Error(`CreateBucket ${bucket} failed: ${created.status} ${created.body}`);
+  if (lockTable === undefined) return;
+  await dynamodbCall(endpoint, 'CreateTable', {
+    TableName: lockTable,
+    AttributeDefinitions: [{ AttributeName: 'LockID', AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: 'LockID', KeyType: 'HASH' }],
+    BillingMode: 'PAY_PER_REQUEST',
+  });
 }
 
-export async function startLocalAws(buckets: readonly string[], lockTables: readonly string[]): Promise<LocalAws> {
-  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 's3rver-'));
-  const stops: (() => Promise<void>)[] = [async () => fs.rmSync(directory, { recursive: true, force: true })];
-  const stop = async () => {
-    for (const stopOne of stops.reverse()) await stopOne();
-  };
-  try {
-    const s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: buckets.map((name) => ({ name })) });
-    const s3Address: AddressInfo = await s3.run();
-    stops.push(() => new Promise<void>((resolve) => s3.close(() => resolve())));
-    const dynamo: http.Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-    await new Promise<void>((resolve, reject) => dynamo.listen(0, '127.0.0.1', () => resolve()).on('error', reject));
-    stops.push(() => new Promise<void>((resolve) => dynamo.close(() => resolve())));
-    const dynamodbEndpoint = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;
-    for (const table of lockTables) {
-      await dynamodbCall(dynamodbEndpoint, 'CreateTable', {
-        TableName: table,
-        AttributeDefinitions: [{ AttributeName: 'LockID', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'LockID', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      });
-    }
-    return { s3Endpoint: `http://127.0.0.1:${s3Address.port}`, dynamodbEndpoint, stop };
-  } catch (error) {
-    await stop(); // nothing may keep running when startup fails halfway
-    throw error;
-  }
+/** An unsigned request's credential scope: the emulator checks no signatures, but reads the region. */
+function authorization(region: string, service: string): string {
+  return `AWS4-HMAC-SHA256 Credential=testing/20250101/${region}/${service}/aws4_request, SignedHeaders=host, Signature=0`;
 }
 
-/** One DynamoDB API call over plain HTTP (dynalite checks no signatures). */
+/** One DynamoDB API call over plain HTTP (the emulator checks no signatures). */
 export async function dynamodbCall(endpoint: string, action: string, body: object): Promise<any> {
   const response = await request(endpoint, '/', 'POST', JSON.stringify(body), {
     'Content-Type': 'application/x-amz-json-1.0',
     'X-Amz-Target': `DynamoDB_20120810.${action}`,
     'X-Amz-Date': new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, ''),
-    Authorization: 'AWS4-HMAC-SHA256 Credential=test/20250101/us-west-2/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+    Authorization: authorization('us-west-2', 'dynamodb'),
   });
   if (response.status >= 300) throw new Error(`DynamoDB ${action} failed: ${response.status} ${response.body}`);
   return JSON.parse(response.body);
@@ -66,13 +47,13 @@ export async function lockIds(endpoint: string, table: string): Promise<string[]
 
 /** An object's body from S3 (path style), or undefined when absent. */
 export async function getObject(endpoint: string, bucket: string, key: string): Promise<string | undefined> {
-  const response = await request(endpoint, `/${bucket}/${key}`, 'GET');
+  const response = await request(endpoint, `/${bucket}/${key}`, 'GET', undefined, { Authorization: authorization('us-west-2', 's3') });
   return response.status === 200 ? response.body : undefined;
 }
 
 /** Puts an object into S3 (path style). */
 export async function putObject(endpoint: string, bucket: string, key: string, body: string): Promise<void> {
-  const response = await request(endpoint, `/${bucket}/${key}`, 'PUT', body, { 'Content-Type': 'application/json' });
+  const response = await request(endpoint, `/${bucket}/${key}`, 'PUT', body, { 'Content-Type': 'application/json', Authorization: authorization('us-west-2', 's3') });
   if (response.status >= 300) throw new Error(`PUT ${bucket}/${key} failed: ${response.status} ${response.body}`);
 }
 
@@ -84,7 +65,9 @@ function request(
   headers: Record<string, string> = {},
 ): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(new URL(pathname, endpoint), { method, headers }, (res) => {
+    // A length, not chunked encoding: the emulator's server reads no chunked bodies.
+    const length = body === undefined ? {} : { 'Content-Length': String(Buffer.byteLength(body)) };
+    const req = http.request(new URL(pathname, endpoint), { method, headers: { ...headers, ...length }, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk) => chunks.push(chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));

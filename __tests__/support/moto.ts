@@ -8,13 +8,23 @@ export const MOTO_INSTALL_HINT = 'install it with: pip install "moto[server]" (m
 export const EMULATOR_CREDENTIALS = {
   AWS_ACCESS_KEY_ID: 'testing',
   AWS_SECRET_ACCESS_KEY: 'testing',
-  AWS_SESSION_TOKEN: '',
-  AWS_SECURITY_TOKEN: '',
-  AWS_PROFILE: '',
   AWS_CONFIG_FILE: '/dev/null',
   AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
   AWS_EC2_METADATA_DISABLED: 'true',
 } as const;
+
+/** Credential settings of the caller's own that would win over {@link EMULATOR_CREDENTIALS}. */
+const CALLER_CREDENTIALS = ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN', 'AWS_ROLE_ARN', 'AWS_WEB_IDENTITY_TOKEN_FILE'];
+
+/**
+ * `env` with the throwaway credentials and without the caller's own (an empty AWS_PROFILE is not
+ * "none": the SDKs look for a profile named ""), plus `extra`.
+ */
+export function emulatorEnvironment(extra: NodeJS.ProcessEnv = {}, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const result: NodeJS.ProcessEnv = { ...env, ...EMULATOR_CREDENTIALS, ...extra };
+  for (const name of CALLER_CREDENTIALS) if (!(name in extra)) delete result[name];
+  return result;
+}
 
 /** One moto server on a loopback port chosen at run time, serving one AWS account. */
 export interface Moto {
@@ -37,7 +47,7 @@ export async function startMoto(accountId: string, timeoutMs = 30_000): Promise<
   try {
     server = start('moto_server', ['-H', '127.0.0.1', '-p', '0'], {
       cwd: process.cwd(),
-      env: { ...process.env, ...EMULATOR_CREDENTIALS, MOTO_ACCOUNT_ID: accountId, PYTHONUNBUFFERED: '1' },
+      env: emulatorEnvironment({ MOTO_ACCOUNT_ID: accountId, PYTHONUNBUFFERED: '1' }),
     });
   } catch (error) {
     throw new Error(`could not start moto_server: ${(error as Error).message}; ${MOTO_INSTALL_HINT}`);
