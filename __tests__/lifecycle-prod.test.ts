@@ -1,0 +1,4 @@
+import { prod } from '../envs/prod';
+import { describeLifecycle } from './support/lifecycle';
+
+describeLifecycle(prod);

@@ -1,0 +1,257 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { GetRolePolicyCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import {
+  GetFunctionConfigurationCommand,
+  LambdaClient,
+  ListFunctionsCommand,
+  ListLayerVersionsCommand,
+  UpdateFunctionConfigurationCommand,
+} from '@aws-sdk/client-lambda';
+import { GetBucketVersioningCommand, GetObjectCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { deterministicZip } from '../../core/deterministic-zip';
+import { EnvironmentConfig, stateKey } from '../../stacks/environment-config';
+import { lockIds } from './local-aws';
+import { emulatorEnvironment, Moto, startMoto } from './moto';
+import { Finished, killAll, run, start, waitWhileRunning } from './processes';
+import { tempDir } from './synth';
+
+const repo = path.resolve(__dirname, '..', '..');
+// Node.js 20 is supported (README, "CDK Terrain"): the SDK's notice is not this suite's news.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+/**
+ * The whole lifecycle of one environment against an AWS API emulator serving its account, with
+ * the real AWS provider, the real cdktf CLI and the project's own release command, in order:
+ * bootstrap → deploy → clean plan → CI release → clean plan → rollback → clean plan → drift
+ * shows exactly → a held lock refuses a second run → destroy keeps layer versions and the state
+ * bucket → destroying the bootstrap stack is refused. Each step is a test; a step fails the ones
+ * after it (jest runs them in order, and each needs the one before).
+ */
+export function describeLifecycle(config: EnvironmentConfig): void {
+  const scratch = tempDir(`lifecycle-${config.name}`);
+  const outdir = path.join(scratch, 'cdktf.out');
+  const stackDir = path.join(outdir, 'stacks', config.name);
+  const bootstrapDir = path.join(outdir, 'stacks', `bootstrap-${config.name}`);
+  // Where the release command runs, as in CI: the manifest synth wrote, and the build inputs.
+  const releaseRoot = path.join(scratch, 'repository');
+  const region = config.region;
+  const stateBucket = config.backend.bucket;
+  const fn = (key: string) => config.functions?.[key]?.functionName ?? `${config.namePrefix}-${key}`;
+  const layerName = (key: string) => config.layers?.[key]?.layerName ?? `${config.namePrefix}-${key}`;
+  const functionKeys = Object.keys(config.functions ?? {});
+  const layerKeys = Object.keys(config.layers ?? {});
+
+  let moto: Moto;
+  let clients: { lambda: LambdaClient; s3: S3Client; iam: IAMClient };
+  let failed = false;
+  const env = () => emulatorEnvironment({ CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', TF_INPUT: '0', LAMBDA_FLEET_LOCAL_AWS_ENDPOINT: moto.endpoint });
+
+  /** A step; after a failed one the rest are failed too, saying why, instead of piling up errors. */
+  const step = (name: string, body: () => Promise<void>, timeoutMs = 300_000) =>
+    test(
+      name,
+      async () => {
+        if (failed) throw new Error('an earlier step of the lifecycle failed');
+        try {
+          await body();
+        } catch (error) {
+          failed = true;
+          throw error;
+        }
+      },
+      timeoutMs,
+    );
+
+  const cdktf = (args: string[]) => run('npx', ['cdktf', ...args, '--skip-provider-lock', '--output', outdir], { cwd: repo, env: env(), timeoutMs: 300_000 });
+  const terraform = (args: string[], cwd = stackDir) => run('terraform', [...args, '-no-color'], { cwd, env: env(), timeoutMs: 300_000 });
+  const release = (...args: string[]) =>
+    run(process.execPath, [path.join(repo, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(repo, 'release', 'cli.ts'), ...args, '--env', config.name], {
+      cwd: releaseRoot,
+      // pip installs from the local wheel only: no index, no network.
+      env: { ...env(), PIP_NO_INDEX: '1', PIP_FIND_LINKS: path.join(scratch, 'wheels'), PIP_DISABLE_PIP_VERSION_CHECK: '1' },
+      timeoutMs: 300_000,
+    });
+  const ok = (what: string, result: Finished) => {
+    if (result.status !== 0) throw new Error(`${what} failed (exit ${result.status}):\n${result.output}`);
+    return result;
+  };
+
+  /** `terraform plan`: what it would change, by address and action, from its JSON plan. */
+  const plannedChanges = async (): Promise<{ address: string; actions: string[]; changed: string[] }[]> => {
+    ok('terraform plan', await terraform(['plan', '-input=false', '-lock-timeout=30s', '-out=lifecycle.tfplan']));
+    const shown = ok('terraform show', await terraform(['show', '-json', 'lifecycle.tfplan']));
+    const plan = JSON.parse(shown.output);
+    return (plan.resource_changes ?? [])
+      .filter((change: any) => !change.change.actions.every((action: string) => action === 'no-op' || action === 'read'))
+      .map((change: any) => ({
+        address: change.address,
+        actions: change.change.actions,
+        changed: Object.keys({ ...change.change.before, ...change.change.after })
+          .filter((key) => JSON.stringify(change.change.before?.[key]) !== JSON.stringify(change.change.after?.[key]))
+          .sort(),
+      }));
+  };
+  /** A plan with no changes: exit code 0 of `-detailed-exitcode` (2 is "changes", 1 an error). */
+  const expectCleanPlan = async () => {
+    const plan = await terraform(['plan', '-input=false', '-lock-timeout=30s', '-detailed-exitcode']);
+    if (plan.status !== 0) throw new Error(`the plan is not clean (exit ${plan.status}):\n${plan.output}`);
+  };
+  const configuration = (name: string) => clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
+  const layerVersions = async (key: string) =>
+    ((await clients.lambda.send(new ListLayerVersionsCommand({ LayerName: layerName(key) }))).LayerVersions ?? []).map((v) => v.Version).sort();
+  const state = async () => {
+    const object = await clients.s3.send(new GetObjectCommand({ Bucket: stateBucket, Key: stateKey(config) }));
+    return JSON.parse(await object.Body!.transformToString());
+  };
+  /** The layer version ARNs every function should run, in the manifest's (the config's) order. */
+  const expectedLayers = (versions: Record<string, number>) =>
+    Object.fromEntries(
+      functionKeys.map((key) => [
+        fn(key),
+        (config.functions![key].layers ?? []).map((ref) => `arn:aws:lambda:${region}:${config.accountId}:layer:${layerName(ref)}:${versions[ref]}`),
+      ]),
+    );
+  const actualLayers = async () =>
+    Object.fromEntries(await Promise.all(functionKeys.map(async (key) => [fn(key), ((await configuration(fn(key))).Layers ?? []).map((l) => l.Arn)])));
+
+  beforeAll(async () => {
+    moto = await startMoto(config.accountId);
+    const settings = { region, endpoint: moto.endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
+    clients = { lambda: new LambdaClient(settings), s3: new S3Client({ ...settings, forcePathStyle: true }), iam: new IAMClient(settings) };
+    writeReleaseInputs(releaseRoot, path.join(scratch, 'wheels'));
+  });
+
+  afterAll(async () => {
+    killAll();
+    for (const client of Object.values(clients ?? {})) client.destroy();
+    await moto?.stop();
+  });
+
+  step('bootstrap: the state bucket, the lock table and the artifacts bucket', async () => {
+    ok('cdktf deploy bootstrap', await cdktf(['deploy', `bootstrap-${config.name}`, '--auto-approve']));
+    for (const bucket of [stateBucket, config.artifactsBucket]) {
+      await clients.s3.send(new HeadBucketCommand({ Bucket: bucket }));
+      expect((await clients.s3.send(new GetBucketVersioningCommand({ Bucket: bucket }))).Status).toBe('Enabled');
+    }
+  });
+
+  step('cdktf deploy with remote state in the emulator, then an immediate plan is clean', async () => {
+    ok('cdktf deploy', await cdktf(['deploy', config.name, '--auto-approve']));
+    expect((await state()).resources.length).toBeGreaterThan(0);
+    const names = ((await clients.lambda.send(new ListFunctionsCommand({}))).Functions ?? []).map((f) => f.FunctionName).sort();
+    expect(names).toEqual(functionKeys.map(fn).sort());
+    await expectCleanPlan();
+  });
+
+  const codePackage = deterministicZip([{ path: 'app/main.py', content: 'def handler(event, context):\n    return {"released": True}\n' }]);
+
+  step('a CI release through the release command: both layers built and published, code released; plan stays clean', async () => {
+    fs.mkdirSync(path.join(releaseRoot, 'generated', 'stacks', config.name), { recursive: true });
+    fs.copyFileSync(path.join(stackDir, 'release-manifest.json'), path.join(releaseRoot, 'generated', 'stacks', config.name, 'release-manifest.json'));
+    for (const key of layerKeys) ok(`release layer ${key}`, await release('layer', 'release', '--layer', key));
+    fs.writeFileSync(path.join(releaseRoot, 'backend.zip'), codePackage);
+    ok('release code', await release('functions', 'update', '--package', 'backend.zip'));
+
+    for (const key of layerKeys) expect(await layerVersions(key)).toEqual([1, 2]);
+    expect(await actualLayers()).toEqual(expectedLayers(Object.fromEntries(layerKeys.map((key) => [key, 2]))));
+    const sha = createHash('sha256').update(codePackage).digest('base64');
+    for (const key of functionKeys) expect([key, (await configuration(fn(key))).CodeSha256]).toEqual([key, sha]);
+    await expectCleanPlan();
+  });
+
+  step('rollback of a layer: every function back on version 1; plan stays clean', async () => {
+    const [first] = layerKeys;
+    ok('rollback', await release('rollback', '--layer', first, '--to-version', '1'));
+    expect(await actualLayers()).toEqual(expectedLayers(Object.fromEntries(layerKeys.map((key) => [key, key === first ? 1 : 2]))));
+    await expectCleanPlan();
+  });
+
+  step('out-of-band drift on what Terraform owns (memory, a role policy, DRY_RUN): the plan shows exactly that', async () => {
+    const [sized] = functionKeys;
+    const cleanupKey = functionKeys.find((key) => config.functions![key].cleanup !== undefined)!;
+    await clients.lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: fn(sized), MemorySize: 2048 }));
+    const variables = (await configuration(fn(cleanupKey))).Environment?.Variables ?? {};
+    expect(variables.DRY_RUN).toBe('true');
+    await clients.lambda.send(
+      new UpdateFunctionConfigurationCommand({ FunctionName: fn(cleanupKey), Environment: { Variables: { ...variables, DRY_RUN: 'false' } } }),
+    );
+    const role = fn(sized);
+    const logs = await clients.iam.send(new GetRolePolicyCommand({ RoleName: role, PolicyName: 'logs' }));
+    const widened = JSON.parse(decodeURIComponent(logs.PolicyDocument!));
+    widened.Statement[0].Resource = '*';
+    await clients.iam.send(new PutRolePolicyCommand({ RoleName: role, PolicyName: 'logs', PolicyDocument: JSON.stringify(widened) }));
+
+    expect(await plannedChanges()).toEqual(
+      [
+        { address: `aws_iam_role_policy.${sized}_logs_policy`, actions: ['update'], changed: ['policy'] },
+        { address: `aws_lambda_function.${cleanupKey}_function`, actions: ['update'], changed: ['environment'] },
+        { address: `aws_lambda_function.${sized}_function`, actions: ['update'], changed: ['memory_size'] },
+      ].sort((a, b) => a.address.localeCompare(b.address)),
+    );
+  });
+
+  step("a held lock refuses a second run with Terraform's lock error; serial and lineage stay intact", async () => {
+    const before = await state();
+    const table = config.backend.dynamodbTable!;
+    const lockId = `${stateBucket}/${stateKey(config)}`;
+    // The apply that reverts the drift holds the lock while it runs.
+    const holder = start('terraform', ['apply', '-auto-approve', '-input=false', '-no-color'], { cwd: stackDir, env: env() });
+    await waitWhileRunning(holder, 'the apply took the lock', async () => (await lockIds(moto.endpoint, table)).includes(lockId), 120_000);
+    const second = await terraform(['plan', '-input=false', '-lock-timeout=0s']);
+    const applied = await holder.finished;
+    expect(second.status).not.toBe(0);
+    expect(second.output).toContain('Error acquiring the state lock');
+    ok('the apply holding the lock', applied);
+    const after = await state();
+    expect(after.lineage).toBe(before.lineage);
+    expect(after.serial).toBeGreaterThan(before.serial); // the holder's apply, and nothing else, wrote it
+    expect(await lockIds(moto.endpoint, table)).not.toContain(lockId);
+  });
+
+  step('destroy removes the functions, keeps every layer version (skip_destroy) and the state bucket', async () => {
+    // The apply before refreshed everything: the state is the account as it is.
+    ok('terraform destroy', await terraform(['destroy', '-auto-approve', '-input=false', '-refresh=false']));
+    expect((await clients.lambda.send(new ListFunctionsCommand({}))).Functions ?? []).toEqual([]);
+    for (const key of layerKeys) expect(await layerVersions(key)).toEqual([1, 2]);
+    await clients.s3.send(new HeadBucketCommand({ Bucket: stateBucket }));
+    expect((await state()).resources).toEqual([]);
+  });
+
+  step('destroying the bootstrap stack is refused, and its buckets stay', async () => {
+    const refused = await terraform(['destroy', '-auto-approve', '-input=false', '-refresh=false'], bootstrapDir);
+    expect(refused.status).not.toBe(0);
+    expect(refused.output).toContain('Instance cannot be destroyed');
+    for (const bucket of [stateBucket, config.artifactsBucket]) await clients.s3.send(new HeadBucketCommand({ Bucket: bucket }));
+  });
+}
+
+/**
+ * What CI's checkout holds for a release: the example fleet's build inputs (requirements and lock
+ * file, shared code), and a wheel for pip to install offline.
+ */
+function writeReleaseInputs(root: string, wheels: string): void {
+  const write = (file: string, content: string | Buffer) => {
+    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    fs.writeFileSync(path.join(root, file), content);
+  };
+  write('backend/requirements.txt', 'fleetdep==1.0\n');
+  write('backend/poetry.lock', '[[package]]\nname = "fleetdep"\nversion = "1.0"\n');
+  write('backend/shared/__init__.py', '');
+  write('backend/shared/db.py', 'def connect():\n    return None\n');
+  const files = [
+    { path: 'fleetdep/__init__.py', content: '__version__ = "1.0"\n' },
+    { path: 'fleetdep-1.0.dist-info/METADATA', content: 'Metadata-Version: 2.1\nName: fleetdep\nVersion: 1.0\n' },
+    { path: 'fleetdep-1.0.dist-info/WHEEL', content: 'Wheel-Version: 1.0\nGenerator: lifecycle-test\nRoot-Is-Purelib: true\nTag: py3-none-any\n' },
+  ];
+  const record = [
+    ...files.map((f) => `${f.path},sha256=${createHash('sha256').update(f.content).digest('base64url')},${Buffer.byteLength(f.content)}`),
+    'fleetdep-1.0.dist-info/RECORD,,',
+  ].join('\n');
+  fs.mkdirSync(wheels, { recursive: true });
+  fs.writeFileSync(
+    path.join(wheels, 'fleetdep-1.0-py3-none-any.whl'),
+    deterministicZip([...files, { path: 'fleetdep-1.0.dist-info/RECORD', content: `${record}\n` }]),
+  );
+}
