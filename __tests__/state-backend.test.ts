@@ -133,6 +133,12 @@ describe('local endpoint (an AWS API emulator on this machine)', () => {
     expect(fs.existsSync(dir)).toBe(false);
   });
 
+  test("keeps the bootstrap's local state apart from the real account's", () => {
+    expect(stack('bootstrap-staging', [staging, prod], LOCAL).terraform.backend).toEqual({
+      local: { path: '../../../terraform.bootstrap-staging.emulator.tfstate' },
+    });
+  });
+
   test('leaves out only the TLS-only bucket policies, which an emulator over plain HTTP cannot pass', () => {
     const real = stack('bootstrap-staging');
     const local = stack('bootstrap-staging', [staging, prod], LOCAL);

@@ -22,7 +22,8 @@ export function bootstrapStackName(environment: string): string {
  * What an environment needs before its first deploy, created once per account: the state bucket
  * and the lock table of its remote state, and the artifacts bucket CI releases packages into
  * (unless the environment names an existing one, `artifactsBucketExists`). Its own state is local
- * (nothing remote exists yet), in `terraform.bootstrap-<environment>.tfstate` at the project root.
+ * (nothing remote exists yet), in `terraform.bootstrap-<environment>.tfstate` at the project root
+ * (`terraform.bootstrap-<environment>.emulator.tfstate` with a local endpoint).
  */
 export class BootstrapStack extends ReadableStack {
   /** @param localEndpoint an AWS API emulator on this machine (LAMBDA_FLEET_LOCAL_AWS_ENDPOINT, see README) */
@@ -38,7 +39,9 @@ export class BootstrapStack extends ReadableStack {
     });
     // Relative to the stack directory, cdktf.out/stacks/<stack> or generated/stacks/<stack>:
     // both are three levels below the project root, and the path stays machine-independent.
-    new LocalBackend(this, { path: `../../../terraform.${this.node.id}.tfstate` });
+    // An emulator's bootstrap keeps a state of its own, so it can never be mistaken for (and
+    // overwrite) the state of the real account's bootstrap.
+    new LocalBackend(this, { path: `../../../terraform.${this.node.id}${localEndpoint ? '.emulator' : ''}.tfstate` });
 
     // State history is the only way back from a bad write: the bucket keeps every version.
     const state = privateBucket(this, 'state-bucket', backend.bucket, backend.kmsKeyId, localEndpoint);
