@@ -37,7 +37,11 @@ export async function startMoto(accountId: string, timeoutMs = 30_000): Promise<
   try {
     server = start('moto_server', ['-H', '127.0.0.1', '-p', '0'], {
       cwd: process.cwd(),
-      env: { ...process.env, ...EMULATOR_CREDENTIALS, MOTO_ACCOUNT_ID: accountId, PYTHONUNBUFFERED: '1' },
+      // An empty AWS_PROFILE is a profile named "" to boto3: moto then fails every request
+      // that builds a session (CloudWatch Logs, for one) with ProfileNotFound. Empty means unset.
+      env: Object.fromEntries(
+        Object.entries({ ...process.env, ...EMULATOR_CREDENTIALS, MOTO_ACCOUNT_ID: accountId, PYTHONUNBUFFERED: '1' }).filter(([, value]) => value !== ''),
+      ),
     });
   } catch (error) {
     throw new Error(`could not start moto_server: ${(error as Error).message}; ${MOTO_INSTALL_HINT}`);
