@@ -229,28 +229,28 @@ export const RESOURCE_KINDS: Readonly<Record<string, ResourceKind>> = {
       return { id: bucket, note: `S3 bucket ${bucket}`, attributes: { id: bucket, bucket, arn: `arn:aws:s3:::${bucket}` }, replacements: [] };
     },
   },
-  aws_s3_bucket_versioning: bucketSetting('versioning', async (clients, bucket) => {
+  aws_s3_bucket_versioning: bucketSetting(async (clients, bucket) => {
     const status = (await clients.s3.send(new GetBucketVersioningCommand({ Bucket: bucket }))).Status;
     return status === undefined ? undefined : `versioning ${status}`;
   }),
-  aws_s3_bucket_server_side_encryption_configuration: bucketSetting('encryption', async (clients, bucket) => {
+  aws_s3_bucket_server_side_encryption_configuration: bucketSetting(async (clients, bucket) => {
     const found = await absentOn(['ServerSideEncryptionConfigurationNotFoundError'], () => clients.s3.send(new GetBucketEncryptionCommand({ Bucket: bucket })));
     const algorithm = found?.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm;
     return found ? `default encryption ${algorithm ?? 'set'}` : undefined;
   }),
-  aws_s3_bucket_public_access_block: bucketSetting('public access block', async (clients, bucket) => {
+  aws_s3_bucket_public_access_block: bucketSetting(async (clients, bucket) => {
     const found = await absentOn(['NoSuchPublicAccessBlockConfiguration'], () => clients.s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket })));
     return found ? 'public access block' : undefined;
   }),
-  aws_s3_bucket_ownership_controls: bucketSetting('ownership controls', async (clients, bucket) => {
+  aws_s3_bucket_ownership_controls: bucketSetting(async (clients, bucket) => {
     const found = await absentOn(['OwnershipControlsNotFoundError'], () => clients.s3.send(new GetBucketOwnershipControlsCommand({ Bucket: bucket })));
     return found ? `object ownership ${found.OwnershipControls?.Rules?.[0]?.ObjectOwnership ?? 'set'}` : undefined;
   }),
-  aws_s3_bucket_policy: bucketSetting('policy', async (clients, bucket) => {
+  aws_s3_bucket_policy: bucketSetting(async (clients, bucket) => {
     const found = await absentOn(['NoSuchBucketPolicy'], () => clients.s3.send(new GetBucketPolicyCommand({ Bucket: bucket })));
     return found ? 'bucket policy' : undefined;
   }),
-  aws_s3_bucket_lifecycle_configuration: bucketSetting('lifecycle', async (clients, bucket) => {
+  aws_s3_bucket_lifecycle_configuration: bucketSetting(async (clients, bucket) => {
     const found = await absentOn(['NoSuchLifecycleConfiguration'], () => clients.s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket })));
     return found ? `lifecycle configuration (${found.Rules?.length ?? 0} rules)` : undefined;
   }),
@@ -284,7 +284,7 @@ interface PermissionStatement {
 }
 
 /** A setting of a bucket, imported by the bucket's name; `describe` says what is set, or undefined when nothing is. */
-function bucketSetting(what: string, describe: (clients: AwsClients, bucket: string) => Promise<string | undefined>): ResourceKind {
+function bucketSetting(describe: (clients: AwsClients, bucket: string) => Promise<string | undefined>): ResourceKind {
   return {
     async find(resource, { clients, text }) {
       const bucket = await text(resource, 'bucket');
