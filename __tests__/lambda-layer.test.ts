@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LambdaLayerVersion } from '@cdktf/provider-aws/lib/lambda-layer-version';
 import { TerraformOutput, Testing } from '../core/framework';
-import { LAYER_CI_OWNED_ATTRIBUTES, LambdaLayer } from '../modules/lambda-layer';
+import { LAYER_CI_OWNED_ATTRIBUTES, LAYER_SET_ON_PUBLISH_ATTRIBUTES, LambdaLayer } from '../modules/lambda-layer';
 import { onlyResource, problemsOf, synthJson, testStack } from './support/synth';
 import { readZip } from './support/zip-reader';
 
@@ -17,7 +17,7 @@ describe('LambdaLayer', () => {
       layer_name: 'team-deps',
       compatible_runtimes: ['python3.12'],
       skip_destroy: true,
-      lifecycle: { ignore_changes: ['filename', 's3_bucket', 's3_key', 's3_object_version', 'source_code_hash'] },
+      lifecycle: { ignore_changes: ['filename', 's3_bucket', 's3_key', 's3_object_version', 'source_code_hash', 'skip_destroy'] },
     });
     const layer = onlyResource(JSON.parse(synthesized), 'aws_lambda_layer_version');
     expect(layer.filename).toMatch(/^\$\{path\.module\}\/assets\/.+\/placeholder\.zip$/);
@@ -107,7 +107,19 @@ describe('LambdaLayer', () => {
     expect(Object.isFrozen(LAYER_CI_OWNED_ATTRIBUTES)).toBe(true);
     const stack = testStack();
     new LambdaLayer(stack, 'deps', { layerName: 'team-deps' });
-    expect(onlyResource(synthJson(stack), 'aws_lambda_layer_version').lifecycle.ignore_changes).toEqual([...LAYER_CI_OWNED_ATTRIBUTES]);
+    expect(onlyResource(synthJson(stack), 'aws_lambda_layer_version').lifecycle.ignore_changes).toEqual([
+      ...LAYER_CI_OWNED_ATTRIBUTES,
+      ...LAYER_SET_ON_PUBLISH_ATTRIBUTES,
+    ]);
+  });
+
+  test('skip_destroy is never a reason to publish a version: it is ForceNew, and an adopted version has none in its state', () => {
+    expect([...LAYER_SET_ON_PUBLISH_ATTRIBUTES]).toEqual(['skip_destroy']);
+    const stack = testStack();
+    new LambdaLayer(stack, 'deps', { layerName: 'team-deps' });
+    const version = onlyResource(synthJson(stack), 'aws_lambda_layer_version');
+    expect(version.skip_destroy).toBe(true);
+    expect(version.lifecycle.ignore_changes).toContain('skip_destroy');
   });
 
   test('a valid layer reports no problems', () => {

@@ -53,6 +53,13 @@ describe('GitHub Actions workflows', () => {
     expect(pr).toMatch(/\n {2}cdktn:\n(?: {4}.*\n|\n)*? {10}node-version: 22\n(?: {4}.*\n|\n)*? {6}- run: npm run test:cdktn\n/);
   });
 
+  test('every deploy is refused before any change when it would collide with resources made by hand', () => {
+    const deploy = text('deploy.yml');
+    for (const env of ['staging', 'prod']) {
+      expect(deploy).toMatch(new RegExp(`- run: npm run --silent adopt -- --env ${env} --check\n(?: {6}#.*\n)*? {6}- run: npx cdktf deploy ${env} `));
+    }
+  });
+
   test('releases name nothing the manifest already names', () => {
     const release = text('release.yml');
     expect(release).not.toMatch(/bookshelf-(staging|prod)-/);

@@ -33,7 +33,9 @@ export interface LambdaLayerProps {
   readonly source?: S3ObjectLocation;
   /**
    * Keep old versions in AWS when Terraform replaces or destroys this one, so functions still
-   * using them keep working and rollback to them stays possible.
+   * using them keep working and rollback to them stays possible. It applies to the versions
+   * Terraform publishes from then on; changing it never publishes one by itself
+   * ({@link LAYER_SET_ON_PUBLISH_ATTRIBUTES}).
    * @default true
    */
   readonly skipDestroy?: boolean;
@@ -45,6 +47,15 @@ export interface LambdaLayerProps {
  * about when they differ.
  */
 export const LAYER_CI_OWNED_ATTRIBUTES = Object.freeze(['filename', 's3_bucket', 's3_key', 's3_object_version', 'source_code_hash'] as const);
+
+/**
+ * Attributes that apply from the version Terraform publishes next, never a reason to publish one
+ * now. `skip_destroy` is ForceNew in hashicorp/aws 5.x and the provider does not read it back:
+ * an adopted (imported) version has none in its state, so without this the first plan after
+ * adoption would publish a new version from the placeholder, and changing `skipDestroy` would
+ * do the same to every layer.
+ */
+export const LAYER_SET_ON_PUBLISH_ATTRIBUTES = Object.freeze(['skip_destroy'] as const);
 
 /**
  * A Lambda layer, created as its first version. Terraform owns its shape (name, runtimes,
@@ -86,7 +97,7 @@ export class LambdaLayer extends Construct {
       filename: placeholder?.filename,
       sourceCodeHash: placeholder?.sourceCodeHash,
       skipDestroy: props.skipDestroy ?? true,
-      lifecycle: { ignoreChanges: [...LAYER_CI_OWNED_ATTRIBUTES] },
+      lifecycle: { ignoreChanges: [...LAYER_CI_OWNED_ATTRIBUTES, ...LAYER_SET_ON_PUBLISH_ATTRIBUTES] },
     });
     this.layerArn = this.resource.layerArn;
     this.versionArn = this.resource.arn;

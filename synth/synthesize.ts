@@ -12,6 +12,7 @@ import { buildReleaseManifest } from './build-release-manifest';
 import { addProblemCheck, problem, ValidationError } from '../core/problems';
 import { collectProblems } from './collect-problems';
 import { withoutTokenStackTraces } from './without-token-stack-traces';
+import { applyImportFiles } from './apply-imports';
 
 export interface SynthOptions {
   /** Where to write the output. @default `$CDKTF_OUTDIR` (set by the cdktf CLI), else `cdktf.out` */
@@ -23,6 +24,8 @@ export interface SynthOptions {
   readonly generatedDir?: string;
   /** Environment variables to read the local-endpoint override from. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
+  /** Where the import files written by `npm run adopt` are (`<env>.json`). @default envs/imports */
+  readonly importsDirectory?: string;
 }
 
 /**
@@ -63,6 +66,7 @@ export function buildApp(environments: readonly EnvironmentConfig[], options: Sy
       new BootstrapStack(app, environment, local.endpoint);
     }
   }
+  problems.push(...applyImportFiles(app, built, options.importsDirectory));
   addProblemCheck(app, () => [...problems, ...checkEnvironmentsApart(checked)]);
   return app;
 }

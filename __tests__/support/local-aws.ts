@@ -14,12 +14,17 @@ export async function createBackend(endpoint: string, region: string, bucket: st
   );
   if (created.status >= 300) throw new Error(`CreateBucket ${bucket} failed: ${created.status} ${created.body}`);
   if (lockTable === undefined) return;
-  await dynamodbCall(endpoint, 'CreateTable', {
-    TableName: lockTable,
-    AttributeDefinitions: [{ AttributeName: 'LockID', AttributeType: 'S' }],
-    KeySchema: [{ AttributeName: 'LockID', KeyType: 'HASH' }],
-    BillingMode: 'PAY_PER_REQUEST',
-  });
+  await dynamodbCall(
+    endpoint,
+    'CreateTable',
+    {
+      TableName: lockTable,
+      AttributeDefinitions: [{ AttributeName: 'LockID', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'LockID', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    },
+    region,
+  );
 }
 
 /** An unsigned request's credential scope: the emulator checks no signatures, but reads the region. */
@@ -28,12 +33,12 @@ function authorization(region: string, service: string): string {
 }
 
 /** One DynamoDB API call over plain HTTP (the emulator checks no signatures). */
-export async function dynamodbCall(endpoint: string, action: string, body: object): Promise<any> {
+export async function dynamodbCall(endpoint: string, action: string, body: object, region = 'us-west-2'): Promise<any> {
   const response = await request(endpoint, '/', 'POST', JSON.stringify(body), {
     'Content-Type': 'application/x-amz-json-1.0',
     'X-Amz-Target': `DynamoDB_20120810.${action}`,
     'X-Amz-Date': new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, ''),
-    Authorization: authorization('us-west-2', 'dynamodb'),
+    Authorization: authorization(region, 'dynamodb'),
   });
   if (response.status >= 300) throw new Error(`DynamoDB ${action} failed: ${response.status} ${response.body}`);
   return JSON.parse(response.body);

@@ -1,0 +1,165 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { formatImportsFile, ImportEntry, parseImportsFile } from '../contract/imports-file';
+import { formatProblem, ValidationError } from '../core/problems';
+import { staging } from '../envs/staging';
+import { prod } from '../envs/prod';
+import { synthesize } from '../synth/synthesize';
+import { readTree, tempDir } from './support/synth';
+import { readAdoptArguments } from '../adopt/arguments';
+
+const expected = { environment: 'staging', stacks: ['staging', 'bootstrap-staging'] };
+const role: ImportEntry = { stack: 'staging', address: 'aws_iam_role.api_role', id: 'bookshelf-staging-api', note: 'role bookshelf-staging-api' };
+const layer: ImportEntry = {
+  stack: 'staging',
+  address: 'aws_lambda_layer_version.deps_layer_version',
+  id: 'arn:aws:lambda:us-west-2:111111111111:layer:bookshelf-staging-deps:7',
+  note: 'layer bookshelf-staging-deps at its latest version, 7 (7 versions)',
+};
+const bucket: ImportEntry = {
+  stack: 'bootstrap-staging',
+  address: 'aws_s3_bucket.state_bucket',
+  id: 'bookshelf-terraform-state-111111111111',
+  note: 'S3 bucket bookshelf-terraform-state-111111111111',
+};
+
+/** The problems of a file, one line each, as synth prints them. */
+function problemsOf(document: unknown): string[] {
+  const text = typeof document === 'string' ? document : JSON.stringify(document);
+  return parseImportsFile(text, 'envs/imports/staging.json', expected).problems.map((p) => `${p.code} ${formatProblem(p)}`);
+}
+
+describe('the import file', () => {
+  test('is written sorted by stack and address, fields in a fixed order, and read back the same', () => {
+    const text = formatImportsFile({ environment: 'staging', imports: [bucket, layer, { ...role, note: role.note }] });
+    expect(JSON.parse(text).imports.map((e: ImportEntry) => e.address)).toEqual([
+      'aws_s3_bucket.state_bucket',
+      'aws_iam_role.api_role',
+      'aws_lambda_layer_version.deps_layer_version',
+    ]);
+    expect(text.endsWith('}\n')).toBe(true);
+    expect(formatImportsFile({ environment: 'staging', imports: [role, layer, bucket] })).toBe(text);
+    expect(parseImportsFile(text, 'envs/imports/staging.json', expected)).toEqual({
+      imports: { environment: 'staging', imports: [bucket, role, layer] },
+      problems: [],
+    });
+  });
+
+  test.each([
+    ['not JSON', '{"environment": "staging",', ['imports-file-json']],
+    ['not an object', [], ['imports-file-type']],
+    ['another environment', { environment: 'prod', imports: [] }, ['imports-file-environment']],
+    ['an unknown field', { environment: 'staging', imports: [], importz: [] }, ['imports-file-unknown-field']],
+    ['no list of imports', { environment: 'staging' }, ['imports-file-field']],
+    ['an entry of another stack', { environment: 'staging', imports: [{ ...role, stack: 'prod' }] }, ['imports-file-stack']],
+    ['an address that is not one', { environment: 'staging', imports: [{ ...role, address: 'api_role' }] }, ['imports-file-address-form']],
+    ['an empty import ID', { environment: 'staging', imports: [{ ...role, id: ' ' }] }, ['imports-file-field']],
+    ['an unknown entry field', { environment: 'staging', imports: [{ ...role, to: 'x' }] }, ['imports-file-unknown-field']],
+    ['an address twice', { environment: 'staging', imports: [role, { ...role, id: 'other' }] }, ['imports-file-duplicate']],
+  ])('refuses %s, with a stable code', (_name, document, codes) => {
+    expect(problemsOf(document).map((line) => line.split(' ')[0])).toEqual(codes);
+  });
+
+  test('a problem names the environment, the file, the field, the value and the rule', () => {
+    expect(problemsOf({ environment: 'prod', imports: [{ ...role, stack: 'prod' }] })).toEqual([
+      'imports-file-environment [staging] envs/imports/staging.json: environment = "prod": must be "staging": this is envs/imports/staging.json, the import file of staging',
+      'imports-file-stack [staging] envs/imports/staging.json: imports[0].stack = "prod": must be a stack of staging: staging, bootstrap-staging',
+    ]);
+  });
+});
+
+describe('synth with an import file', () => {
+  const write = (directory: string, environment: string, document: unknown) => {
+    fs.mkdirSync(directory, { recursive: true });
+    fs.writeFileSync(path.join(directory, `${environment}.json`), typeof document === 'string' ? document : JSON.stringify(document));
+  };
+
+  test('emits an import block for every entry, in its stack, and nothing for another environment', () => {
+    const scratch = tempDir('imports');
+    const imports = path.join(scratch, 'imports');
+    write(imports, 'staging', formatImportsFile({ environment: 'staging', imports: [role, layer, bucket] }));
+    synthesize([staging, prod], { outdir: path.join(scratch, 'out'), env: {}, importsDirectory: imports });
+    const stack = (id: string) => JSON.parse(fs.readFileSync(path.join(scratch, 'out', 'stacks', id, 'cdk.tf.json'), 'utf8'));
+    expect(stack('staging').import).toEqual([
+      { to: 'aws_lambda_layer_version.deps_layer_version', id: layer.id },
+      { to: 'aws_iam_role.api_role', id: role.id },
+    ]);
+    expect(stack('bootstrap-staging').import).toEqual([{ to: 'aws_s3_bucket.state_bucket', id: bucket.id }]);
+    expect(stack('prod').import).toBeUndefined();
+    // The layer keeps its placeholder, skip_destroy and ignore_changes; being imported, it is also
+    // never destroyed (its imported state has no skip_destroy); the layer not imported is not.
+    const layers = stack('staging').resource.aws_lambda_layer_version;
+    expect(layers.deps_layer_version).toMatchObject({ skip_destroy: true, lifecycle: { prevent_destroy: true } });
+    expect(layers.deps_layer_version.lifecycle.ignore_changes).toContain('skip_destroy');
+    expect(layers.shared_code_layer_version.lifecycle.prevent_destroy).toBeUndefined();
+    expect(stack('staging').resource.aws_iam_role.api_role.lifecycle).toBeUndefined();
+  });
+
+  test.each([
+    [
+      'an address the stack does not have',
+      { environment: 'staging', imports: [{ ...role, address: 'aws_iam_role.apii_role' }] },
+      'imports-file-unknown-address [staging] envs/imports/staging.json: imports[0].address = "aws_iam_role.apii_role": is not a resource of stack staging; did you mean aws_iam_role.api_role?',
+    ],
+    [
+      'another environment',
+      { environment: 'prod', imports: [] },
+      'imports-file-environment [staging] envs/imports/staging.json: environment = "prod"',
+    ],
+    ['malformed content', '{"environment": "staging", "imports": [', 'imports-file-json [staging] envs/imports/staging.json: (document)'],
+  ])('stops at %s, with nothing written', (_name, document, message) => {
+    const scratch = tempDir('imports-bad');
+    write(path.join(scratch, 'envs', 'imports'), 'staging', document);
+    const outdir = path.join(scratch, 'out');
+    const cwd = process.cwd();
+    let error: unknown;
+    try {
+      // The default place, envs/imports/ under the working directory, as cdktf synth reads it.
+      process.chdir(scratch);
+      synthesize([staging], { outdir, env: {} });
+    } catch (e) {
+      error = e;
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(error).toBeInstanceOf(ValidationError);
+    const lines = (error as ValidationError).problems.map((p) => `${p.code} ${formatProblem(p)}`);
+    expect(lines).toHaveLength(1);
+    expect(lines[0].startsWith(message)).toBe(true);
+    expect(readTree(outdir)).toEqual({});
+  });
+});
+
+describe('adopt arguments', () => {
+  const environments = ['staging', 'prod'];
+  const refused = (argv: string[]) => {
+    try {
+      readAdoptArguments(argv, environments);
+    } catch (error) {
+      return (error as Error).message.split('\n');
+    }
+    throw new Error(`accepted: ${argv.join(' ')}`);
+  };
+
+  test('takes an environment and the switches', () => {
+    expect(readAdoptArguments(['--env', 'staging', '--dry-run'], environments)).toEqual({
+      environment: 'staging',
+      dryRun: true,
+      acceptReplacement: false,
+      check: false,
+    });
+    expect(readAdoptArguments(['--help'], environments)).toBe('help');
+  });
+
+  test('refuses every bad argument at once: unknown and repeated options, a missing or unknown environment', () => {
+    expect(refused(['--env', 'stagin', '--check', '--check', '--dryrun'])).toEqual([
+      '--dryrun: unknown option; did you mean --dry-run?; options: --env, --dry-run, --accept-replacement, --check, --help',
+      '--check is given 2 times; give it once',
+      '--env = "stagin": must be one of the environments: staging, prod; did you mean staging?',
+    ]);
+    expect(refused([])).toEqual(['--env is required: the environment to adopt (staging, prod)']);
+    expect(refused(['--env', 'staging', '--check', '--dry-run'])).toEqual([
+      '--check writes nothing and adopts nothing: give it without --dry-run and --accept-replacement',
+    ]);
+  });
+});

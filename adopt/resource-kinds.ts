@@ -1,0 +1,330 @@
+import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeRuleCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
+import { GetRoleCommand, GetRolePolicyCommand } from '@aws-sdk/client-iam';
+import { GetFunctionCommand, GetPolicyCommand, ListLayerVersionsCommand, LayerVersionsListItem } from '@aws-sdk/client-lambda';
+import {
+  GetBucketEncryptionCommand,
+  GetBucketLifecycleConfigurationCommand,
+  GetBucketOwnershipControlsCommand,
+  GetBucketPolicyCommand,
+  GetBucketVersioningCommand,
+  GetPublicAccessBlockCommand,
+  HeadBucketCommand,
+} from '@aws-sdk/client-s3';
+import { AwsClients } from './aws';
+import { PlannedResource } from './planned';
+
+/** An attribute on which the account and the configuration differ, so that Terraform would replace the resource. */
+export interface Replacement {
+  /** The Terraform attribute, as in the synthesized JSON: `compatible_runtimes`. */
+  readonly attribute: string;
+  /** Its value in the configuration. */
+  readonly config: unknown;
+  /** Its value in the account. */
+  readonly actual: unknown;
+  /** What a replacement would do, in words: `a new layer version would be published from the placeholder`. */
+  readonly consequence: string;
+}
+
+/** A resource found in the account. */
+export interface Found {
+  /** Its Terraform import ID. */
+  readonly id: string;
+  /** What it is, for the reviewer of the import file. */
+  readonly note: string;
+  /** What references to it resolve to (`arn`, `name`, `id`, …), for the resources that refer to it. */
+  readonly attributes: Readonly<Record<string, string>>;
+  /** Attributes that differ in a way that makes Terraform replace it (ForceNew in hashicorp/aws 5.x). */
+  readonly replacements: readonly Replacement[];
+}
+
+/** What a kind of resource needs to be found: the clients, and the values of its configuration. */
+export interface Lookup {
+  readonly clients: AwsClients;
+  /**
+   * A string argument of a resource's configuration: the literal, or, for a reference to another
+   * resource of the stack (`${aws_iam_role.api_role.id}`), that attribute of the other resource
+   * as found in the account; undefined when it is not there (nor, then, anything that needs it).
+   */
+  text(resource: PlannedResource, argument: string): Promise<string | undefined>;
+}
+
+/** How to find one Terraform resource type in an account, and its import ID. */
+export interface ResourceKind {
+  /** Looks the resource up; undefined when the account does not hold it. Other failures are thrown. */
+  find(resource: PlannedResource, lookup: Lookup): Promise<Found | undefined>;
+}
+
+/**
+ * Every resource type the stacks create, with how to find it and its import ID (hashicorp/aws
+ * 5.x). A type the stacks hold that has no row here stops adopt, naming the type: add its row.
+ * The replacements listed are the ForceNew arguments the stacks set or leave at a default.
+ */
+export const RESOURCE_KINDS: Readonly<Record<string, ResourceKind>> = {
+  aws_lambda_function: {
+    async find(resource, { clients, text }) {
+      const name = await text(resource, 'function_name');
+      if (name === undefined) return undefined;
+      const found = await absentOn(['ResourceNotFoundException'], () => clients.lambda.send(new GetFunctionCommand({ FunctionName: name })));
+      const configuration = found?.Configuration;
+      if (!configuration) return undefined;
+      const layers = configuration.Layers?.length ?? 0;
+      return {
+        id: name,
+        note: `function ${name} (runtime ${configuration.Runtime ?? 'none: a container image'}, ${layers} layer${layers === 1 ? '' : 's'})`,
+        attributes: { id: name, function_name: name, arn: configuration.FunctionArn ?? '' },
+        replacements: differences([
+          {
+            attribute: 'package_type',
+            config: (resource.config.package_type as string | undefined) ?? 'Zip',
+            actual: configuration.PackageType ?? 'Zip',
+            consequence: `the function would be deleted and created again from the placeholder package: its code, versions, aliases and triggers would be lost`,
+          },
+        ]),
+      };
+    },
+  },
+
+  aws_iam_role: {
+    async find(resource, { clients, text }) {
+      const name = await text(resource, 'name');
+      if (name === undefined) return undefined;
+      const role = (await absentOn(['NoSuchEntityException', 'NoSuchEntity'], () => clients.iam.send(new GetRoleCommand({ RoleName: name }))))?.Role;
+      if (!role) return undefined;
+      return {
+        id: name,
+        note: `role ${name}`,
+        attributes: { id: name, name, arn: role.Arn ?? '', unique_id: role.RoleId ?? '' },
+        replacements: differences([
+          {
+            attribute: 'path',
+            config: (resource.config.path as string | undefined) ?? '/',
+            actual: role.Path ?? '/',
+            consequence: 'the role would be deleted and created again at the configured path: the functions using it would fail until it exists again',
+          },
+        ]),
+      };
+    },
+  },
+
+  aws_iam_role_policy: {
+    async find(resource, { clients, text }) {
+      const [role, name] = [await text(resource, 'role'), await text(resource, 'name')];
+      if (role === undefined || name === undefined) return undefined;
+      const found = await absentOn(['NoSuchEntityException', 'NoSuchEntity'], () => clients.iam.send(new GetRolePolicyCommand({ RoleName: role, PolicyName: name })));
+      if (!found) return undefined;
+      return { id: `${role}:${name}`, note: `inline policy ${name} of role ${role}`, attributes: { id: `${role}:${name}`, name }, replacements: [] };
+    },
+  },
+
+  aws_cloudwatch_log_group: {
+    async find(resource, { clients, text }) {
+      const name = await text(resource, 'name');
+      if (name === undefined) return undefined;
+      const groups = (await clients.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: name }))).logGroups ?? [];
+      const group = groups.find((g) => g.logGroupName === name);
+      if (!group) return undefined;
+      const retention = group.retentionInDays === undefined ? 'kept forever' : `kept ${group.retentionInDays} days`;
+      return { id: name, note: `log group ${name} (${retention})`, attributes: { id: name, name, arn: (group.arn ?? '').replace(/:\*$/, '') }, replacements: [] };
+    },
+  },
+
+  aws_lambda_layer_version: {
+    async find(resource, { clients, text }) {
+      const name = await text(resource, 'layer_name');
+      if (name === undefined) return undefined;
+      const versions = await layerVersions(clients, name);
+      if (versions.length === 0) return undefined;
+      const latest = versions.reduce((a, b) => ((b.Version ?? 0) > (a.Version ?? 0) ? b : a));
+      const arn = latest.LayerVersionArn ?? '';
+      const config = resource.config;
+      const source =
+        typeof config.s3_bucket === 'string' ? `s3://${config.s3_bucket}/${String(config.s3_key)}` : 'the placeholder (an empty python/ directory)';
+      const consequence =
+        `a new version of ${name} would be published from ${source}, the latest version a function created later gets; ` +
+        `and version ${latest.Version}, whose skip_destroy cannot be imported, deleted: so adoption never does it`;
+      return {
+        id: arn,
+        note: `layer ${name} at its latest version, ${latest.Version} (${versions.length} version${versions.length === 1 ? '' : 's'})`,
+        attributes: { id: arn, arn, layer_arn: latest.LayerVersionArn?.replace(/:[0-9]+$/, '') ?? '', version: String(latest.Version) },
+        replacements: differences([
+          { attribute: 'compatible_runtimes', config: sortedList(config.compatible_runtimes), actual: sortedList(latest.CompatibleRuntimes), consequence },
+          {
+            attribute: 'compatible_architectures',
+            config: sortedList(config.compatible_architectures),
+            actual: sortedList(latest.CompatibleArchitectures),
+            consequence,
+          },
+          { attribute: 'description', config: (config.description as string | undefined) ?? '', actual: latest.Description ?? '', consequence },
+          { attribute: 'license_info', config: (config.license_info as string | undefined) ?? '', actual: latest.LicenseInfo ?? '', consequence },
+        ]),
+      };
+    },
+  },
+
+  aws_lambda_permission: {
+    async find(resource, { clients, text }) {
+      const [functionName, statementId] = [await text(resource, 'function_name'), await text(resource, 'statement_id')];
+      if (functionName === undefined || statementId === undefined) return undefined;
+      const policy = await absentOn(['ResourceNotFoundException'], () => clients.lambda.send(new GetPolicyCommand({ FunctionName: functionName })));
+      const statements = policy?.Policy ? (JSON.parse(policy.Policy) as { Statement?: PermissionStatement[] }).Statement ?? [] : [];
+      const statement = statements.find((s) => s.Sid === statementId);
+      if (!statement) return undefined;
+      const principal = typeof statement.Principal === 'string' ? statement.Principal : (statement.Principal?.Service ?? statement.Principal?.AWS);
+      const sourceArn = statement.Condition?.ArnLike?.['AWS:SourceArn'];
+      const consequence = `the statement ${statementId} would be removed from ${functionName}'s policy and added again`;
+      const configSourceArn = await text(resource, 'source_arn');
+      const id = `${functionName}/${statementId}`;
+      return {
+        id,
+        note: `permission ${statementId} on function ${functionName} (${String(principal)})`,
+        attributes: { id: statementId, statement_id: statementId },
+        replacements: differences([
+          { attribute: 'action', config: resource.config.action, actual: statement.Action, consequence },
+          { attribute: 'principal', config: resource.config.principal, actual: principal, consequence },
+          // A rule that is not in the account yet gets its ARN on creation: nothing to compare before.
+          ...(configSourceArn === undefined ? [] : [{ attribute: 'source_arn', config: configSourceArn, actual: sourceArn, consequence }]),
+        ]),
+      };
+    },
+  },
+
+  aws_cloudwatch_event_rule: {
+    async find(resource, { clients, text }) {
+      const name = await text(resource, 'name');
+      const bus = (await text(resource, 'event_bus_name')) ?? 'default';
+      if (name === undefined) return undefined;
+      const rule = await absentOn(['ResourceNotFoundException'], () => clients.events.send(new DescribeRuleCommand({ Name: name, EventBusName: bus })));
+      if (!rule) return undefined;
+      const id = bus === 'default' ? name : `${bus}/${name}`;
+      const schedule = rule.ScheduleExpression ? ` (${rule.ScheduleExpression})` : '';
+      return { id, note: `EventBridge rule ${name}${schedule}`, attributes: { id, name, arn: rule.Arn ?? '' }, replacements: [] };
+    },
+  },
+
+  aws_cloudwatch_event_target: {
+    async find(resource, { clients, text }) {
+      const rule = await text(resource, 'rule');
+      const bus = (await text(resource, 'event_bus_name')) ?? 'default';
+      if (rule === undefined) return undefined;
+      const [targetId, arn] = [await text(resource, 'target_id'), await text(resource, 'arn')];
+      const targets =
+        (await absentOn(['ResourceNotFoundException'], () => clients.events.send(new ListTargetsByRuleCommand({ Rule: rule, EventBusName: bus }))))
+          ?.Targets ?? [];
+      // Without a target id in the configuration, Terraform makes one up: the target is the one that points at the same ARN.
+      const target = targets.find((t) => (targetId !== undefined ? t.Id === targetId : arn !== undefined && t.Arn === arn));
+      if (!target?.Id) return undefined;
+      const id = `${bus === 'default' ? '' : `${bus}/`}${rule}/${target.Id}`;
+      return { id, note: `target ${target.Id} of rule ${rule} (${target.Arn ?? 'no ARN'})`, attributes: { id: target.Id, target_id: target.Id }, replacements: [] };
+    },
+  },
+
+  aws_s3_bucket: {
+    async find(resource, { clients, text }) {
+      const bucket = await text(resource, 'bucket');
+      if (bucket === undefined) return undefined;
+      const found = await absentOn(['NotFound', 'NoSuchBucket'], () => clients.s3.send(new HeadBucketCommand({ Bucket: bucket })));
+      if (!found) return undefined;
+      return { id: bucket, note: `S3 bucket ${bucket}`, attributes: { id: bucket, bucket, arn: `arn:aws:s3:::${bucket}` }, replacements: [] };
+    },
+  },
+  aws_s3_bucket_versioning: bucketSetting(async (clients, bucket) => {
+    const status = (await clients.s3.send(new GetBucketVersioningCommand({ Bucket: bucket }))).Status;
+    return status === undefined ? undefined : `versioning ${status}`;
+  }),
+  aws_s3_bucket_server_side_encryption_configuration: bucketSetting(async (clients, bucket) => {
+    const found = await absentOn(['ServerSideEncryptionConfigurationNotFoundError'], () => clients.s3.send(new GetBucketEncryptionCommand({ Bucket: bucket })));
+    const algorithm = found?.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm;
+    return found ? `default encryption ${algorithm ?? 'set'}` : undefined;
+  }),
+  aws_s3_bucket_public_access_block: bucketSetting(async (clients, bucket) => {
+    const found = await absentOn(['NoSuchPublicAccessBlockConfiguration'], () => clients.s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket })));
+    return found ? 'public access block' : undefined;
+  }),
+  aws_s3_bucket_ownership_controls: bucketSetting(async (clients, bucket) => {
+    const found = await absentOn(['OwnershipControlsNotFoundError'], () => clients.s3.send(new GetBucketOwnershipControlsCommand({ Bucket: bucket })));
+    return found ? `object ownership ${found.OwnershipControls?.Rules?.[0]?.ObjectOwnership ?? 'set'}` : undefined;
+  }),
+  aws_s3_bucket_policy: bucketSetting(async (clients, bucket) => {
+    const found = await absentOn(['NoSuchBucketPolicy'], () => clients.s3.send(new GetBucketPolicyCommand({ Bucket: bucket })));
+    return found ? 'bucket policy' : undefined;
+  }),
+  aws_s3_bucket_lifecycle_configuration: bucketSetting(async (clients, bucket) => {
+    const found = await absentOn(['NoSuchLifecycleConfiguration'], () => clients.s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket })));
+    return found ? `lifecycle configuration (${found.Rules?.length ?? 0} rules)` : undefined;
+  }),
+
+  aws_dynamodb_table: {
+    async find(resource, { clients, text }) {
+      const name = await text(resource, 'name');
+      if (name === undefined) return undefined;
+      const table = (await absentOn(['ResourceNotFoundException'], () => clients.dynamodb.send(new DescribeTableCommand({ TableName: name }))))?.Table;
+      if (!table) return undefined;
+      const key = (type: string) => table.KeySchema?.find((k) => k.KeyType === type)?.AttributeName;
+      const consequence = `the table would be deleted and created again: the state locks it holds would be lost`;
+      return {
+        id: name,
+        note: `DynamoDB table ${name}`,
+        attributes: { id: name, name, arn: table.TableArn ?? '' },
+        replacements: differences([
+          { attribute: 'hash_key', config: resource.config.hash_key, actual: key('HASH'), consequence },
+          { attribute: 'range_key', config: resource.config.range_key, actual: key('RANGE'), consequence },
+        ]),
+      };
+    },
+  },
+};
+
+interface PermissionStatement {
+  readonly Sid?: string;
+  readonly Action?: string;
+  readonly Principal?: string | { readonly Service?: string; readonly AWS?: string };
+  readonly Condition?: { readonly ArnLike?: Record<string, string> };
+}
+
+/** A setting of a bucket, imported by the bucket's name; `describe` says what is set, or undefined when nothing is. */
+function bucketSetting(describe: (clients: AwsClients, bucket: string) => Promise<string | undefined>): ResourceKind {
+  return {
+    async find(resource, { clients, text }) {
+      const bucket = await text(resource, 'bucket');
+      if (bucket === undefined) return undefined;
+      const setting = await absentOn(['NoSuchBucket'], () => describe(clients, bucket));
+      if (setting === undefined) return undefined;
+      return { id: bucket, note: `${setting} of S3 bucket ${bucket}`, attributes: { id: bucket, bucket }, replacements: [] };
+    },
+  };
+}
+
+async function layerVersions(clients: AwsClients, layerName: string): Promise<LayerVersionsListItem[]> {
+  const versions: LayerVersionsListItem[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await absentOn(['ResourceNotFoundException'], () =>
+      clients.lambda.send(new ListLayerVersionsCommand({ LayerName: layerName, ...(marker ? { Marker: marker } : {}) })),
+    );
+    versions.push(...(page?.LayerVersions ?? []));
+    marker = page?.NextMarker;
+  } while (marker);
+  return versions;
+}
+
+/** The call's result, or undefined when it fails with one of the errors that mean "not there". */
+async function absentOn<T>(names: readonly string[], call: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await call();
+  } catch (error) {
+    const e = error as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number } };
+    if (names.includes(e.name ?? '') || names.includes(e.Code ?? '')) return undefined;
+    throw error;
+  }
+}
+
+/** A list as a set, for comparing: sorted; absent is empty. */
+function sortedList(value: unknown): string[] {
+  return Array.isArray(value) ? value.map(String).sort() : [];
+}
+
+function differences(candidates: readonly Replacement[]): Replacement[] {
+  return candidates.filter((c) => JSON.stringify(c.config) !== JSON.stringify(c.actual));
+}

@@ -1,0 +1,66 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { App, TerraformResource, TerraformStack } from '../core/framework';
+import { IMPORTS_DIRECTORY, importsFilePath, parseImportsFile } from '../contract/imports-file';
+import { didYouMean } from '../core/nearest-name';
+import { Problem, problem } from '../core/problems';
+import { bootstrapStackName } from '../stacks/bootstrap-stack';
+import { EnvironmentConfig } from '../stacks/environment-config';
+
+/** A resource's Terraform address as synthesized: `aws_lambda_function.api_function`. */
+export function resourceAddress(resource: TerraformResource): string {
+  return `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
+}
+
+/** Every resource of a stack, by its address. */
+export function resourcesByAddress(stack: TerraformStack): Map<string, TerraformResource> {
+  const resources = stack.node.findAll().filter((c): c is TerraformResource => c instanceof TerraformResource);
+  return new Map(resources.map((resource) => [resourceAddress(resource), resource]));
+}
+
+/**
+ * Reads each environment's import file (`envs/imports/<env>.json`, written by `npm run adopt`),
+ * where there is one, and has every resource it names imported (a Terraform `import` block), so
+ * the next deploy takes over what already exists instead of failing to create it. Returns the
+ * problems: a malformed file, another environment's, a stack or resource address the
+ * environment does not have. With problems, synth writes nothing (they are reported with the
+ * config's). Terraform ignores an `import` block for a resource already in its state, so the
+ * file stays committed after the deploy that imported it.
+ */
+export function applyImportFiles(app: App, environments: readonly EnvironmentConfig[], directory: string = IMPORTS_DIRECTORY): Problem[] {
+  return environments.flatMap((environment) => {
+    const file = importsFilePath(environment.name, directory);
+    if (!fs.existsSync(file)) return [];
+    const stacks = [environment.name, bootstrapStackName(environment.name)];
+    const { imports, problems } = parseImportsFile(fs.readFileSync(file, 'utf8'), path.normalize(file), { environment: environment.name, stacks });
+    if (!imports) return problems;
+    const found: Problem[] = [];
+    const byStack = new Map<string, Map<string, TerraformResource>>();
+    imports.imports.forEach((entry, index) => {
+      const stack = app.node.tryFindChild(entry.stack);
+      if (!stack || !TerraformStack.isStack(stack)) return; // not built: its config's problems are reported
+      const resources = byStack.get(entry.stack) ?? resourcesByAddress(stack);
+      byStack.set(entry.stack, resources);
+      const resource = resources.get(entry.address);
+      if (resource) {
+        resource.importFrom(entry.id);
+        // An imported layer version has no skip_destroy in its state (the provider cannot read it
+        // back), so Terraform would delete the team's version on a replacement or a destroy:
+        // prevent_destroy refuses both instead.
+        if (resource.terraformResourceType === 'aws_lambda_layer_version') resource.lifecycle = { ...resource.lifecycle, preventDestroy: true };
+        return;
+      }
+      found.push({
+        ...problem(
+          'imports-file-unknown-address',
+          `imports[${index}].address`,
+          entry.address,
+          `is not a resource of stack ${entry.stack}${didYouMean(entry.address, [...resources.keys()])}; run npm run adopt -- --env ${environment.name} again, or remove the entry`,
+        ),
+        environment: environment.name,
+        path: path.normalize(file),
+      });
+    });
+    return found;
+  });
+}
