@@ -31,6 +31,19 @@ describe('GitHub Actions workflows', () => {
     }
   });
 
+  test('every job that runs the tests installs the AWS API emulator first, at the version the tests run against', () => {
+    const body = text('pull-request.yml');
+    const steps = body.split('\n').filter((line) => /^\s+- (run|uses):/.test(line));
+    const testRuns = steps.map((line, i) => [line, i] as const).filter(([line]) => /npm (test|run test:cdktn)\b/.test(line));
+    expect(testRuns).toHaveLength(2);
+    for (const [, i] of testRuns) {
+      const job = steps.slice(0, i).reverse();
+      const install = job.findIndex((line) => line.includes('pipx install "moto[server]==5.2.1"'));
+      const checkout = job.findIndex((line) => line.includes('actions/checkout'));
+      expect([install >= 0, install < checkout]).toEqual([true, true]); // in the same job, before the tests
+    }
+  });
+
   test.each(workflows)('%s swallows no failure and runs bash with pipefail', (file) => {
     const body = text(file);
     expect(body).not.toMatch(/\|\|\s*true/);
