@@ -16,6 +16,7 @@ export {
   TerraformElement,
   TerraformIterator,
   TerraformOutput,
+  TerraformResource,
   TerraformStack,
   TerraformVariable,
   Testing,
