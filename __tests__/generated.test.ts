@@ -4,6 +4,10 @@ import { environments } from '../envs/index';
 import { bootstrapStackName } from '../stacks/bootstrap-stack';
 import { synthesize } from '../synth/synthesize';
 import { TERRAFORM_MODULES } from '../module-export/terraform-modules';
+import { CLEANUP_LAMBDA_MOVES, LAMBDA_LAYER_MOVES, LAMBDA_MOVES, ModuleMove, movedBlocks } from '../module-export/moved-addresses';
+import { ModuleStack } from '../module-export/module-stack';
+import { Testing } from '../core/framework';
+import { collectProblems } from '../synth/collect-problems';
 import { readTree, tempDir } from './support/synth';
 
 const root = path.resolve(__dirname, '..');
@@ -133,6 +137,7 @@ describe('module interfaces', () => {
       'attach_policy_statements',
       'policy_statements',
       'local_existing_package',
+      'role_name',
       'tags',
     ]) {
       expect(Object.keys(variables)).toContain(known);
@@ -154,5 +159,69 @@ describe('module interfaces', () => {
     }
     const layer = Object.values<any>(moduleJson('lambda-layer').resource.aws_lambda_layer_version)[0];
     expect(layer.lifecycle.ignore_changes).toEqual(expect.arrayContaining(['s3_key', 'source_code_hash']));
+  });
+});
+
+describe('moved blocks from the modules teams run today (module-export/moved-addresses.ts)', () => {
+  const TABLES: [string, readonly ModuleMove[]][] = [
+    ['lambda-layer', LAMBDA_LAYER_MOVES],
+    ['lambda', LAMBDA_MOVES],
+    ['cleanup-lambda', CLEANUP_LAMBDA_MOVES],
+  ];
+  /** The module's resources, by `<type>.<name>`. */
+  const resources = (json: any): Record<string, any> =>
+    Object.fromEntries(Object.entries<any>(json.resource).flatMap(([type, byName]) => Object.entries<any>(byName).map(([n, body]) => [`${type}.${n}`, body])));
+
+  test.each(TABLES)('the %s module holds its table as moved blocks', (name, moves) => {
+    expect(moduleJson(name).moved).toEqual(movedBlocks(moves));
+  });
+
+  test.each(TABLES)('every move of the %s module ends at one of its resources, created once', (name, moves) => {
+    const json = moduleJson(name);
+    const blocks: { from: string; to: string }[] = json.moved;
+    for (const move of moves) {
+      // Each `to` in the table is a resource the module declares, without count or for_each, so
+      // that the one instance moved lands at its address.
+      const target = resources(json)[move.to];
+      expect({ move, declared: target !== undefined, counted: target?.count ?? target?.for_each }).toEqual({ move, declared: true, counted: undefined });
+      // The chain of blocks from its `from` ends there.
+      let at = move.from;
+      for (let next = blocks.find((b) => b.from === at); next !== undefined; next = blocks.find((b) => b.from === at)) at = next.to;
+      expect({ from: move.from, to: at }).toEqual({ from: move.from, to: move.to });
+    }
+  });
+
+  test.each(TABLES)('no moved block of the %s module starts at one of its own resources, and each address moves once', (name) => {
+    const json = moduleJson(name);
+    const blocks: { from: string; to: string }[] = json.moved;
+    const declared = Object.keys(resources(json));
+    expect(blocks.filter((b) => declared.includes(b.from.replace(/\[.*\]$/, '')))).toEqual([]);
+    expect(new Set(blocks.map((b) => b.from)).size).toBe(blocks.length);
+    // Terraform refuses a whole resource and one of its instances moving to the same address (a
+    // cycle); the table's pairs are chained instead.
+    for (const block of blocks) expect(blocks.filter((b) => b.from === `${block.from}[0]` && b.to === block.to)).toEqual([]);
+  });
+
+  test('a whole resource and its [0] instance moving to the same address become a chain', () => {
+    const to = 'aws_lambda_function.lambda_function';
+    expect(
+      movedBlocks([
+        { to, from: 'aws_lambda_function.this', source: 'hand-written' },
+        { to, from: 'aws_lambda_function.this[0]', source: 'terraform-aws-modules' },
+        { to: 'aws_iam_role.lambda_role', from: 'aws_iam_role.lambda_exec', source: 'hand-written' },
+      ]),
+    ).toEqual([
+      { from: 'aws_lambda_function.this', to: 'aws_lambda_function.this[0]' },
+      { from: 'aws_lambda_function.this[0]', to },
+      { from: 'aws_iam_role.lambda_exec', to: 'aws_iam_role.lambda_role' },
+    ]);
+  });
+
+  test('a move to an address the module does not declare is a problem, found before anything is written', () => {
+    const m = new ModuleStack(Testing.app(), 'lambda');
+    m.movedFrom([{ to: 'aws_lambda_function.function', from: 'aws_lambda_function.this', source: 'hand-written' }]);
+    expect(collectProblems(m).map((p) => [p.code, p.field, p.value, p.rule])).toEqual([
+      ['moved-to-unknown', 'moved from aws_lambda_function.this', 'aws_lambda_function.function', 'must be a resource of the lambda module'],
+    ]);
   });
 });

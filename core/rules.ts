@@ -211,6 +211,11 @@ export const RULES = ruleTable({
     pattern: '^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:(key/[0-9a-f-]{36}|alias/[A-Za-z0-9/_-]+))$',
     text: 'must be a KMS key id, key ARN or alias ARN',
   },
+  roleName: {
+    kind: 'pattern',
+    pattern: '^[A-Za-z0-9+=,.@_-]{1,64}$',
+    text: 'must be 1 to 64 characters, each a letter, digit or one of + = , . @ _ -',
+  },
   roleArn: {
     kind: 'pattern',
     pattern: '^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$',

@@ -10,6 +10,7 @@ import { policyDocument } from '../core/policy-document';
 import { CleanupLambda, cleanupStatements, PREFIX_ALONE, PREFIX_RULES, SCHEDULE_PERMISSION, scheduleDescription } from '../modules/cleanup-lambda';
 import { tagsOrNothing } from '../modules/lambda-function';
 import { functionModule } from './function-module';
+import { CLEANUP_LAMBDA_MOVES } from './moved-addresses';
 
 /** The prefix rules in Terraform, `PREFIX` standing for the variable; the words are the rules' own. */
 const PREFIX_CONDITIONS: { readonly [K in keyof typeof PREFIX_RULES]: string } = {
@@ -59,6 +60,7 @@ export function cleanupLambdaModule(scope: Construct): ModuleStack {
     scheduleOnEach(cleanup, schedule.stringValue, props.tags);
     return cleanup;
   });
+  m.movedFrom(CLEANUP_LAMBDA_MOVES);
   return m;
 }
 

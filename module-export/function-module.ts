@@ -23,17 +23,24 @@ const STATEMENTS = 'values(var.policy_statements)';
  * Terraform variables. The construct is given the variables it only passes on (names, numbers,
  * layers, tags, the package: cdktf tokens of the types it takes) and its defaults for the rest.
  * What it would narrow or decide on at synth time, the module binds or builds here, next to the
- * construct and under the construct's ids, so the Terraform addresses are the construct's:
- * runtime, architecture and tracing mode (set on the function resource, replacing the defaults),
- * the tracing policy (counted on `tracing_mode`), the environment block ({@link bindEnvironment}),
- * the invoke policy over `lambda_invoke_arns` (none when the list is empty), and the
- * `policy_statements` policy.
+ * construct and under the construct's ids, so the Terraform addresses are the construct's: the
+ * role's name (`role_name`, the function's by default), runtime, architecture and tracing mode
+ * (set on the role and function resources, replacing the defaults), the tracing policy (counted
+ * on `tracing_mode`), the environment block ({@link bindEnvironment}), the invoke policy over
+ * `lambda_invoke_arns` (none when the list is empty), and the `policy_statements` policy.
  */
 export function functionModule<F extends LambdaFunction>(m: ModuleStack, create: (props: LambdaFunctionProps) => F): F {
   const functionName = m.variable('function_name', {
     type: 'string',
-    description: 'Name of the Lambda function; also the name of its execution role, and of its log group /aws/lambda/<name>.',
+    description: 'Name of the Lambda function; also the name of its log group /aws/lambda/<name>, and of its execution role unless role_name is given.',
     rules: [RULES.functionName],
+  });
+  const roleName = m.variable('role_name', {
+    type: 'string',
+    default: null,
+    description:
+      'Name of the execution role. Default: the function name. Give the name of an existing role to keep it when switching from a module that named it otherwise.',
+    rules: [RULES.roleName],
   });
   const handler = m.variable('handler', {
     type: 'string',
@@ -148,6 +155,7 @@ export function functionModule<F extends LambdaFunction>(m: ModuleStack, create:
     },
   });
 
+  fn.role.name = Token.asString(Fn.coalesce([roleName.stringValue, functionName.stringValue]));
   fn.resource.runtime = runtime.stringValue;
   fn.resource.architectures = [Token.asString(Fn.element(architectures.listValue, 0))];
   fn.resource.putTracingConfig({ mode: tracingMode.stringValue });

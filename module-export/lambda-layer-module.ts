@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
 import { ModuleStack } from './module-stack';
 import { RULES } from '../core/rules';
-import { LambdaLayer } from '../modules/lambda-layer';
+import { LAYER_CI_OWNED_ATTRIBUTES, LambdaLayer } from '../modules/lambda-layer';
+import { LAMBDA_LAYER_MOVES } from './moved-addresses';
 
 /**
  * The `lambda-layer` module. Its required variables and its outputs are those of the hand-written
@@ -55,13 +56,18 @@ export function lambdaLayerModule(scope: Construct): ModuleStack {
   layer.resource.skipDestroy = m.variable('skip_destroy', {
     type: 'bool',
     default: true,
-    description: 'Keep old versions when Terraform replaces or destroys this one, so functions using them keep working and rollback stays possible',
+    description:
+      'Keep old versions when Terraform replaces or destroys this one, so functions using them keep working and rollback stays possible. Applies to the versions this module publishes: changing it does not republish the current version, and a version published by the module this one replaced keeps its own setting',
   }).booleanValue;
+  // skip_destroy forces a new version when it changes: a version published by a module without
+  // it (false) would otherwise be republished, and deleted, by the switch to this one.
+  layer.resource.lifecycle = { ignoreChanges: [...LAYER_CI_OWNED_ATTRIBUTES, 'skip_destroy'] };
   m.variable('tags', {
     type: 'map(string)',
     default: {},
     description: 'Tags to apply to resources. Accepted for compatibility: Lambda layer versions cannot be tagged',
   });
+  m.movedFrom(LAMBDA_LAYER_MOVES);
   m.output('layer_arn', layer.layerArn, 'ARN of the Lambda layer (without version)');
   m.output('layer_version_arn', layer.versionArn, 'ARN of the Lambda layer version');
   m.output('layer_version', layer.version, 'Version number of the layer');

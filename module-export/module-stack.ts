@@ -1,8 +1,10 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { TerraformOutput, TerraformVariable } from '../core/framework';
+import { TerraformOutput, TerraformResource, TerraformVariable } from '../core/framework';
 import { Construct } from 'constructs';
 import { ReadableStack } from '../stacks/readable-stack';
+import { addProblemCheck, problem } from '../core/problems';
 import { Rule } from '../core/rules';
+import { ModuleMove, movedBlocks } from './moved-addresses';
 import { customValidation, ruleValidation, RuleTarget, VariableValidation } from './variable-validation';
 
 /** The AWS provider versions a generated module accepts: 5.x and 6.x. */
@@ -28,11 +30,34 @@ export interface ModuleVariableProps {
  * `output.function_arn`): callers depend on them.
  */
 export class ModuleStack extends ReadableStack {
+  private readonly moves: ModuleMove[] = [];
+
   constructor(scope: Construct, id: string) {
     super(scope, id);
     // Resources resolve their provider through a provider construct; its block is removed from
     // the output (toTerraform), so the caller's provider configuration applies.
     new AwsProvider(this, 'aws', {});
+    addProblemCheck(this, () =>
+      this.moves
+        .filter((move) => !this.resourceAddresses().includes(move.to))
+        .map((move) => problem('moved-to-unknown', `moved from ${move.from}`, move.to, `must be a resource of the ${id} module`)),
+    );
+  }
+
+  /**
+   * Adds `moved` blocks from the addresses an earlier module gave this module's resources (see
+   * module-export/moved-addresses.ts); each `to` must be a resource of this module.
+   */
+  movedFrom(moves: readonly ModuleMove[]): void {
+    this.moves.push(...moves);
+  }
+
+  /** Every resource of the module, as `<type>.<name>`. */
+  private resourceAddresses(): string[] {
+    return this.node
+      .findAll()
+      .filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c))
+      .map((resource) => `${resource.terraformResourceType}.${resource.friendlyUniqueId}`);
   }
 
   /** Declares an input variable with its description, type, default and validations. */
@@ -70,6 +95,7 @@ export class ModuleStack extends ReadableStack {
     delete config.terraform.backend;
     config.terraform.required_version = MODULE_TERRAFORM_VERSION;
     config.terraform.required_providers = { aws: { source: 'hashicorp/aws', version: MODULE_AWS_PROVIDER_VERSION } };
+    if (this.moves.length > 0) config.moved = [...(config.moved ?? []), ...movedBlocks(this.moves)];
     return config;
   }
 }

@@ -33,6 +33,7 @@ const bigEnvironment = `{ BIG = "${'x'.repeat(4094)}" }`;
 
 const FUNCTION_CASES: Omit<BadInput, 'module'>[] = [
   { variable: 'function_name', value: '"bookshelf api"', message: 'function_name = "bookshelf api": must be 1 to 64 characters, each a letter, digit, hyphen or underscore.' },
+  { variable: 'role_name', value: '"bookshelf api role"', message: 'role_name = "bookshelf api role": must be 1 to 64 characters, each a letter, digit or one of + = , . @ _ -.' },
   { variable: 'handler', value: '"app/main"', message: 'handler = "app/main": must be <module path>.<function name>, such as app.main.handler or src/index.handler.' },
   { variable: 'handler', value: `"a.${'b'.repeat(127)}"`, message: `handler = "a.${'b'.repeat(127)}": must be at most 128 characters long.` },
   { variable: 'runtime', value: '"python2.7"', message: 'runtime = "python2.7": must be one of the supported runtimes: python3.9, python3.10, python3.11, python3.12, python3.13, nodejs18.x, nodejs20.x, nodejs22.x.' },

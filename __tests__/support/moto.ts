@@ -40,14 +40,16 @@ export interface Moto {
 
 /**
  * Starts `moto_server` (the Python AWS API emulator) on a free loopback port as `accountId`, and
- * waits until it answers. A missing `moto_server` fails with the install hint.
+ * waits until it answers. A missing `moto_server` fails with the install hint. `settings` are
+ * moto's own environment variables, such as `MOTO_IAM_LOAD_MANAGED_POLICIES: 'true'` for the
+ * AWS managed policies.
  */
-export async function startMoto(accountId: string, timeoutMs = 30_000): Promise<Moto> {
+export async function startMoto(accountId: string, timeoutMs = 30_000, settings: Readonly<Record<string, string>> = {}): Promise<Moto> {
   let server: Running;
   try {
     server = start('moto_server', ['-H', '127.0.0.1', '-p', '0'], {
       cwd: process.cwd(),
-      env: emulatorEnvironment({ MOTO_ACCOUNT_ID: accountId, PYTHONUNBUFFERED: '1' }),
+      env: withoutEmpty(emulatorEnvironment({ ...settings, MOTO_ACCOUNT_ID: accountId, PYTHONUNBUFFERED: '1' })),
     });
   } catch (error) {
     throw new Error(`could not start moto_server: ${(error as Error).message}; ${MOTO_INSTALL_HINT}`);
@@ -76,6 +78,15 @@ export async function startMoto(accountId: string, timeoutMs = 30_000): Promise<
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return { endpoint, accountId, log: () => server.output(), stop };
+}
+
+/**
+ * The environment without its empty variables, which clear a setting for the AWS SDKs of Go and
+ * JavaScript but not for botocore inside moto: it reads `AWS_PROFILE=""` as a profile named "" and
+ * fails every request that creates a backend (`ProfileNotFound`).
+ */
+function withoutEmpty(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
 }
 
 function answers(endpoint: string): Promise<boolean> {

@@ -37,6 +37,10 @@ run "lambda_defaults" {
     error_message = "runtime and architectures should be the defaults, python3.12 on x86_64"
   }
   assert {
+    condition     = aws_iam_role.lambda_role.name == "bookshelf-api"
+    error_message = "the role should be named after the function by default, not ${aws_iam_role.lambda_role.name}"
+  }
+  assert {
     condition     = aws_lambda_function.lambda_function.tracing_config[0].mode == "PassThrough"
     error_message = "tracing mode should default to PassThrough"
   }
@@ -63,6 +67,27 @@ run "lambda_defaults" {
   assert {
     condition     = aws_lambda_function.lambda_function.source_code_hash == filebase64sha256(aws_lambda_function.lambda_function.filename)
     error_message = "the source_code_hash should be that of the placeholder"
+  }
+}
+
+run "lambda_role_name" {
+  command = plan
+  module {
+    source = "../../generated/modules/lambda"
+  }
+  variables {
+    function_name = "bookshelf-api"
+    role_name     = "bookshelf-api-exec-role"
+    handler       = "app.main.handler"
+  }
+
+  assert {
+    condition     = aws_iam_role.lambda_role.name == "bookshelf-api-exec-role"
+    error_message = "the role should take role_name, the name a module this one replaced gave it"
+  }
+  assert {
+    condition     = aws_lambda_function.lambda_function.function_name == "bookshelf-api" && aws_cloudwatch_log_group.lambda_log_group.name == "/aws/lambda/bookshelf-api"
+    error_message = "role_name should rename the role only"
   }
 }
 
