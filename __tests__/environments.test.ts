@@ -221,21 +221,28 @@ describe('a GovCloud environment', () => {
 describe('the README examples', () => {
   const root = path.resolve(__dirname, '..');
   const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
-  const shown = [...readme.matchAll(/<!-- snippet: (\S+)#(\S+) -->\n```ts\n([\s\S]*?)\n```/g)].map(([, file, name, text]) => ({ file, name, text }));
+  const shown = [...readme.matchAll(/<!-- snippet: (\S+)#(\S+) -->\n```(ts|hcl)\n([\s\S]*?)\n```/g)].map(([, file, name, language, text]) => ({
+    file,
+    name,
+    language,
+    text,
+  }));
 
-  /** The lines between `// #region <name>` and `// #endregion` of a file, without their common indent. */
+  /** The lines between `// #region <name>` and `// #endregion` (`#` in HCL) of a file, without their common indent. */
   function region(file: string, name: string): string {
     const lines = fs.readFileSync(path.join(root, file), 'utf8').split('\n');
-    const start = lines.findIndex((line) => line.trim() === `// #region ${name}`);
-    const end = lines.findIndex((line, i) => i > start && line.trim() === '// #endregion');
+    const comment = file.endsWith('.tf') ? '#' : '//';
+    const start = lines.findIndex((line) => line.trim() === `${comment} #region ${name}`);
+    const end = lines.findIndex((line, i) => i > start && line.trim() === `${comment} #endregion`);
     if (start === -1 || end === -1) throw new Error(`${file} has no region ${name}`);
     const body = lines.slice(start + 1, end);
     const indent = Math.min(...body.filter((line) => line.trim()).map((line) => line.length - line.trimStart().length));
     return body.map((line) => line.slice(indent)).join('\n');
   }
 
-  test('every TypeScript block of the README is a region of an example file, word for word', () => {
-    expect(shown.length).toBe(readme.match(/^```ts$/gm)?.length);
+  test('every TypeScript block of the README, and every marked HCL one, is a region of a file the tests build, word for word', () => {
+    expect(shown.filter(({ language }) => language === 'ts').length).toBe(readme.match(/^```ts$/gm)?.length);
+    expect(shown.filter(({ language }) => language === 'hcl').map(({ file }) => file)).toEqual(['__tests__/fixtures/existing-modules/roots/after/main.tf']);
     for (const { file, name, text } of shown) expect({ file, name, text }).toEqual({ file, name, text: region(file, name) });
   });
 
@@ -244,7 +251,7 @@ describe('the README examples', () => {
     const regions = fs
       .readdirSync(dir)
       .flatMap((file) => [...fs.readFileSync(path.join(dir, file), 'utf8').matchAll(/\/\/ #region (\S+)/g)].map(([, name]) => `envs/examples/${file}#${name}`));
-    expect(regions.sort()).toEqual(shown.map(({ file, name }) => `${file}#${name}`).sort());
+    expect(regions.sort()).toEqual(shown.filter(({ language }) => language === 'ts').map(({ file, name }) => `${file}#${name}`).sort());
   });
 
   test.each(Object.entries(examples))('the %s example synthesizes with no problem', (_name, list) => {
