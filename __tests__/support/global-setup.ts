@@ -13,4 +13,10 @@ export default function globalSetup(): void {
   if (process.env.TMPDIR !== undefined) process.env[OUTER_TMPDIR] = process.env.TMPDIR;
   process.env[RUN_DIRECTORY] = directory;
   process.env.TMPDIR = directory;
+  // Terraform and the AWS provider, which the tests start dozens of times, are Go programs that
+  // live seconds and spend much of their CPU collecting garbage while the provider builds its
+  // schema: collecting a quarter as often costs about 0.1 GB more per provider process and a
+  // quarter less CPU (the terraform and module-export suites: 42.6 s of CPU time, 31.6 s with it).
+  // A GOGC of the caller's own is kept.
+  process.env.GOGC ??= '400';
 }

@@ -12,6 +12,8 @@ import {
 import { GetBucketVersioningCommand, GetObjectCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { deterministicZip } from '../../core/deterministic-zip';
 import { EnvironmentConfig, stateKey } from '../../stacks/environment-config';
+import { environments } from '../../envs/index';
+import { synthesize } from '../../synth/synthesize';
 import { lockIds } from './local-aws';
 import { emulatorEnvironment, Moto, startMoto } from './moto';
 import { Finished, killAll, run, start, waitWhileRunning } from './processes';
@@ -24,9 +26,9 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 /**
  * The whole lifecycle of one environment against an AWS API emulator serving its account, with
  * the real AWS provider, the real cdktf CLI and the project's own release command, in order:
- * bootstrap → deploy → clean plan → CI release → clean plan → rollback → clean plan → drift
- * shows exactly → a held lock refuses a second run → destroy keeps layer versions and the state
- * bucket → destroying the bootstrap stack is refused. Each step is a test; a step fails the ones
+ * bootstrap (terraform apply of the synthesized stack) → cdktf deploy → clean plan → CI release
+ * → clean plan → rollback → clean plan → drift shows exactly → a held lock refuses a second run
+ * → destroy keeps layer versions and the state bucket → destroying the bootstrap stack is refused. Each step is a test; a step fails the ones
  * after it (jest runs them in order, and each needs the one before).
  */
 export function describeLifecycle(config: EnvironmentConfig): void {
@@ -46,7 +48,13 @@ export function describeLifecycle(config: EnvironmentConfig): void {
   let moto: Moto;
   let clients: { lambda: LambdaClient; s3: S3Client; iam: IAMClient };
   let failed = false;
-  const env = () => emulatorEnvironment({ CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', TF_INPUT: '0', LAMBDA_FLEET_LOCAL_AWS_ENDPOINT: moto.endpoint });
+  const env = () =>
+    emulatorEnvironment({
+      CHECKPOINT_DISABLE: '1',
+      TF_IN_AUTOMATION: '1',
+      TF_INPUT: '0',
+      LAMBDA_FLEET_LOCAL_AWS_ENDPOINT: moto.endpoint,
+    });
 
   /** A step; after a failed one the rest are failed too, saying why, instead of piling up errors. */
   const step = (name: string, body: () => Promise<void>, timeoutMs = 300_000) =>
@@ -130,7 +138,10 @@ export function describeLifecycle(config: EnvironmentConfig): void {
   });
 
   step('bootstrap: the state bucket, the lock table and the artifacts bucket', async () => {
-    ok('cdktf deploy bootstrap', await cdktf(['deploy', `bootstrap-${config.name}`, '--auto-approve']));
+    // As a plain-Terraform pipeline applies it: the synthesized stack, with terraform itself.
+    synthesize(environments, { outdir, env: { LAMBDA_FLEET_LOCAL_AWS_ENDPOINT: moto.endpoint } });
+    ok('terraform init (bootstrap)', await terraform(['init', '-input=false'], bootstrapDir));
+    ok('terraform apply (bootstrap)', await terraform(['apply', '-auto-approve', '-input=false'], bootstrapDir));
     for (const bucket of [stateBucket, config.artifactsBucket]) {
       await clients.s3.send(new HeadBucketCommand({ Bucket: bucket }));
       expect((await clients.s3.send(new GetBucketVersioningCommand({ Bucket: bucket }))).Status).toBe('Enabled');
@@ -196,22 +207,21 @@ export function describeLifecycle(config: EnvironmentConfig): void {
     const before = await state();
     const table = config.backend.dynamodbTable!;
     const lockId = `${stateBucket}/${stateKey(config)}`;
-    // The apply that reverts the drift holds the lock while it runs.
-    const holder = start('terraform', ['apply', '-auto-approve', '-input=false', '-no-color'], { cwd: stackDir, env: env() });
-    await waitWhileRunning(holder, 'the apply took the lock', async () => (await lockIds(moto.endpoint, table)).includes(lockId), 120_000);
-    const second = await terraform(['plan', '-input=false', '-lock-timeout=0s']);
-    const applied = await holder.finished;
+    // A plan holds the lock while it refreshes the drifted resources.
+    const holder = start('terraform', ['plan', '-input=false', '-no-color'], { cwd: stackDir, env: env() });
+    await waitWhileRunning(holder, 'the plan took the lock', async () => (await lockIds(moto.endpoint, table)).includes(lockId), 120_000);
+    const second = await terraform(['apply', '-auto-approve', '-input=false', '-lock-timeout=0s']);
+    const planned = await holder.finished;
     expect(second.status).not.toBe(0);
     expect(second.output).toContain('Error acquiring the state lock');
-    ok('the apply holding the lock', applied);
+    expect(second.output).toMatch(/Lock Info:[\s\S]*Operation: *OperationTypePlan/);
+    expect(planned.status).toBe(0);
     const after = await state();
-    expect(after.lineage).toBe(before.lineage);
-    expect(after.serial).toBeGreaterThan(before.serial); // the holder's apply, and nothing else, wrote it
+    expect({ lineage: after.lineage, serial: after.serial }).toEqual({ lineage: before.lineage, serial: before.serial });
     expect(await lockIds(moto.endpoint, table)).not.toContain(lockId);
   });
 
   step('destroy removes the functions, keeps every layer version (skip_destroy) and the state bucket', async () => {
-    // The apply before refreshed everything: the state is the account as it is.
     ok('terraform destroy', await terraform(['destroy', '-auto-approve', '-input=false', '-refresh=false']));
     expect((await clients.lambda.send(new ListFunctionsCommand({}))).Functions ?? []).toEqual([]);
     for (const key of layerKeys) expect(await layerVersions(key)).toEqual([1, 2]);
