@@ -82,7 +82,8 @@ async function adopt(root: string, args: string[], environments: readonly Enviro
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
-const importsFile = (root: string) => path.join(root, 'envs', 'imports', 'sandbox.json');
+// Read from the emulator, adopt writes the emulator's import file, never the real account's.
+const importsFile = (root: string) => path.join(root, 'envs', 'imports', 'sandbox.emulator.json');
 const readImports = (root: string): ImportsFile => JSON.parse(fs.readFileSync(importsFile(root), 'utf8'));
 const idsByAddress = (file: ImportsFile) => Object.fromEntries(file.imports.map((e) => [`${e.stack} ${e.address}`, e.id]));
 
@@ -126,7 +127,7 @@ describe('npm run adopt, against a fleet made by hand in an AWS API emulator', (
     const first = fs.readFileSync(importsFile(root), 'utf8');
     const again = await adopt(root, ['--env', 'sandbox']);
     expect(again.code).toBe(0);
-    expect(again.out).toContain('envs/imports/sandbox.json is up to date');
+    expect(again.out).toContain('envs/imports/sandbox.emulator.json is up to date');
     expect(fs.readFileSync(importsFile(root), 'utf8')).toBe(first);
   });
 
@@ -134,7 +135,7 @@ describe('npm run adopt, against a fleet made by hand in an AWS API emulator', (
     const root = tempDir('adopt-dry-run');
     const result = await adopt(root, ['--env', 'sandbox', '--dry-run']);
     expect(result.code).toBe(0);
-    expect(result.out).toContain('[dry run] would write envs/imports/sandbox.json:');
+    expect(result.out).toContain('[dry run] would write envs/imports/sandbox.emulator.json:');
     expect(result.out).toContain(`"id": "${fleet.layerVersionArns[1]}"`);
     expect(fs.readdirSync(root)).toEqual([]);
   });
@@ -154,7 +155,7 @@ describe('npm run adopt, against a fleet made by hand in an AWS API emulator', (
       );
       expect(held.out).toContain('path: "/" in the configuration, "/legacy/" in the account; replacing it: the role would be deleted');
       expect(held.out).toContain(
-        '2 resources were held back and left out of envs/imports/sandbox.json: make the configuration match the account, or run again with ' +
+        '2 resources were held back and left out of envs/imports/sandbox.emulator.json: make the configuration match the account, or run again with ' +
           '--accept-replacement to let Terraform replace it; a layer version is never replaced on adoption: its configuration (runtimes, ' +
           'architectures, description, licence) must match.',
       );
@@ -176,12 +177,20 @@ describe('npm run adopt, against a fleet made by hand in an AWS API emulator', (
     }
   });
 
+  test("adopts a layer whatever its latest version's description says (a CI's content hash, a build note)", async () => {
+    const root = tempDir('adopt-description');
+    const described = { ...sandbox, layers: { deps: { ...sandbox.layers!.deps, description: 'Dependencies, as the config describes them' } } };
+    const result = await adopt(root, ['--env', 'sandbox'], [described]);
+    expect(result.code).toBe(0);
+    expect(idsByAddress(readImports(root))['sandbox aws_lambda_layer_version.deps_layer_version']).toBe(fleet.layerVersionArns[1]);
+  });
+
   test('--check refuses before adoption, naming every unadopted resource and the command, and passes after', async () => {
     const root = tempDir('adopt-check');
     const before = await adopt(root, ['--env', 'sandbox', '--check']);
     expect(before.code).toBe(1);
     expect(before.out).toContain(
-      `sandbox: 8 resources of the stack already exist in account 123456789012 but are neither in its Terraform state (s3://${sandbox.backend.bucket}/team-sandbox/terraform.tfstate) nor in envs/imports/sandbox.json`,
+      `sandbox: 8 resources of the stack already exist in account 123456789012 but are neither in its Terraform state (s3://${sandbox.backend.bucket}/team-sandbox/terraform.tfstate) nor in envs/imports/sandbox.emulator.json`,
     );
     expect(before.out).toContain('  - aws_iam_role.cleanup_role: role team-sandbox-cleanup');
     expect(before.out).toContain(`  - aws_lambda_layer_version.deps_layer_version: layer team-sandbox-deps at its latest version, 2`);
@@ -277,7 +286,7 @@ describe('npm run adopt, through the command line', () => {
       const dryRun = await cli(['--env', 'staging', '--dry-run'], env);
       expect(dryRun.status).toBe(0);
       expect(dryRun.output).toContain('"address": "aws_iam_role.api_role"');
-      expect(fs.existsSync(path.join(projectRoot, 'envs', 'imports', 'staging.json'))).toBe(false);
+      expect(fs.existsSync(path.join(projectRoot, 'envs', 'imports', 'staging.emulator.json'))).toBe(false);
     } finally {
       await staging.stop();
     }

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { formatImportsFile, ImportEntry, parseImportsFile } from '../contract/imports-file';
+import { formatImportsFile, ImportEntry, importsFilePath, parseImportsFile } from '../contract/imports-file';
 import { formatProblem, ValidationError } from '../core/problems';
 import { staging } from '../envs/staging';
 import { prod } from '../envs/prod';
@@ -90,9 +90,26 @@ describe('synth with an import file', () => {
     // never destroyed (its imported state has no skip_destroy); the layer not imported is not.
     const layers = stack('staging').resource.aws_lambda_layer_version;
     expect(layers.deps_layer_version).toMatchObject({ skip_destroy: true, lifecycle: { prevent_destroy: true } });
-    expect(layers.deps_layer_version.lifecycle.ignore_changes).toContain('skip_destroy');
+    expect(layers.deps_layer_version.lifecycle.ignore_changes).toEqual(expect.arrayContaining(['skip_destroy', 'description', 'license_info']));
+    expect(layers.shared_code_layer_version.lifecycle.ignore_changes).not.toContain('description');
     expect(layers.shared_code_layer_version.lifecycle.prevent_destroy).toBeUndefined();
     expect(stack('staging').resource.aws_iam_role.api_role.lifecycle).toBeUndefined();
+  });
+
+  test("against an emulator, synth reads the emulator's import file and never the real account's", () => {
+    const scratch = tempDir('imports-emulator');
+    const imports = path.join(scratch, 'imports');
+    // The real account's file names the state bucket's TLS-only policy, which local mode leaves out.
+    write(imports, 'staging', formatImportsFile({ environment: 'staging', imports: [role, { ...bucket, address: 'aws_s3_bucket_policy.state_bucket_policy' }] }));
+    write(imports, 'staging.emulator', formatImportsFile({ environment: 'staging', imports: [layer] }));
+    const env = { LAMBDA_FLEET_LOCAL_AWS_ENDPOINT: 'http://127.0.0.1:5000' };
+    synthesize([staging, prod], { outdir: path.join(scratch, 'local'), env, importsDirectory: imports });
+    const local = JSON.parse(fs.readFileSync(path.join(scratch, 'local', 'stacks', 'staging', 'cdk.tf.json'), 'utf8'));
+    expect(local.import).toEqual([{ to: 'aws_lambda_layer_version.deps_layer_version', id: layer.id }]);
+    expect(importsFilePath('staging', 'envs/imports', true)).toBe('envs/imports/staging.emulator.json');
+    synthesize([staging, prod], { outdir: path.join(scratch, 'real'), env: {}, importsDirectory: imports });
+    const real = JSON.parse(fs.readFileSync(path.join(scratch, 'real', 'stacks', 'staging', 'cdk.tf.json'), 'utf8'));
+    expect(real.import).toEqual([{ to: 'aws_iam_role.api_role', id: role.id }]);
   });
 
   test.each([

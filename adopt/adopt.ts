@@ -59,7 +59,8 @@ export async function runAdopt(argv: readonly string[], deps: AdoptDependencies)
   const config = deps.environments.find((e) => e.name === request.environment)!;
   let clients: AwsClients | undefined;
   try {
-    const planned = planEnvironment(config);
+    const emulator = local.endpoint !== undefined;
+    const planned = planEnvironment(config, local.endpoint);
     const unknown = [...new Set(planned.resources.map((r) => r.type).filter((type) => !(type in RESOURCE_KINDS)))];
     if (unknown.length > 0) {
       throw new AdoptError(
@@ -67,11 +68,11 @@ export async function runAdopt(argv: readonly string[], deps: AdoptDependencies)
           'add a row for each type to RESOURCE_KINDS in adopt/resource-kinds.ts; nothing was read or written',
       );
     }
-    const file = importsFilePath(config.name);
+    const file = importsFilePath(config.name, undefined, emulator);
     const existing = readExistingFile(deps.root, file, planned);
     clients = (deps.clients ?? awsClients)(config.region, local.endpoint);
     await checkAccount(clients, config.name, config.accountId);
-    const state = { [planned.stacks[0]]: await environmentState(clients, config), [planned.stacks[1]]: bootstrapState(deps.root, config) };
+    const state = { [planned.stacks[0]]: await environmentState(clients, config), [planned.stacks[1]]: bootstrapState(deps.root, config, emulator) };
     const scope = request.check ? planned.resources.filter((r) => r.stack === config.name) : planned.resources;
     const decisions = await decide(scope, planned, clients, state, existing?.imports ?? [], request.acceptReplacement);
     out(`${config.name}: account ${config.accountId} in ${config.region}, read through ${clients.where}`);

@@ -1,3 +1,4 @@
+import { LOCAL_AWS_ENDPOINT_VARIABLE } from '../core/local-endpoint';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -38,13 +39,14 @@ export interface PlannedEnvironment {
  * have). Nothing is written; the app's scratch directory is removed. Problems in the
  * configuration stop adopt, as they stop synth.
  */
-export function planEnvironment(config: EnvironmentConfig): PlannedEnvironment {
+export function planEnvironment(config: EnvironmentConfig, localEndpoint?: string): PlannedEnvironment {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'adopt-'));
   try {
     return withoutTokenStackTraces(() => {
-      // No local endpoints: what the stacks hold does not depend on where they are deployed.
-      // The scratch directory holds no import file.
-      const app = buildApp([config], { outdir: scratch, env: {}, importsDirectory: scratch });
+      // As synth builds them for where they go: against an emulator, the bootstrap stack has no
+      // TLS-only bucket policies. The scratch directory holds no import file.
+      const env = localEndpoint === undefined ? {} : { [LOCAL_AWS_ENDPOINT_VARIABLE]: localEndpoint };
+      const app = buildApp([config], { outdir: scratch, env, importsDirectory: scratch });
       const problems = collectProblems(app);
       if (problems.length > 0) {
         throw new AdoptError(

@@ -156,8 +156,8 @@ export const RESOURCE_KINDS: Readonly<Record<string, ResourceKind>> = {
             actual: sortedList(latest.CompatibleArchitectures),
             consequence,
           },
-          { attribute: 'description', config: (config.description as string | undefined) ?? '', actual: latest.Description ?? '', consequence },
-          { attribute: 'license_info', config: (config.license_info as string | undefined) ?? '', actual: latest.LicenseInfo ?? '', consequence },
+          // Its description and licence stay as published: synth ignores changes to them on an
+          // adopted version (ADOPTED_LAYER_VERSION_OWN_ATTRIBUTES), so they replace nothing.
         ]),
       };
     },

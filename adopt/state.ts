@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { bootstrapStackName } from '../stacks/bootstrap-stack';
+import { bootstrapStateFile } from '../stacks/bootstrap-stack';
 import { EnvironmentConfig, stateKey } from '../stacks/environment-config';
 import { AdoptError, AwsClients, awsFailure } from './aws';
 
@@ -32,9 +32,9 @@ export async function environmentState(clients: AwsClients, config: EnvironmentC
   return { addresses: stateAddresses(text, location), location };
 }
 
-/** The bootstrap stack's state: local, in `terraform.bootstrap-<env>.tfstate` at the project root (see stacks/bootstrap-stack.ts). */
-export function bootstrapState(root: string, config: EnvironmentConfig): ManagedResources {
-  const location = `terraform.${bootstrapStackName(config.name)}.tfstate`;
+/** The bootstrap stack's state: local, at the project root ({@link bootstrapStateFile}; the emulator's own with `emulator`). */
+export function bootstrapState(root: string, config: EnvironmentConfig, emulator = false): ManagedResources {
+  const location = bootstrapStateFile(config.name, emulator);
   const file = path.join(root, location);
   if (!fs.existsSync(file)) return { addresses: new Set(), location };
   return { addresses: stateAddresses(fs.readFileSync(file, 'utf8'), location), location };

@@ -6,9 +6,13 @@ import { Problem, problem } from '../core/problems';
  */
 export const IMPORTS_DIRECTORY = 'envs/imports';
 
-/** The import file of an environment, relative to the project root. */
-export function importsFilePath(environment: string, directory: string = IMPORTS_DIRECTORY): string {
-  return `${directory}/${environment}.json`;
+/**
+ * The import file of an environment, relative to the project root. Against an AWS API emulator
+ * (LAMBDA_FLEET_LOCAL_AWS_ENDPOINT) it is `<env>.emulator.json`: what adopt finds in an emulator
+ * and what it finds in the real account never mix, either way.
+ */
+export function importsFilePath(environment: string, directory: string = IMPORTS_DIRECTORY, emulator = false): string {
+  return `${directory}/${environment}${emulator ? '.emulator' : ''}.json`;
 }
 
 /** One existing resource that Terraform takes over instead of creating. */

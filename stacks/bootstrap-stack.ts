@@ -19,6 +19,15 @@ export function bootstrapStackName(environment: string): string {
 }
 
 /**
+ * The bootstrap stack's local state file, at the project root. An emulator's bootstrap keeps a
+ * state of its own (`.emulator.tfstate`), so it can never be mistaken for, and overwrite, the
+ * state of the real account's bootstrap.
+ */
+export function bootstrapStateFile(environment: string, emulator = false): string {
+  return `terraform.${bootstrapStackName(environment)}${emulator ? '.emulator' : ''}.tfstate`;
+}
+
+/**
  * What an environment needs before its first deploy, created once per account: the state bucket
  * and the lock table of its remote state, and the artifacts bucket CI releases packages into
  * (unless the environment names an existing one, `artifactsBucketExists`). Its own state is local
@@ -39,9 +48,7 @@ export class BootstrapStack extends ReadableStack {
     });
     // Relative to the stack directory, cdktf.out/stacks/<stack> or generated/stacks/<stack>:
     // both are three levels below the project root, and the path stays machine-independent.
-    // An emulator's bootstrap keeps a state of its own, so it can never be mistaken for (and
-    // overwrite) the state of the real account's bootstrap.
-    new LocalBackend(this, { path: `../../../terraform.${this.node.id}${localEndpoint ? '.emulator' : ''}.tfstate` });
+    new LocalBackend(this, { path: `../../../${bootstrapStateFile(config.name, localEndpoint !== undefined)}` });
 
     // State history is the only way back from a bad write: the bucket keeps every version.
     const state = privateBucket(this, 'state-bucket', backend.bucket, backend.kmsKeyId, localEndpoint);

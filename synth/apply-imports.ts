@@ -7,6 +7,24 @@ import { Problem, problem } from '../core/problems';
 import { bootstrapStackName } from '../stacks/bootstrap-stack';
 import { EnvironmentConfig } from '../stacks/environment-config';
 
+/**
+ * An imported layer version is the team's, as published: its description and licence (a build
+ * note, a CI's content hash) are its own, not reasons to replace it, and it has no skip_destroy
+ * in its state (the provider cannot read it back), so Terraform would delete it on a replacement
+ * or a destroy: prevent_destroy refuses both instead.
+ */
+function adoptLayerVersion(resource: TerraformResource): void {
+  const ignored = resource.lifecycle?.ignoreChanges;
+  resource.lifecycle = {
+    ...resource.lifecycle,
+    preventDestroy: true,
+    ignoreChanges: ignored === 'all' ? ignored : [...(ignored ?? []), ...ADOPTED_LAYER_VERSION_OWN_ATTRIBUTES],
+  };
+}
+
+/** What an adopted layer version keeps as it was published (see {@link adoptLayerVersion}); adopt does not compare them. */
+export const ADOPTED_LAYER_VERSION_OWN_ATTRIBUTES = Object.freeze(['description', 'license_info'] as const);
+
 /** A resource's Terraform address as synthesized: `aws_lambda_function.api_function`. */
 export function resourceAddress(resource: TerraformResource): string {
   return `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
@@ -19,7 +37,8 @@ export function resourcesByAddress(stack: TerraformStack): Map<string, Terraform
 }
 
 /**
- * Reads each environment's import file (`envs/imports/<env>.json`, written by `npm run adopt`),
+ * Reads each environment's import file (`envs/imports/<env>.json`, written by `npm run adopt`;
+ * `<env>.emulator.json` with a local endpoint, `emulator`),
  * where there is one, and has every resource it names imported (a Terraform `import` block), so
  * the next deploy takes over what already exists instead of failing to create it. Returns the
  * problems: a malformed file, another environment's, a stack or resource address the
@@ -27,9 +46,14 @@ export function resourcesByAddress(stack: TerraformStack): Map<string, Terraform
  * config's). Terraform ignores an `import` block for a resource already in its state, so the
  * file stays committed after the deploy that imported it.
  */
-export function applyImportFiles(app: App, environments: readonly EnvironmentConfig[], directory: string = IMPORTS_DIRECTORY): Problem[] {
+export function applyImportFiles(
+  app: App,
+  environments: readonly EnvironmentConfig[],
+  directory: string = IMPORTS_DIRECTORY,
+  emulator = false,
+): Problem[] {
   return environments.flatMap((environment) => {
-    const file = importsFilePath(environment.name, directory);
+    const file = importsFilePath(environment.name, directory, emulator);
     if (!fs.existsSync(file)) return [];
     const stacks = [environment.name, bootstrapStackName(environment.name)];
     const { imports, problems } = parseImportsFile(fs.readFileSync(file, 'utf8'), path.normalize(file), { environment: environment.name, stacks });
@@ -44,10 +68,7 @@ export function applyImportFiles(app: App, environments: readonly EnvironmentCon
       const resource = resources.get(entry.address);
       if (resource) {
         resource.importFrom(entry.id);
-        // An imported layer version has no skip_destroy in its state (the provider cannot read it
-        // back), so Terraform would delete the team's version on a replacement or a destroy:
-        // prevent_destroy refuses both instead.
-        if (resource.terraformResourceType === 'aws_lambda_layer_version') resource.lifecycle = { ...resource.lifecycle, preventDestroy: true };
+        if (resource.terraformResourceType === 'aws_lambda_layer_version') adoptLayerVersion(resource);
         return;
       }
       found.push({

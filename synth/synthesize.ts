@@ -66,7 +66,7 @@ export function buildApp(environments: readonly EnvironmentConfig[], options: Sy
       new BootstrapStack(app, environment, local.endpoint);
     }
   }
-  problems.push(...applyImportFiles(app, built, options.importsDirectory));
+  problems.push(...applyImportFiles(app, built, options.importsDirectory, local.endpoint !== undefined));
   addProblemCheck(app, () => [...problems, ...checkEnvironmentsApart(checked)]);
   return app;
 }

@@ -38,6 +38,7 @@ export function describeLifecycle(config: EnvironmentConfig): void {
   const bootstrapDir = path.join(outdir, 'stacks', `bootstrap-${config.name}`);
   // Where the release command runs, as in CI: the manifest synth wrote, and the build inputs.
   const releaseRoot = path.join(scratch, 'repository');
+  const importsDirectory = path.join(scratch, 'imports');
   const region = config.region;
   const stateBucket = config.backend.bucket;
   const fn = (key: string) => config.functions?.[key]?.functionName ?? `${config.namePrefix}-${key}`;
@@ -54,6 +55,8 @@ export function describeLifecycle(config: EnvironmentConfig): void {
       TF_IN_AUTOMATION: '1',
       TF_INPUT: '0',
       LAMBDA_FLEET_LOCAL_AWS_ENDPOINT: moto.endpoint,
+      // A fresh account: no import file of the checkout applies (an empty directory).
+      LAMBDA_FLEET_IMPORTS_DIR: importsDirectory,
     });
 
   /** A step; after a failed one the rest are failed too, saying why, instead of piling up errors. */
@@ -139,7 +142,8 @@ export function describeLifecycle(config: EnvironmentConfig): void {
 
   step('bootstrap: the state bucket, the lock table and the artifacts bucket', async () => {
     // As a plain-Terraform pipeline applies it: the synthesized stack, with terraform itself.
-    synthesize(environments, { outdir, env: { LAMBDA_FLEET_LOCAL_AWS_ENDPOINT: moto.endpoint } });
+    fs.mkdirSync(importsDirectory, { recursive: true });
+    synthesize(environments, { outdir, env: { LAMBDA_FLEET_LOCAL_AWS_ENDPOINT: moto.endpoint }, importsDirectory });
     ok('terraform init (bootstrap)', await terraform(['init', '-input=false'], bootstrapDir));
     ok('terraform apply (bootstrap)', await terraform(['apply', '-auto-approve', '-input=false'], bootstrapDir));
     for (const bucket of [stateBucket, config.artifactsBucket]) {
@@ -207,15 +211,17 @@ export function describeLifecycle(config: EnvironmentConfig): void {
     const before = await state();
     const table = config.backend.dynamodbTable!;
     const lockId = `${stateBucket}/${stateKey(config)}`;
-    // A plan holds the lock while it refreshes the drifted resources.
-    const holder = start('terraform', ['plan', '-input=false', '-no-color'], { cwd: stackDir, env: env() });
-    await waitWhileRunning(holder, 'the plan took the lock', async () => (await lockIds(moto.endpoint, table)).includes(lockId), 120_000);
+    // `terraform console` holds the state lock for as long as its input stays open: a run that
+    // holds the lock exactly as long as the test needs, whatever the machine's speed.
+    const holder = start('terraform', ['console', '-no-color'], { cwd: stackDir, env: env(), stdin: 'pipe' });
+    await waitWhileRunning(holder, 'the console took the lock', async () => (await lockIds(moto.endpoint, table)).includes(lockId), 120_000);
     const second = await terraform(['apply', '-auto-approve', '-input=false', '-lock-timeout=0s']);
-    const planned = await holder.finished;
+    holder.child.stdin!.end();
+    const held = await holder.finished;
     expect(second.status).not.toBe(0);
     expect(second.output).toContain('Error acquiring the state lock');
-    expect(second.output).toMatch(/Lock Info:[\s\S]*Operation: *OperationTypePlan/);
-    expect(planned.status).toBe(0);
+    expect(second.output).toMatch(/Lock Info:[\s\S]*Who:/);
+    expect(held.status).toBe(0);
     const after = await state();
     expect({ lineage: after.lineage, serial: after.serial }).toEqual({ lineage: before.lineage, serial: before.serial });
     expect(await lockIds(moto.endpoint, table)).not.toContain(lockId);

@@ -21,8 +21,12 @@ const running = new Set<Running>();
  * Starts a command without blocking the event loop: the local S3 and DynamoDB servers run in
  * this process and must keep answering while Terraform talks to them.
  */
-export function start(command: string, args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Running {
-  const child = spawn(command, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+export function start(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; /** `pipe` keeps stdin open (`child.stdin`) until ended. @default 'ignore' */ stdin?: 'ignore' | 'pipe' },
+): Running {
+  const child = spawn(command, args, { cwd: options.cwd, env: options.env, detached: true, stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
