@@ -305,7 +305,7 @@ describe('npm run adopt, through the command line', () => {
 
     const remote = await cli(['--env', 'staging'], { [LOCAL_AWS_ENDPOINT_VARIABLE]: 'http://10.1.2.3:4566' });
     expect(remote.status).toBe(2);
-    expect(remote.output).toContain('LAMBDA_FLEET_LOCAL_AWS_ENDPOINT = "http://10.1.2.3:4566": must be an http://127.0.0.1:<port> URL');
+    expect(remote.output).toContain('LAMBDA_FLEET_LOCAL_AWS_ENDPOINT = "http://10.1.2.3:4566": must be http://127.0.0.1:<port>, http://localhost:<port> or http://[::1]:<port> (port 1 to 65535)');
     expect(remote.output).not.toMatch(/\n\s+at /);
   });
 });

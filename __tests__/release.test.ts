@@ -433,7 +433,7 @@ describe('command line', () => {
     expect(regions).toEqual([['us-west-2', 'http://127.0.0.1:5000']]);
     expect(await run('https://lambda.us-west-2.amazonaws.com')).toBe(2);
     expect(errors[0].split('\n')[0]).toBe(
-      'LAMBDA_FLEET_LOCAL_AWS_ENDPOINT = "https://lambda.us-west-2.amazonaws.com": must be an http://127.0.0.1:<port> URL: the override is for an emulator on this machine only',
+      'LAMBDA_FLEET_LOCAL_AWS_ENDPOINT = "https://lambda.us-west-2.amazonaws.com": must be http://127.0.0.1:<port>, http://localhost:<port> or http://[::1]:<port> (port 1 to 65535): the override is for an emulator on this machine only',
     );
     expect(regions).toHaveLength(1);
   });
