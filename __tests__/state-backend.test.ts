@@ -67,6 +67,7 @@ describe('state backend', () => {
     ['no locking at all', { dynamodbTable: undefined, useLockfile: false }, 'state-not-locked staging: backend'],
     ['a malformed KMS key', { kmsKeyId: 'my-key' }, 'kms-key-id staging: backend.kmsKeyId'],
     ['a malformed role ARN', { roleArn: 'terraform-state' }, 'role-arn staging: backend.roleArn'],
+    ['the artifacts bucket as the state bucket', { bucket: staging.artifactsBucket }, 'artifacts-bucket-is-state-bucket staging: artifactsBucket'],
   ])('rejects %s', (_case, backend, found) => {
     expect(problems([withBackend(backend), prod]).map(where)).toEqual([found]);
   });

@@ -72,7 +72,7 @@ export async function runAdopt(argv: readonly string[], deps: AdoptDependencies)
     const existing = readExistingFile(deps.root, file, planned);
     clients = (deps.clients ?? awsClients)(config.region, local.endpoint);
     await checkAccount(clients, config.name, config.accountId);
-    const state = { [planned.stacks[0]]: await environmentState(clients, config), [planned.stacks[1]]: bootstrapState(deps.root, config, emulator) };
+    const state = { [planned.stacks[0]]: await environmentState(clients, config, local.endpoint), [planned.stacks[1]]: bootstrapState(deps.root, config, emulator) };
     const scope = request.check ? planned.resources.filter((r) => r.stack === config.name) : planned.resources;
     const decisions = await decide(scope, planned, clients, state, existing?.imports ?? [], request.acceptReplacement);
     out(`${config.name}: account ${config.accountId} in ${config.region}, read through ${clients.where}`);

@@ -36,6 +36,9 @@ function checkSettings(config: EnvironmentConfig): Problem[] {
     ...checkTags('tags', config.tags),
     ...check('backend.bucket', backend.bucket, RULES.s3BucketName),
     ...check('artifactsBucket', config.artifactsBucket, RULES.s3BucketName),
+    ...(config.artifactsBucket === backend.bucket
+      ? [problem('artifacts-bucket-is-state-bucket', 'artifactsBucket', config.artifactsBucket, 'must not be backend.bucket: the state is kept apart from the packages CI uploads, and the bootstrap stack creates each bucket once')]
+      : []),
     ...check('backend.key', stateKey(config), RULES.s3Key, RULES.s3KeyLength),
     ...(backend.dynamodbTable === undefined ? [] : check('backend.dynamodbTable', backend.dynamodbTable, RULES.dynamodbTableName)),
     ...(backend.dynamodbTable === undefined && !backend.useLockfile
