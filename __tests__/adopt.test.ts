@@ -202,7 +202,7 @@ describe('npm run adopt, against a fleet made by hand in an AWS API emulator', (
     expect(after).toMatchObject({ code: 0, err: '' });
     expect(after.out).toContain('sandbox: ready to deploy');
     // A backend in another region, reached through a role, is read as Terraform reads it.
-    const roleBackend = { ...sandbox, backend: { ...sandbox.backend, region: 'eu-central-1', roleArn: 'arn:aws:iam::123456789012:role/terraform-state' } };
+    const roleBackend = { ...sandbox, backend: { ...sandbox.backend, region: 'eu-central-1' as const, roleArn: 'arn:aws:iam::123456789012:role/terraform-state' } };
     expect(await adopt(root, ['--env', 'sandbox', '--check'], [roleBackend])).toMatchObject({ code: 0, err: '' });
   });
 

@@ -1,3 +1,5 @@
+import { arn } from '../core/arn';
+import { partitionOf, REGION_NAMES } from '../core/regions';
 import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeRuleCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
@@ -185,6 +187,11 @@ export const RESOURCE_KINDS: Readonly<Record<string, ResourceKind>> = {
           { attribute: 'principal', config: resource.config.principal, actual: principal, consequence },
           // A rule that is not in the account yet gets its ARN on creation: nothing to compare before.
           ...(configSourceArn === undefined ? [] : [{ attribute: 'source_arn', config: configSourceArn, actual: sourceArn, consequence }]),
+          // Every other argument that replaces a permission: each is a condition or a part of the statement.
+          { attribute: 'source_account', config: resource.config.source_account, actual: statement.Condition?.StringEquals?.['AWS:SourceAccount'], consequence },
+          { attribute: 'event_source_token', config: resource.config.event_source_token, actual: statement.Condition?.StringEquals?.['lambda:EventSourceToken'], consequence },
+          { attribute: 'principal_org_id', config: resource.config.principal_org_id, actual: statement.Condition?.StringEquals?.['aws:PrincipalOrgID'], consequence },
+          { attribute: 'qualifier', config: resource.config.qualifier, actual: qualifierOf(statement.Resource, functionName), consequence },
         ]),
       };
     },
@@ -223,10 +230,14 @@ export const RESOURCE_KINDS: Readonly<Record<string, ResourceKind>> = {
   aws_s3_bucket: {
     async find(resource, { clients, text }) {
       const bucket = await text(resource, 'bucket');
+      const clientsRegion = await clients.s3.config.region();
       if (bucket === undefined) return undefined;
       const found = await absentOn(['NotFound', 'NoSuchBucket'], () => clients.s3.send(new HeadBucketCommand({ Bucket: bucket })));
       if (!found) return undefined;
-      return { id: bucket, note: `S3 bucket ${bucket}`, attributes: { id: bucket, bucket, arn: `arn:aws:s3:::${bucket}` }, replacements: [] };
+      // The clients are the environment's, in a region the config schema has checked.
+      const region = REGION_NAMES.find((name) => name === clientsRegion) ?? REGION_NAMES[0];
+      const partition = partitionOf(region);
+      return { id: bucket, note: `S3 bucket ${bucket}`, attributes: { id: bucket, bucket, arn: arn({ partition, service: 's3', resource: bucket }) }, replacements: [] };
     },
   },
   aws_s3_bucket_versioning: bucketSetting(async (clients, bucket) => {
@@ -280,7 +291,14 @@ interface PermissionStatement {
   readonly Sid?: string;
   readonly Action?: string;
   readonly Principal?: string | { readonly Service?: string; readonly AWS?: string };
-  readonly Condition?: { readonly ArnLike?: Record<string, string> };
+  readonly Resource?: string;
+  readonly Condition?: { readonly ArnLike?: Record<string, string>; readonly StringEquals?: Record<string, string> };
+}
+
+/** The alias or version a permission's statement is on (`function:name:live`), or undefined for the function itself. */
+function qualifierOf(resource: string | undefined, functionName: string): string | undefined {
+  const match = resource === undefined ? null : new RegExp(`:function:${functionName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:([^:]+)$`).exec(resource);
+  return match?.[1];
 }
 
 /** A setting of a bucket, imported by the bucket's name; `describe` says what is set, or undefined when nothing is. */

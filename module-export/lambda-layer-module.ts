@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { ModuleStack } from './module-stack';
 import { RULES } from '../core/rules';
-import { LAYER_CI_OWNED_ATTRIBUTES, LambdaLayer } from '../modules/lambda-layer';
+import { LambdaLayer } from '../modules/lambda-layer';
 import { LAMBDA_LAYER_MOVES } from './moved-addresses';
 
 /**
@@ -59,9 +59,9 @@ export function lambdaLayerModule(scope: Construct): ModuleStack {
     description:
       'Keep old versions when Terraform replaces or destroys this one, so functions using them keep working and rollback stays possible. Applies to the versions this module publishes: changing it does not republish the current version, and a version published by the module this one replaced keeps its own setting',
   }).booleanValue;
-  // skip_destroy forces a new version when it changes: a version published by a module without
-  // it (false) would otherwise be republished, and deleted, by the switch to this one.
-  layer.resource.lifecycle = { ignoreChanges: [...LAYER_CI_OWNED_ATTRIBUTES, 'skip_destroy'] };
+  // The construct ignores changes to skip_destroy (LAYER_SET_ON_PUBLISH_ATTRIBUTES), which forces
+  // a new version: a version published by a module without it (false) would otherwise be
+  // republished, and deleted, by the switch to this one.
   m.variable('tags', {
     type: 'map(string)',
     default: {},
