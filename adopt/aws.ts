@@ -5,6 +5,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { awsClientConfig } from '../core/aws-client-config';
 
 /** Something adopt cannot go on from; its message says what, and that nothing was written. */
 export class AdoptError extends Error {
@@ -33,15 +34,15 @@ export interface AwsClients {
  * S3 in path style.
  */
 export function awsClients(region: string, endpoint?: string): AwsClients {
-  const common = { region, ...(endpoint ? { endpoint } : {}) };
+  const config = awsClientConfig(region, endpoint);
   return {
-    lambda: new LambdaClient(common),
-    iam: new IAMClient(common),
-    logs: new CloudWatchLogsClient(common),
-    events: new EventBridgeClient(common),
-    sts: new STSClient(common),
-    s3: new S3Client({ ...common, forcePathStyle: endpoint !== undefined }),
-    dynamodb: new DynamoDBClient(common),
+    lambda: new LambdaClient(config),
+    iam: new IAMClient(config),
+    logs: new CloudWatchLogsClient(config),
+    events: new EventBridgeClient(config),
+    sts: new STSClient(config),
+    s3: new S3Client(config),
+    dynamodb: new DynamoDBClient(config),
     where: endpoint ?? `AWS (${region})`,
   };
 }

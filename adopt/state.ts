@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
+import { awsClientConfig } from '../core/aws-client-config';
 import { bootstrapStateFile } from '../stacks/bootstrap-stack';
 import { EnvironmentConfig, stateKey } from '../stacks/environment-config';
 import { AdoptError, AwsClients, awsFailure } from './aws';
@@ -56,7 +57,7 @@ async function stateClient(clients: AwsClients, config: EnvironmentConfig, local
       throw awsFailure(error, `assuming the backend's role ${roleArn} (backend.roleArn) to read the state`, clients.where);
     }
   }
-  return new S3Client({ region, credentials, ...(localEndpoint ? { endpoint: localEndpoint, forcePathStyle: true } : {}) });
+  return new S3Client({ ...awsClientConfig(region, localEndpoint), credentials });
 }
 
 /** The bootstrap stack's state: local, at the project root ({@link bootstrapStateFile}; the emulator's own with `emulator`). */

@@ -1,5 +1,6 @@
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
+import { awsClientConfig } from '../core/aws-client-config';
 
 /** A release that cannot go on; its message says what was and was not done. */
 export class ReleaseError extends Error {
@@ -120,6 +121,6 @@ export async function waitForUpdate(context: ReleaseContext, functionName: strin
  * API emulator on this machine) they call it instead, S3 by path.
  */
 export function awsClients(region: string, localEndpoint?: string): { lambda: LambdaClient; s3: S3Client } {
-  const endpoint = localEndpoint ? { endpoint: localEndpoint } : {};
-  return { lambda: new LambdaClient({ region, ...endpoint }), s3: new S3Client({ region, ...endpoint, forcePathStyle: localEndpoint !== undefined }) };
+  const config = awsClientConfig(region, localEndpoint);
+  return { lambda: new LambdaClient(config), s3: new S3Client(config) };
 }
