@@ -24,7 +24,7 @@ function isLoopbackUrl(value: string): boolean {
  */
 export function localAwsEndpointFrom(env: NodeJS.ProcessEnv): { endpoint?: string; problems: Problem[] } {
   const problems = RETIRED_VARIABLES.filter((name) => env[name] !== undefined).map((name) =>
-    problem('local-endpoint-retired', name, env[name], `is no longer read: set ${LOCAL_AWS_ENDPOINT_VARIABLE} to the emulator's one endpoint instead`),
+    problem('local-endpoint-retired', name, env[name], `is no longer read: unset it, and set ${LOCAL_AWS_ENDPOINT_VARIABLE} to the emulator's one endpoint instead`),
   );
   const value = env[LOCAL_AWS_ENDPOINT_VARIABLE];
   if (value !== undefined && !isLoopbackUrl(value)) {

@@ -20,8 +20,6 @@ import { Finished, killAll, run, start, waitWhileRunning } from './processes';
 import { tempDir } from './synth';
 
 const repo = path.resolve(__dirname, '..', '..');
-// Node.js 20 is supported (README, "CDK Terrain"): the SDK's notice is not this suite's news.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 /**
  * The whole lifecycle of one environment against an AWS API emulator serving its account, with
