@@ -7,6 +7,12 @@ import { prod } from '../envs/prod';
 import { synthesize } from '../synth/synthesize';
 import { readTree, tempDir } from './support/synth';
 import { readAdoptArguments } from '../adopt/arguments';
+import { GetBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { describeReplacement } from '../adopt/adopt';
+import { awsClients } from '../adopt/aws';
+import { RESOURCE_KINDS } from '../adopt/resource-kinds';
+import { stateAddresses } from '../adopt/state';
 
 const expected = { environment: 'staging', stacks: ['staging', 'bootstrap-staging'] };
 const role: ImportEntry = { stack: 'staging', address: 'aws_iam_role.api_role', id: 'bookshelf-staging-api', note: 'role bookshelf-staging-api' };
@@ -178,5 +184,48 @@ describe('adopt arguments', () => {
     expect(refused(['--env', 'staging', '--check', '--dry-run'])).toEqual([
       '--check writes nothing and adopts nothing: give it without --dry-run and --accept-replacement',
     ]);
+  });
+
+  test('refuses positional arguments and a switch given a value', () => {
+    expect(refused(['--env', 'staging', 'prod'])).toEqual(['arguments = ["prod"]: adopt takes options only; the environment goes after --env']);
+    expect(refused(['--env', 'staging', '--dry-run=yes'])[0]).toMatch(/^--dry-run/);
+  });
+});
+
+describe('what adopt reads', () => {
+  test('a Terraform state that is not JSON stops it, naming the state', () => {
+    expect(() => stateAddresses('{"resources": [', 's3://bucket/key')).toThrow(
+      /^the Terraform state s3:\/\/bucket\/key is not JSON \(.*\); nothing was written$/,
+    );
+    expect(stateAddresses('', 's3://bucket/key')).toEqual(new Set());
+  });
+
+  test("a bucket policy with statements the stack's policy lacks is held back, naming them", async () => {
+    const s3 = mockClient(S3Client);
+    try {
+      const clients = awsClients('us-west-2');
+      const resource = {
+        stack: 'bootstrap-staging',
+        type: 'aws_s3_bucket_policy',
+        address: 'aws_s3_bucket_policy.state_bucket_policy',
+        config: { bucket: 'bookshelf-terraform-state-111111111111', policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'DenyInsecureTransport' }] }) },
+      };
+      const lookup = { clients, text: async (r: typeof resource, argument: string) => String((r.config as Record<string, unknown>)[argument]) };
+      const policy = (statements: object[]) => ({ Policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }) });
+
+      s3.on(GetBucketPolicyCommand).resolves(policy([{ Sid: 'DenyInsecureTransport' }, { Sid: 'AuditRead' }, { Effect: 'Allow' }]));
+      const found = await RESOURCE_KINDS.aws_s3_bucket_policy.find(resource, lookup);
+      expect(found?.replacements.map(describeReplacement)).toEqual([
+        'policy: ["DenyInsecureTransport"] in the configuration, ["DenyInsecureTransport","AuditRead","(statement 3, no Sid)"] in the account; ' +
+          "replacing it: the apply would overwrite the bucket's policy and drop AuditRead, (statement 3, no Sid); to keep an artifacts bucket " +
+          'and its policy out of the bootstrap stack, set artifactsBucketExists: true',
+      ]);
+
+      s3.on(GetBucketPolicyCommand).resolves(policy([{ Sid: 'DenyInsecureTransport' }]));
+      expect((await RESOURCE_KINDS.aws_s3_bucket_policy.find(resource, lookup))?.replacements).toEqual([]);
+      clients.s3.destroy();
+    } finally {
+      s3.restore();
+    }
   });
 });

@@ -257,10 +257,39 @@ export const RESOURCE_KINDS: Readonly<Record<string, ResourceKind>> = {
     const found = await absentOn(['OwnershipControlsNotFoundError'], () => clients.s3.send(new GetBucketOwnershipControlsCommand({ Bucket: bucket })));
     return found ? `object ownership ${found.OwnershipControls?.Rules?.[0]?.ObjectOwnership ?? 'set'}` : undefined;
   }),
-  aws_s3_bucket_policy: bucketSetting(async (clients, bucket) => {
-    const found = await absentOn(['NoSuchBucketPolicy'], () => clients.s3.send(new GetBucketPolicyCommand({ Bucket: bucket })));
-    return found ? 'bucket policy' : undefined;
-  }),
+  aws_s3_bucket_policy: {
+    async find(resource, { clients, text }) {
+      const bucket = await text(resource, 'bucket');
+      if (bucket === undefined) return undefined;
+      const found = await absentOn(['NoSuchBucketPolicy', 'NoSuchBucket'], () => clients.s3.send(new GetBucketPolicyCommand({ Bucket: bucket })));
+      if (!found?.Policy) return undefined;
+      // The stack writes the whole policy: every statement of the account's that the stack's does
+      // not have is dropped by the apply (a cross-account grant, say). That is held back.
+      const sids = (policy: unknown) =>
+        ((policy as { Statement?: { Sid?: string }[] })?.Statement ?? []).map((s, i) => s.Sid ?? `(statement ${i + 1}, no Sid)`);
+      const planned = sids(JSON.parse(String(resource.config.policy ?? '{}')));
+      const existing = sids(JSON.parse(found.Policy));
+      const dropped = existing.filter((sid) => !planned.includes(sid));
+      return {
+        id: bucket,
+        note: `bucket policy of S3 bucket ${bucket} (${existing.length} statement${existing.length === 1 ? '' : 's'})`,
+        attributes: { id: bucket, bucket },
+        replacements:
+          dropped.length === 0
+            ? []
+            : [
+                {
+                  attribute: 'policy',
+                  config: planned,
+                  actual: existing,
+                  consequence:
+                    `the apply would overwrite the bucket's policy and drop ${dropped.join(', ')}; ` +
+                    'to keep an artifacts bucket and its policy out of the bootstrap stack, set artifactsBucketExists: true',
+                },
+              ],
+      };
+    },
+  },
   aws_s3_bucket_lifecycle_configuration: bucketSetting(async (clients, bucket) => {
     const found = await absentOn(['NoSuchLifecycleConfiguration'], () => clients.s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket })));
     return found ? `lifecycle configuration (${found.Rules?.length ?? 0} rules)` : undefined;
