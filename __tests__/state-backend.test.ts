@@ -124,12 +124,13 @@ describe('local endpoint (an AWS API emulator on this machine)', () => {
 
   test('never reaches generated/', () => {
     const dir = path.join(tempDir('local-generated'), 'generated');
-    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    // On stdout: a note, not an error (the cdktf CLI shows everything on stderr as [ERROR]).
+    const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
     try {
       synthesize([staging, prod], { outdir: path.join(path.dirname(dir), 'out'), generatedDir: dir, env: LOCAL });
-      expect(stderr).toHaveBeenCalledWith(`LAMBDA_FLEET_LOCAL_AWS_ENDPOINT is set: ${dir}/ is left as it is.\n`);
+      expect(stdout).toHaveBeenCalledWith(`LAMBDA_FLEET_LOCAL_AWS_ENDPOINT is set: ${dir}/ is left as it is.\n`);
     } finally {
-      stderr.mockRestore();
+      stdout.mockRestore();
     }
     expect(fs.existsSync(dir)).toBe(false);
   });

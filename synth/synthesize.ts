@@ -93,7 +93,7 @@ export function synthesize(environments: readonly EnvironmentConfig[], options: 
     // generated/ is committed and read by real pipelines: it never holds local endpoints.
     const writesGenerated = options.generatedDir !== undefined && !usesLocalEndpoint(options);
     if (options.generatedDir !== undefined && !writesGenerated) {
-      process.stderr.write(`${LOCAL_AWS_ENDPOINT_VARIABLE} is set: ${options.generatedDir}/ is left as it is.\n`);
+      process.stdout.write(`${LOCAL_AWS_ENDPOINT_VARIABLE} is set: ${options.generatedDir}/ is left as it is.\n`);
     }
     const modules = writesGenerated ? buildModules() : undefined;
     try {
