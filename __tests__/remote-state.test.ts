@@ -6,6 +6,7 @@ import { createBackend, getObject, lockIds, putObject } from './support/local-aw
 import { emulatorEnvironment, Moto, startMoto } from './support/moto';
 import { Finished, killAll, run, start, waitWhileRunning } from './support/processes';
 import { tempDir } from './support/synth';
+import { synthesize } from '../synth/synthesize';
 
 jest.setTimeout(600_000);
 
@@ -30,9 +31,12 @@ function env(): NodeJS.ProcessEnv {
   });
 }
 
-function terraform(args: string[], timeoutMs = 180_000) {
-  return run('terraform', [...args, '-no-color'], { cwd: stackDir, env: env(), timeoutMs });
+function terraform(args: string[], cwd = stackDir, timeoutMs = 180_000) {
+  return run('terraform', [...args, '-no-color'], { cwd, env: env(), timeoutMs });
 }
+
+/** Another engineer's working directory for the same stack: synthesized and initialised on its own. */
+const secondDir = path.join(scratch, 'second', 'stacks', 'staging');
 
 async function state(): Promise<any> {
   const body = await getObject(aws.endpoint, bucket, stateKey(staging));
@@ -60,6 +64,11 @@ beforeAll(async () => {
       check_results: null,
     }),
   );
+  const imports = path.join(scratch, 'no-imports');
+  fs.mkdirSync(imports);
+  synthesize([staging], { outdir: path.join(scratch, 'second'), env: { LAMBDA_FLEET_LOCAL_AWS_ENDPOINT: aws.endpoint }, importsDirectory: imports });
+  const init = await terraform(['init', '-input=false'], secondDir);
+  if (init.status !== 0) throw new Error(`terraform init of the second working directory failed:\n${init.output}`);
 });
 
 afterAll(async () => {
@@ -73,7 +82,7 @@ describe('cdktf diff staging, with a second plan started while the diff holds th
   beforeAll(async () => {
     const running = start('npx', ['cdktf', 'diff', 'staging', '--skip-provider-lock', '--output', outdir], { cwd: root, env: env() });
     await waitWhileRunning(running, 'the diff took the lock', async () => (await lockIds(aws.endpoint, table)).includes(lockId), 300_000);
-    second = await terraform(['plan', '-input=false', '-lock-timeout=0s']);
+    second = await terraform(['plan', '-input=false', '-lock-timeout=0s'], secondDir);
     diff = await running.finished;
   });
 

@@ -2,7 +2,7 @@ import { CloudWatchLogsClient, CreateLogGroupCommand } from '@aws-sdk/client-clo
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { AddPermissionCommand, CreateFunctionCommand, LambdaClient, PublishLayerVersionCommand, Runtime } from '@aws-sdk/client-lambda';
-import { CreateBucketCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
+import { BucketLocationConstraint, CreateBucketCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
 import { deterministicZip } from '../../core/deterministic-zip';
 import { EMULATOR_CREDENTIALS } from './moto';
 
@@ -108,7 +108,7 @@ export async function makeFleetByHand(endpoint: string, region: string, names: H
         SourceArn: rule.RuleArn!,
       }),
     );
-    await aws.s3.send(new CreateBucketCommand({ Bucket: names.stateBucket, CreateBucketConfiguration: { LocationConstraint: region as never } }));
+    await aws.s3.send(new CreateBucketCommand({ Bucket: names.stateBucket, CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } }));
     await aws.s3.send(new PutBucketVersioningCommand({ Bucket: names.stateBucket, VersioningConfiguration: { Status: 'Enabled' } }));
     return {
       functionName: names.functionName,

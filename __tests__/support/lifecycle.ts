@@ -209,11 +209,16 @@ export function describeLifecycle(config: EnvironmentConfig): void {
     const before = await state();
     const table = config.backend.dynamodbTable!;
     const lockId = `${stateBucket}/${stateKey(config)}`;
+    // The second run is another engineer's, from a working directory of its own.
+    const secondOut = path.join(scratch, 'second');
+    synthesize(environments, { outdir: secondOut, env: { LAMBDA_FLEET_LOCAL_AWS_ENDPOINT: moto.endpoint }, importsDirectory });
+    const secondDir = path.join(secondOut, 'stacks', config.name);
+    ok('terraform init (second working directory)', await terraform(['init', '-input=false'], secondDir));
     // `terraform console` holds the state lock for as long as its input stays open: a run that
     // holds the lock exactly as long as the test needs, whatever the machine's speed.
     const holder = start('terraform', ['console', '-no-color'], { cwd: stackDir, env: env(), stdin: 'pipe' });
     await waitWhileRunning(holder, 'the console took the lock', async () => (await lockIds(moto.endpoint, table)).includes(lockId), 120_000);
-    const second = await terraform(['apply', '-auto-approve', '-input=false', '-lock-timeout=0s']);
+    const second = await terraform(['apply', '-auto-approve', '-input=false', '-lock-timeout=0s'], secondDir);
     holder.child.stdin!.end();
     const held = await holder.finished;
     expect(second.status).not.toBe(0);
