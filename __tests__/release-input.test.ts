@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { parseReleaseManifest, RELEASE_MANIFEST_FILE } from '../contract/release-manifest';
 import { deterministicZip } from '../core/deterministic-zip';
 import { runRelease, USAGE, USAGE_HINT } from '../release/cli';
@@ -10,6 +11,8 @@ import { tempDir } from './support/synth';
 
 const lambda = mockClient(LambdaClient);
 const s3 = mockClient(S3Client);
+// The caller's account is the manifest's unless a test says otherwise.
+const sts = mockClient(STSClient);
 const repo = path.resolve(__dirname, '..');
 const STACKS = path.join('generated', 'stacks');
 const FILE = path.join(STACKS, 'staging', RELEASE_MANIFEST_FILE);
@@ -22,6 +25,8 @@ let installs: number;
 beforeEach(() => {
   lambda.reset();
   s3.reset();
+  sts.reset();
+  sts.on(GetCallerIdentityCommand).resolves({ Account: '111111111111' });
   // Every call would succeed: a refusal is the release command's own.
   lambda.onAnyCommand().resolves({});
   s3.onAnyCommand().resolves({});
@@ -42,7 +47,7 @@ async function release(...argv: string[]) {
   const err: string[] = [];
   const code = await runRelease(argv, {
     root,
-    clients: () => ({ lambda: new LambdaClient({ region: 'us-west-2' }), s3: new S3Client({ region: 'us-west-2' }) }),
+    clients: () => ({ lambda: new LambdaClient({ region: 'us-west-2' }), s3: new S3Client({ region: 'us-west-2' }), sts: new STSClient({ region: 'us-west-2' }) }),
     sleep: async () => undefined,
     installer: async () => void installs++,
     out: (line) => out.push(line),

@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { HeadObjectCommand, NoSuchBucket, NotFound, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { runRelease } from '../release/cli';
 import { deterministicZip } from '../core/deterministic-zip';
 import { awsClients, RETRY } from '../release/context';
@@ -25,6 +26,8 @@ import { readZip } from './support/zip-reader';
 
 const lambda = mockClient(LambdaClient);
 const s3 = mockClient(S3Client);
+// The caller's account is the manifest's unless a test says otherwise.
+const sts = mockClient(STSClient);
 const repo = path.resolve(__dirname, '..');
 
 const ACCOUNT = '111111111111';
@@ -72,7 +75,7 @@ async function release(...argv: string[]) {
   const err: string[] = [];
   const code = await runRelease(argv, {
     root,
-    clients: () => ({ lambda: new LambdaClient({ region: 'us-west-2' }), s3: new S3Client({ region: 'us-west-2' }) }),
+    clients: () => ({ lambda: new LambdaClient({ region: 'us-west-2' }), s3: new S3Client({ region: 'us-west-2' }), sts: new STSClient({ region: 'us-west-2' }) }),
     sleep: async (ms) => void sleeps.push(ms),
     installer: async (requirements, target, settings) => {
       installs.push({ requirements, target, settings });
@@ -92,6 +95,8 @@ const updates = () => lambda.commandCalls(UpdateFunctionConfigurationCommand).ma
 beforeEach(() => {
   lambda.reset();
   s3.reset();
+  sts.reset();
+  sts.on(GetCallerIdentityCommand).resolves({ Account: '111111111111' });
   root = tempDir('release');
   fs.cpSync(path.join(repo, 'generated', 'stacks', 'staging'), path.join(root, 'generated', 'stacks', 'staging'), { recursive: true });
   fs.mkdirSync(path.join(root, 'backend', 'shared', '__pycache__'), { recursive: true });
@@ -422,7 +427,7 @@ describe('command line', () => {
         env: { LAMBDA_FLEET_LOCAL_AWS_ENDPOINT: endpoint },
         clients: (region, localEndpoint) => {
           regions.push([region, localEndpoint]);
-          return { lambda: new LambdaClient({ region }), s3: new S3Client({ region }) };
+          return { lambda: new LambdaClient({ region }), s3: new S3Client({ region }), sts: new STSClient({ region }) };
         },
         out: () => undefined,
         err: (line) => errors.push(line),
@@ -443,6 +448,18 @@ describe('command line', () => {
     expect(await l.config.endpoint!()).toMatchObject({ hostname: '127.0.0.1', port: 5000, protocol: 'http:' });
     expect(s.config.forcePathStyle).toBe(true);
     expect(awsClients('us-west-2').lambda.config.endpoint).toBeUndefined();
+  });
+
+  test.each([['a run'], ['a dry run']])("%s with another account's credentials is refused before any other call", async (run) => {
+    sts.on(GetCallerIdentityCommand).resolves({ Account: '222222222222' });
+    const argv = ['rollback', '--env', 'staging', '--layer', 'deps', '--to-version', '1', ...(run === 'a dry run' ? ['--dry-run'] : [])];
+    const result = await release(...argv);
+    expect(result.code).toBe(1);
+    expect(result.err).toBe(
+      "release rollback failed: the AWS credentials belong to account 222222222222, not to staging's account 111111111111 " +
+        "(the manifest's accountId): a release changes only its environment's own account; nothing was done",
+    );
+    expect([...lambda.calls(), ...s3.calls()]).toEqual([]);
   });
 
   test('an unknown layer is named with the ones there are', async () => {

@@ -1,7 +1,6 @@
-import { ListLayerVersionsCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { S3Client } from '@aws-sdk/client-s3';
+import { ListLayerVersionsCommand } from '@aws-sdk/client-lambda';
 import { checkAgainstManifest, readArguments, ReleaseRequest } from './arguments';
-import { awsClients, realSleep, ReleaseContext, ReleaseError, Reporter, UsageError, withRetries } from './context';
+import { awsClients, checkAccount, realSleep, ReleaseClients, ReleaseContext, ReleaseError, Reporter, UsageError, withRetries } from './context';
 import { rollbackLayer, updateCode, updateLayer } from './functions';
 import { buildLayer, Installer, publishLayer } from './layers';
 import { loadManifest, manifestLayer } from './manifest';
@@ -38,7 +37,7 @@ export const USAGE_HINT = 'Commands and options: npm run release -- --help';
 
 export interface ReleaseDependencies {
   readonly root: string;
-  readonly clients?: (region: string, localEndpoint?: string) => { lambda: LambdaClient; s3: S3Client };
+  readonly clients?: (region: string, localEndpoint?: string) => ReleaseClients;
   /** Where LAMBDA_FLEET_LOCAL_AWS_ENDPOINT is read from. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -86,6 +85,7 @@ export async function runRelease(argv: readonly string[], deps: ReleaseDependenc
       sleep: deps.sleep ?? realSleep,
       root: deps.root,
     };
+    await checkAccount(context, manifest.accountId);
     switch (request.command) {
       case 'layer build':
         await buildLayer(context, manifest, request.layer, deps.installer);

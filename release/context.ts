@@ -1,5 +1,6 @@
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { awsClientConfig } from '../core/aws-client-config';
 
 /** A release that cannot go on; its message says what was and was not done. */
@@ -50,6 +51,8 @@ export interface ReleaseContext {
   /** The environment released to, for messages. */
   readonly environment: string;
   readonly lambda: LambdaClient;
+  /** Says whose credentials these are: a release changes only its environment's account. */
+  readonly sts: STSClient;
   readonly s3: S3Client;
   readonly reporter: Reporter;
   readonly dryRun: boolean;
@@ -120,7 +123,24 @@ export async function waitForUpdate(context: ReleaseContext, functionName: strin
  * Clients for the manifest's region, with the caller's credentials; with `localEndpoint` (an AWS
  * API emulator on this machine) they call it instead, S3 by path.
  */
-export function awsClients(region: string, localEndpoint?: string): { lambda: LambdaClient; s3: S3Client } {
+export function awsClients(region: string, localEndpoint?: string): ReleaseClients {
   const config = awsClientConfig(region, localEndpoint);
-  return { lambda: new LambdaClient(config), s3: new S3Client(config) };
+  return { lambda: new LambdaClient(config), s3: new S3Client(config), sts: new STSClient(config) };
+}
+
+/** The AWS clients a release uses. */
+export type ReleaseClients = Pick<ReleaseContext, 'lambda' | 's3' | 'sts'>;
+
+/**
+ * Refuses credentials of any other account than the manifest's, before any other AWS call, dry
+ * runs included: the release command's `allowed_account_ids`.
+ */
+export async function checkAccount(context: ReleaseContext, accountId: string): Promise<void> {
+  const account = (await withRetries(context, 'read the caller identity', () => context.sts.send(new GetCallerIdentityCommand({})))).Account;
+  if (account !== accountId) {
+    throw new ReleaseError(
+      `the AWS credentials belong to account ${account ?? '(unknown)'}, not to ${context.environment}'s account ${accountId} ` +
+        "(the manifest's accountId): a release changes only its environment's own account; nothing was done",
+    );
+  }
 }
