@@ -8,10 +8,10 @@ import { deterministicZip } from '../core/deterministic-zip';
 import { LOCAL_AWS_ENDPOINT_VARIABLE } from '../core/local-endpoint';
 import { EnvironmentConfig } from '../stacks/environment-config';
 import { synthesize } from '../synth/synthesize';
-import { emulatorClients, HandMadeFleet, makeFleetByHand } from './support/hand-made-fleet';
-import { EMULATOR_CREDENTIALS, Moto, startMoto } from './support/moto';
+import { HandMadeFleet, makeFleetByHand } from './support/hand-made-fleet';
+import { EMULATOR_CREDENTIALS, emulatorClients, Moto, startMoto } from './support/moto';
 import { run } from './support/processes';
-import { dynamodbCall } from './support/local-aws';
+import { createLockTable } from './support/local-aws';
 import { tempDir } from './support/synth';
 import { terraform, terraformOk } from './support/terraform';
 
@@ -220,12 +220,7 @@ describe('npm run adopt, against a fleet made by hand in an AWS API emulator', (
   test('end to end: adopt, then terraform apply of the synthesized stack keeps the code and layers, publishes no layer version, and plans clean', async () => {
     const root = tempDir('adopt-e2e');
     // The backend's lock table, which teams have beside their state bucket (adopted into the bootstrap stack).
-    await dynamodbCall(moto.endpoint, 'CreateTable', {
-      TableName: sandbox.backend.dynamodbTable,
-      AttributeDefinitions: [{ AttributeName: 'LockID', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'LockID', KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }, sandbox.region);
+    await createLockTable(moto.endpoint, sandbox.region, sandbox.backend.dynamodbTable!);
     expect((await adopt(root, ['--env', 'sandbox'])).code).toBe(0);
     const outdir = path.join(root, 'cdktf.out');
     // Local mode: the provider and the S3 backend (its state bucket made by hand, its lock table here) on the emulator.

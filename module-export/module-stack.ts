@@ -1,7 +1,7 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { TerraformOutput, TerraformResource, TerraformVariable } from '../core/framework';
+import { TerraformOutput, TerraformVariable } from '../core/framework';
 import { Construct } from 'constructs';
-import { ReadableStack } from '../stacks/readable-stack';
+import { ReadableStack, resourcesByAddress } from '../stacks/readable-stack';
 import { addProblemCheck, problem } from '../core/problems';
 import { Rule } from '../core/rules';
 import { ModuleMove, movedBlocks } from './moved-addresses';
@@ -37,11 +37,12 @@ export class ModuleStack extends ReadableStack {
     // Resources resolve their provider through a provider construct; its block is removed from
     // the output (toTerraform), so the caller's provider configuration applies.
     new AwsProvider(this, 'aws', {});
-    addProblemCheck(this, () =>
-      this.moves
-        .filter((move) => !this.resourceAddresses().includes(move.to))
-        .map((move) => problem('moved-to-unknown', `moved from ${move.from}`, move.to, `must be a resource of the ${id} module`)),
-    );
+    addProblemCheck(this, () => {
+      const resources = resourcesByAddress(this);
+      return this.moves
+        .filter((move) => !resources.has(move.to))
+        .map((move) => problem('moved-to-unknown', `moved from ${move.from}`, move.to, `must be a resource of the ${id} module`));
+    });
   }
 
   /**
@@ -50,14 +51,6 @@ export class ModuleStack extends ReadableStack {
    */
   movedFrom(moves: readonly ModuleMove[]): void {
     this.moves.push(...moves);
-  }
-
-  /** Every resource of the module, as `<type>.<name>`. */
-  private resourceAddresses(): string[] {
-    return this.node
-      .findAll()
-      .filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c))
-      .map((resource) => `${resource.terraformResourceType}.${resource.friendlyUniqueId}`);
   }
 
   /** Declares an input variable with its description, type, default and validations. */

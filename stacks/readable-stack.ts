@@ -1,4 +1,4 @@
-import { TerraformElement, TerraformStack } from '../core/framework';
+import { TerraformElement, TerraformResource, TerraformStack } from '../core/framework';
 import { Construct, Node } from 'constructs';
 import { addProblemCheck, Problem, problem } from '../core/problems';
 
@@ -32,6 +32,17 @@ export function checkLogicalIds(stack: TerraformStack): Problem[] {
     }
   }
   return problems;
+}
+
+/** A resource's Terraform address as synthesized: `aws_lambda_function.api_function`. */
+export function resourceAddress(resource: TerraformResource): string {
+  return `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
+}
+
+/** Every resource of a stack, by its address. */
+export function resourcesByAddress(stack: TerraformStack): Map<string, TerraformResource> {
+  const resources = stack.node.findAll().filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c));
+  return new Map(resources.map((resource) => [resourceAddress(resource), resource]));
 }
 
 /** A stack whose Terraform names are readable construct paths; see {@link readableLogicalId}. */

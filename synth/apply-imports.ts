@@ -5,6 +5,7 @@ import { IMPORTS_DIRECTORY, importsFilePath, parseImportsFile } from '../contrac
 import { didYouMean } from '../core/nearest-name';
 import { Problem, problem } from '../core/problems';
 import { bootstrapStackName } from '../stacks/bootstrap-stack';
+import { resourcesByAddress } from '../stacks/readable-stack';
 import { EnvironmentConfig } from '../stacks/environment-config';
 
 /**
@@ -24,17 +25,6 @@ function adoptLayerVersion(resource: TerraformResource): void {
 
 /** What an adopted layer version keeps as it was published (see {@link adoptLayerVersion}); adopt does not compare them. */
 export const ADOPTED_LAYER_VERSION_OWN_ATTRIBUTES = Object.freeze(['description', 'license_info'] as const);
-
-/** A resource's Terraform address as synthesized: `aws_lambda_function.api_function`. */
-export function resourceAddress(resource: TerraformResource): string {
-  return `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
-}
-
-/** Every resource of a stack, by its address. */
-export function resourcesByAddress(stack: TerraformStack): Map<string, TerraformResource> {
-  const resources = stack.node.findAll().filter((c): c is TerraformResource => c instanceof TerraformResource);
-  return new Map(resources.map((resource) => [resourceAddress(resource), resource]));
-}
 
 /**
  * Reads each environment's import file (`envs/imports/<env>.json`, written by `npm run adopt`;

@@ -1,29 +1,10 @@
-import { CloudWatchLogsClient, CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
-import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
-import { AddPermissionCommand, CreateFunctionCommand, LambdaClient, PublishLayerVersionCommand, Runtime } from '@aws-sdk/client-lambda';
-import { BucketLocationConstraint, CreateBucketCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { AddPermissionCommand, CreateFunctionCommand, PublishLayerVersionCommand, Runtime } from '@aws-sdk/client-lambda';
+import { BucketLocationConstraint, CreateBucketCommand, PutBucketVersioningCommand } from '@aws-sdk/client-s3';
 import { deterministicZip } from '../../core/deterministic-zip';
-import { EMULATOR_CREDENTIALS } from './moto';
-
-/** SDK clients for an emulator, with its throwaway credentials. */
-export function emulatorClients(endpoint: string, region: string) {
-  const config = {
-    region,
-    endpoint,
-    credentials: { accessKeyId: EMULATOR_CREDENTIALS.AWS_ACCESS_KEY_ID, secretAccessKey: EMULATOR_CREDENTIALS.AWS_SECRET_ACCESS_KEY },
-  };
-  return {
-    lambda: new LambdaClient(config),
-    iam: new IAMClient(config),
-    logs: new CloudWatchLogsClient(config),
-    events: new EventBridgeClient(config),
-    s3: new S3Client({ ...config, forcePathStyle: true }),
-    destroy() {
-      [this.lambda, this.iam, this.logs, this.events, this.s3].forEach((client) => client.destroy());
-    },
-  };
-}
+import { emulatorClients } from './moto';
 
 /** What a team built by hand: names in, and what the emulator answered. */
 export interface HandMadeFleet {

@@ -1,21 +1,20 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { GetRolePolicyCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { GetRolePolicyCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import {
   GetFunctionConfigurationCommand,
-  LambdaClient,
   ListFunctionsCommand,
   ListLayerVersionsCommand,
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
-import { GetBucketVersioningCommand, GetObjectCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetBucketVersioningCommand, GetObjectCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
 import { deterministicZip } from '../../core/deterministic-zip';
 import { EnvironmentConfig, stateKey } from '../../stacks/environment-config';
 import { environments } from '../../envs/index';
 import { synthesize } from '../../synth/synthesize';
 import { lockIds } from './local-aws';
-import { emulatorEnvironment, Moto, startMoto } from './moto';
+import { emulatorClients, emulatorEnvironment, Moto, startMoto } from './moto';
 import { Finished, killAll, run, start, waitWhileRunning } from './processes';
 import { tempDir } from './synth';
 
@@ -45,7 +44,7 @@ export function describeLifecycle(config: EnvironmentConfig): void {
   const layerKeys = Object.keys(config.layers ?? {});
 
   let moto: Moto;
-  let clients: { lambda: LambdaClient; s3: S3Client; iam: IAMClient };
+  let clients: ReturnType<typeof emulatorClients>;
   let failed = false;
   const env = () =>
     emulatorEnvironment({
@@ -127,14 +126,13 @@ export function describeLifecycle(config: EnvironmentConfig): void {
 
   beforeAll(async () => {
     moto = await startMoto(config.accountId);
-    const settings = { region, endpoint: moto.endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
-    clients = { lambda: new LambdaClient(settings), s3: new S3Client({ ...settings, forcePathStyle: true }), iam: new IAMClient(settings) };
+    clients = emulatorClients(moto.endpoint, region);
     writeReleaseInputs(releaseRoot, path.join(scratch, 'wheels'));
   });
 
   afterAll(async () => {
     killAll();
-    for (const client of Object.values(clients ?? {})) client.destroy();
+    clients?.destroy();
     await moto?.stop();
   });
 
@@ -209,10 +207,10 @@ export function describeLifecycle(config: EnvironmentConfig): void {
     const before = await state();
     const table = config.backend.dynamodbTable!;
     const lockId = `${stateBucket}/${stateKey(config)}`;
-    // The second run is another engineer's, from a working directory of its own.
-    const secondOut = path.join(scratch, 'second');
-    synthesize(environments, { outdir: secondOut, env: { LAMBDA_FLEET_LOCAL_AWS_ENDPOINT: moto.endpoint }, importsDirectory });
-    const secondDir = path.join(secondOut, 'stacks', config.name);
+    // The second run is another engineer's, from a working directory of its own: the same
+    // synthesized stack, initialised there.
+    const secondDir = path.join(scratch, 'second', config.name);
+    fs.cpSync(stackDir, secondDir, { recursive: true, filter: (source) => !/[\\/]\.terraform$|\.tfplan$/.test(source) });
     ok('terraform init (second working directory)', await terraform(['init', '-input=false'], secondDir));
     // `terraform console` holds the state lock for as long as its input stays open: a run that
     // holds the lock exactly as long as the test needs, whatever the machine's speed.

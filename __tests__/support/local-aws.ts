@@ -13,12 +13,16 @@ export async function createBackend(endpoint: string, region: string, bucket: st
     { Authorization: authorization(region, 's3') },
   );
   if (created.status >= 300) throw new Error(`CreateBucket ${bucket} failed: ${created.status} ${created.body}`);
-  if (lockTable === undefined) return;
+  if (lockTable !== undefined) await createLockTable(endpoint, region, lockTable);
+}
+
+/** A state lock table, as the bootstrap stack makes it: a `LockID` string key, on demand. */
+export async function createLockTable(endpoint: string, region: string, table: string): Promise<void> {
   await dynamodbCall(
     endpoint,
     'CreateTable',
     {
-      TableName: lockTable,
+      TableName: table,
       AttributeDefinitions: [{ AttributeName: 'LockID', AttributeType: 'S' }],
       KeySchema: [{ AttributeName: 'LockID', KeyType: 'HASH' }],
       BillingMode: 'PAY_PER_REQUEST',

@@ -1,4 +1,9 @@
 import * as http from 'node:http';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { S3Client } from '@aws-sdk/client-s3';
 import { Running, start } from './processes';
 
 /** How a user gets the emulator; the tests fail with this when it is missing, never skip. */
@@ -17,13 +22,34 @@ export const EMULATOR_CREDENTIALS = {
 const CALLER_CREDENTIALS = ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN', 'AWS_ROLE_ARN', 'AWS_WEB_IDENTITY_TOKEN_FILE'];
 
 /**
- * `env` with the throwaway credentials and without the caller's own (an empty AWS_PROFILE is not
- * "none": the SDKs look for a profile named ""), plus `extra`.
+ * `env` with the throwaway credentials and without the caller's own, plus `extra`; empty
+ * variables are left out: they clear a setting for the Go and JavaScript SDKs, but botocore
+ * inside moto reads `AWS_PROFILE=""` as a profile named "" and fails every request that creates
+ * a backend (`ProfileNotFound`).
  */
 export function emulatorEnvironment(extra: NodeJS.ProcessEnv = {}, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const result: NodeJS.ProcessEnv = { ...env, ...EMULATOR_CREDENTIALS, ...extra };
   for (const name of CALLER_CREDENTIALS) if (!(name in extra)) delete result[name];
-  return result;
+  return Object.fromEntries(Object.entries(result).filter(([, value]) => value !== ''));
+}
+
+/** SDK clients for an emulator, with its throwaway credentials. */
+export function emulatorClients(endpoint: string, region: string) {
+  const config = {
+    region,
+    endpoint,
+    credentials: { accessKeyId: EMULATOR_CREDENTIALS.AWS_ACCESS_KEY_ID, secretAccessKey: EMULATOR_CREDENTIALS.AWS_SECRET_ACCESS_KEY },
+  };
+  return {
+    lambda: new LambdaClient(config),
+    iam: new IAMClient(config),
+    logs: new CloudWatchLogsClient(config),
+    events: new EventBridgeClient(config),
+    s3: new S3Client({ ...config, forcePathStyle: true }),
+    destroy() {
+      [this.lambda, this.iam, this.logs, this.events, this.s3].forEach((client) => client.destroy());
+    },
+  };
 }
 
 /** One moto server on a loopback port chosen at run time, serving one AWS account. */
@@ -49,7 +75,7 @@ export async function startMoto(accountId: string, timeoutMs = 30_000, settings:
   try {
     server = start('moto_server', ['-H', '127.0.0.1', '-p', '0'], {
       cwd: process.cwd(),
-      env: withoutEmpty(emulatorEnvironment({ ...settings, MOTO_ACCOUNT_ID: accountId, PYTHONUNBUFFERED: '1' })),
+      env: emulatorEnvironment({ ...settings, MOTO_ACCOUNT_ID: accountId, PYTHONUNBUFFERED: '1' }),
     });
   } catch (error) {
     throw new Error(`could not start moto_server: ${(error as Error).message}; ${MOTO_INSTALL_HINT}`);
@@ -78,15 +104,6 @@ export async function startMoto(accountId: string, timeoutMs = 30_000, settings:
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return { endpoint, accountId, log: () => server.output(), stop };
-}
-
-/**
- * The environment without its empty variables, which clear a setting for the AWS SDKs of Go and
- * JavaScript but not for botocore inside moto: it reads `AWS_PROFILE=""` as a profile named "" and
- * fails every request that creates a backend (`ProfileNotFound`).
- */
-function withoutEmpty(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
 }
 
 function answers(endpoint: string): Promise<boolean> {
