@@ -21,7 +21,7 @@ export type LayerBuild = RequirementsBuild | SourceDirectoryBuild;
 export const RELEASE_MANIFEST_FILE = 'release-manifest.json';
 
 /** The version of the manifest's shape; bumped when it changes, so an older release command refuses a newer manifest. */
-export const MANIFEST_VERSION = 1;
+export const MANIFEST_VERSION = 2;
 
 /**
  * What CI needs to release into an environment, derived from the same configuration as the
@@ -60,6 +60,16 @@ export interface ManifestFunction {
   readonly layers: readonly FunctionLayer[];
   /** Code packages go to `s3://<artifactsBucket>/<packagePrefix><content hash>.zip`. */
   readonly packagePrefix: string;
+  /**
+   * The alias everything invokes (`live` unless the environment names another). Terraform created
+   * it on the function's first published version; CI moves it (`function_version`, `routing_config`).
+   */
+  readonly alias: string;
+  /**
+   * CloudWatch alarms watched while the alias moves: a canary stops and moves all traffic back
+   * when one is in `ALARM`. Those the stack creates on the alias, then those named in the environment.
+   */
+  readonly alarms: readonly string[];
 }
 
 /** A manifest that cannot be read: every problem, one per line, each naming the file and the field. */
@@ -125,6 +135,8 @@ const FUNCTION_FIELDS: Fields<ManifestFunction> = {
   architecture: 'required',
   layers: 'required',
   packagePrefix: 'required',
+  alias: 'required',
+  alarms: 'required',
 };
 
 /**
@@ -235,6 +247,8 @@ function readFunction(r: Reader, at: string, value: unknown, region: string, lay
     architecture: r.string(`${at}.architecture`, o.architecture, RULES.architecture),
     layers,
     packagePrefix: r.string(`${at}.packagePrefix`, o.packagePrefix, MANIFEST_RULES.packagePrefix),
+    alias: r.string(`${at}.alias`, o.alias, RULES.aliasName, RULES.aliasNameLength),
+    alarms: r.list(`${at}.alarms`, o.alarms, (itemAt, item) => r.string(itemAt, item, RULES.alarmName)),
   };
 }
 

@@ -227,6 +227,18 @@ export const RULES = ruleTable({
     text: 'must be 1 to 128 characters',
   },
   tagValue: { kind: 'maxLength', max: 256 },
+  // Lambda's own pattern: not all digits (that would read as a version number).
+  aliasName: {
+    kind: 'pattern',
+    pattern: '^[A-Za-z0-9_-]*[A-Za-z_-][A-Za-z0-9_-]*$',
+    text: 'must be 1 to 128 letters, digits, hyphens and underscores, not all digits (an all-digit name reads as a version)',
+  },
+  aliasNameLength: { kind: 'maxLength', max: 128 },
+  alarmName: {
+    kind: 'pattern',
+    pattern: '^[^\\x00-\\x1f]{1,255}$',
+    text: 'must be a CloudWatch alarm name: 1 to 255 printable characters',
+  },
   statementId: { kind: 'pattern', pattern: '^[A-Za-z0-9]+$', text: 'must be letters and digits only (an IAM statement Sid)' },
   scheduleExpression: {
     kind: 'pattern',

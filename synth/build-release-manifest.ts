@@ -1,4 +1,4 @@
-import { ReleaseManifest } from '../contract/release-manifest';
+import { MANIFEST_VERSION, ReleaseManifest } from '../contract/release-manifest';
 import { arn } from '../core/arn';
 import { partitionOf } from '../core/regions';
 import { LambdaFunction } from '../modules/lambda-function';
@@ -12,7 +12,7 @@ export function buildReleaseManifest(stack: EnvironmentStack): ReleaseManifest {
   const partition = partitionOf(config.region);
   const layerArn = (name: string) => arn({ partition, service: 'lambda', region: config.region, account: config.accountId, resource: `layer:${name}` });
   return {
-    manifestVersion: 1,
+    manifestVersion: MANIFEST_VERSION,
     environment: config.name,
     accountId: config.accountId,
     region: config.region,
@@ -39,6 +39,8 @@ export function buildReleaseManifest(stack: EnvironmentStack): ReleaseManifest {
           architecture: fn.architecture,
           layers: fn.layers.map((layer) => (typeof layer === 'string' ? { arn: layer } : { layer: keyOf.get(layer)! })),
           packagePrefix: `functions/${fn.functionName}/`,
+          alias: 'live',
+          alarms: [],
         },
       ]),
     ),
