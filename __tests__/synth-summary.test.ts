@@ -39,6 +39,7 @@ describe('synth summary for pull requests', () => {
         backend: [],
         iam: [],
         ignoreChanges: [],
+        externalLayers: [],
       },
     ]);
   });
@@ -55,9 +56,60 @@ describe('synth summary for pull requests', () => {
       'aws_lambda_function.worker_function: [filename, s3_bucket, s3_key, s3_object_version, source_code_hash, layers] → [filename]',
     ]);
     const markdown = renderSummary([changes]);
-    expect(markdown).toContain('| `stacks/staging` | 0 | 0 | 2 | 0 | 0 | 1 | 1 |');
+    expect(markdown).toContain('| `stacks/staging` | 0 | 0 | 2 | 0 | 0 | 1 | 1 | 0 |');
     expect(markdown).toContain('- **IAM:** `aws_iam_role_policy.api_invoke_policy changed (policy)`');
     expect(markdown).toContain('- **ignore_changes (what CI owns) changed:** `aws_lambda_function.worker_function: [filename, s3_bucket');
+  });
+
+  test('calls out a change to the external layers a function pins as applied at the next release, with the ARNs before and after', () => {
+    const powertools = (version: number) => `arn:aws:lambda:us-west-2:017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-x86_64:${version}`;
+    const platform = 'arn:aws:lambda:us-west-2:222222222222:layer:platform-shared:4';
+    const base = edited((stack) => {
+      stack.resource.aws_lambda_function.api_function.layers.push(powertools(7), platform);
+    });
+    const head = edited((stack) => {
+      stack.resource.aws_lambda_function.api_function.layers.push(powertools(9), platform);
+      // the built layers in another order: a layer release applies that; no external layer changed
+      stack.resource.aws_lambda_function.worker_function.layers.reverse();
+    });
+    const [changes] = changesBetween(base, head);
+    expect(changes.changed).toEqual([
+      { address: 'aws_lambda_function.api_function', attributes: ['layers'] },
+      { address: 'aws_lambda_function.worker_function', attributes: ['layers'] },
+    ]);
+    expect(changes.externalLayers).toEqual([`aws_lambda_function.api_function: [${powertools(7)}, ${platform}] → [${powertools(9)}, ${platform}]`]);
+    const markdown = renderSummary([changes]);
+    expect(markdown).toContain('| `stacks/staging` | 0 | 0 | 2 | 0 | 0 | 0 | 0 | 1 |');
+    expect(markdown).toContain(
+      `- **External layers (applied at the next release, not by Terraform):** \`aws_lambda_function.api_function: [${powertools(7)}, ${platform}] → [${powertools(9)}, ${platform}]\``,
+    );
+  });
+
+  test('calls out external layers pinned, reordered or dropped, but not those of a function Terraform creates or updates itself', () => {
+    const powertools = 'arn:aws:lambda:us-west-2:017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-x86_64:9';
+    const platform = 'arn:aws:lambda:us-west-2:222222222222:layer:platform-shared:4';
+    const base = edited((stack) => {
+      stack.resource.aws_lambda_function.worker_function.layers.push(powertools, platform);
+      stack.resource.aws_lambda_function.cleanup_function.layers.push(powertools);
+    });
+    const head = edited((stack) => {
+      const functions = stack.resource.aws_lambda_function;
+      functions.api_function.layers.push(powertools); // pinned
+      functions.worker_function.layers.push(platform, powertools); // reordered
+      functions.extra_function = { ...functions.cleanup_function, function_name: 'extra', layers: [powertools] }; // created with it
+      // no longer left to CI: the next apply sets them (the ignore_changes call-out says so)
+      functions.cleanup_function.lifecycle = { ignore_changes: ['filename'] };
+    });
+    const [changes] = changesBetween(base, head);
+    expect(changes.externalLayers).toEqual([
+      `aws_lambda_function.api_function: [] → [${powertools}]`,
+      `aws_lambda_function.worker_function: [${powertools}, ${platform}] → [${platform}, ${powertools}]`,
+    ]);
+    // dropped
+    expect(changesBetween(base, generated)[0].externalLayers).toEqual([
+      `aws_lambda_function.cleanup_function: [${powertools}] → []`,
+      `aws_lambda_function.worker_function: [${powertools}, ${platform}] → []`,
+    ]);
   });
 
   test('calls out a change to the accounts the provider may act in', () => {
@@ -68,7 +120,7 @@ describe('synth summary for pull requests', () => {
     expect(changes.changed).toEqual([{ address: 'provider.aws', attributes: ['allowed_account_ids'] }]);
     expect(changes.accountGuard).toEqual(['provider.aws changed (allowed_account_ids)']);
     const markdown = renderSummary([changes]);
-    expect(markdown).toContain('| `stacks/staging` | 0 | 0 | 1 | 1 | 0 | 0 | 0 |');
+    expect(markdown).toContain('| `stacks/staging` | 0 | 0 | 1 | 1 | 0 | 0 | 0 | 0 |');
     expect(markdown).toContain('- **Account guard (which account, which endpoints):** `provider.aws changed (allowed_account_ids)`');
   });
 
@@ -93,7 +145,7 @@ describe('synth summary for pull requests', () => {
     expect(changes.backend).toEqual(['terraform.backend.s3 changed (key)']);
     expect(changes.accountGuard).toEqual([]);
     const markdown = renderSummary([changes]);
-    expect(markdown).toContain('| `stacks/staging` | 0 | 0 | 1 | 0 | 1 | 0 | 0 |');
+    expect(markdown).toContain('| `stacks/staging` | 0 | 0 | 1 | 0 | 1 | 0 | 0 | 0 |');
     expect(markdown).toContain('- **Backend (where the state lives):** `terraform.backend.s3 changed (key)`');
   });
 

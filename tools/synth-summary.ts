@@ -20,6 +20,11 @@ export interface StackChanges {
   readonly iam: string[];
   /** Changes to what Terraform leaves to CI: every one is called out. */
   readonly ignoreChanges: string[];
+  /**
+   * Changes to the external layers (ARNs not built here) a function pins while its `layers` is left
+   * to CI: Terraform ignores them, the next release applies them. Every one is called out.
+   */
+  readonly externalLayers: string[];
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -133,6 +138,20 @@ function ignored(body: Json | undefined): Json[] {
   return Array.isArray(list) ? list : list === undefined ? [] : [list];
 }
 
+/** The layer ARNs a function pins as they are: not a reference to a layer version built here (`${...}`). */
+function externalLayerArns(body: Json | undefined): string[] {
+  const layers = isObject(body) ? body.layers : undefined;
+  return Array.isArray(layers) ? layers.filter((l): l is string => typeof l === 'string' && !l.includes('${')) : [];
+}
+
+/** Functions whose pinned external layers changed (order included) while CI owns their `layers`, with the ARNs before and after. */
+function externalLayerChanges(changed: Changes['changed'], before: Map<string, Json>, after: Map<string, Json>): string[] {
+  return changed
+    .filter((c) => c.address.startsWith('aws_lambda_function.') && ignored(after.get(c.address)).includes('layers'))
+    .filter((c) => !same(externalLayerArns(before.get(c.address)), externalLayerArns(after.get(c.address))))
+    .map((c) => `${c.address}: [${externalLayerArns(before.get(c.address)).join(', ')}] → [${externalLayerArns(after.get(c.address)).join(', ')}]`);
+}
+
 /** Compares two generated/ trees, stack by stack, over every section of the config. Stacks without changes are left out. */
 export function changesBetween(baseDir: string, headDir: string): StackChanges[] {
   const base = configurations(baseDir);
@@ -159,6 +178,7 @@ export function changesBetween(baseDir: string, headDir: string): StackChanges[]
         backend: callOut(changes, /^terraform\.(backend|cloud)\b/),
         iam: callOut(changes, PERMISSIONS),
         ignoreChanges,
+        externalLayers: externalLayerChanges(changed, before, after),
       };
     })
     .filter((c) => c.added.length + c.removed.length + c.changed.length > 0);
@@ -169,11 +189,11 @@ export function renderSummary(changes: readonly StackChanges[]): string {
   const lines = [SUMMARY_MARKER, '### Synthesized Terraform', ''];
   if (changes.length === 0) return [...lines, 'No change to the synthesized Terraform.', ''].join('\n');
   lines.push(
-    '| Stack | Added | Removed | Changed | Account guard | Backend | IAM | ignore_changes |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| Stack | Added | Removed | Changed | Account guard | Backend | IAM | ignore_changes | External layers |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   );
   for (const c of changes) {
-    const counts = [c.added, c.removed, c.changed, c.accountGuard, c.backend, c.iam, c.ignoreChanges].map((list) => list.length);
+    const counts = [c.added, c.removed, c.changed, c.accountGuard, c.backend, c.iam, c.ignoreChanges, c.externalLayers].map((list) => list.length);
     lines.push(`| \`${c.stack}\` | ${counts.join(' | ')} |`);
   }
   for (const c of changes) {
@@ -182,6 +202,7 @@ export function renderSummary(changes: readonly StackChanges[]): string {
     for (const item of c.backend) lines.push(`- **Backend (where the state lives):** \`${item}\``);
     for (const item of c.iam) lines.push(`- **IAM:** \`${item}\``);
     for (const item of c.ignoreChanges) lines.push(`- **ignore_changes (what CI owns) changed:** \`${item}\``);
+    for (const item of c.externalLayers) lines.push(`- **External layers (applied at the next release, not by Terraform):** \`${item}\``);
     for (const address of c.added) lines.push(`- added \`${address}\``);
     for (const address of c.removed) lines.push(`- removed \`${address}\``);
     for (const { address, attributes } of c.changed) lines.push(`- changed \`${address}\`${attributes.length ? ` (${attributes.join(', ')})` : ''}`);
