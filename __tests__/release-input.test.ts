@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { parseReleaseManifest, RELEASE_MANIFEST_FILE } from '../contract/release-manifest';
@@ -47,7 +48,7 @@ async function release(...argv: string[]) {
   const err: string[] = [];
   const code = await runRelease(argv, {
     root,
-    clients: () => ({ lambda: new LambdaClient({ region: 'us-west-2' }), s3: new S3Client({ region: 'us-west-2' }), sts: new STSClient({ region: 'us-west-2' }) }),
+    clients: () => ({ lambda: new LambdaClient({ region: 'us-west-2' }), s3: new S3Client({ region: 'us-west-2' }), sts: new STSClient({ region: 'us-west-2' }), cloudwatch: new CloudWatchClient({ region: 'us-west-2' }) }),
     sleep: async () => undefined,
     installer: async () => void installs++,
     out: (line) => out.push(line),

@@ -14,6 +14,7 @@ import {
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
 import { HeadObjectCommand, NoSuchBucket, NotFound, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { runRelease } from '../release/cli';
@@ -75,7 +76,7 @@ async function release(...argv: string[]) {
   const err: string[] = [];
   const code = await runRelease(argv, {
     root,
-    clients: () => ({ lambda: new LambdaClient({ region: 'us-west-2' }), s3: new S3Client({ region: 'us-west-2' }), sts: new STSClient({ region: 'us-west-2' }) }),
+    clients: () => ({ lambda: new LambdaClient({ region: 'us-west-2' }), s3: new S3Client({ region: 'us-west-2' }), sts: new STSClient({ region: 'us-west-2' }), cloudwatch: new CloudWatchClient({ region: 'us-west-2' }) }),
     sleep: async (ms) => void sleeps.push(ms),
     installer: async (requirements, target, settings) => {
       installs.push({ requirements, target, settings });
@@ -427,7 +428,7 @@ describe('command line', () => {
         env: { LAMBDA_FLEET_LOCAL_AWS_ENDPOINT: endpoint },
         clients: (region, localEndpoint) => {
           regions.push([region, localEndpoint]);
-          return { lambda: new LambdaClient({ region }), s3: new S3Client({ region }), sts: new STSClient({ region }) };
+          return { lambda: new LambdaClient({ region }), s3: new S3Client({ region }), sts: new STSClient({ region }), cloudwatch: new CloudWatchClient({ region }) };
         },
         out: () => undefined,
         err: (line) => errors.push(line),
