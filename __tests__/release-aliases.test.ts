@@ -123,7 +123,8 @@ class Fleet {
       return { FunctionVersion: version, RoutingConfig: Object.keys(weights).length > 0 ? { AdditionalVersionWeights: { ...weights } } : undefined };
     });
     lambda.on(UpdateAliasCommand).callsFake(({ FunctionName, FunctionVersion, RoutingConfig }) => {
-      const weights = { ...(RoutingConfig?.AdditionalVersionWeights ?? {}) };
+      // Lambda keeps the weights when no RoutingConfig is given
+      const weights = { ...(RoutingConfig ? (RoutingConfig.AdditionalVersionWeights ?? {}) : this.fn(FunctionName!).alias.weights) };
       this.log.push(`UpdateAlias:${FunctionName}:${FunctionVersion}:${JSON.stringify(weights)}`);
       this.fn(FunctionName).alias = { version: FunctionVersion!, weights };
       return {};
