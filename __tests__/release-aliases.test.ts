@@ -391,7 +391,7 @@ describe('functions promote', () => {
     fleet.alarms.set(errorsAlarm(API), { state: 'ALARM', reason: 'Threshold Crossed' });
     const result = await release('functions', 'promote', '--env', 'staging', '--linear', '10', '--interval', '1m');
     expect(result.code).toBe(1);
-    expect(result.err).toContain(`alarm ${errorsAlarm(API)} is in ALARM: Threshold Crossed; nothing was moved`);
+    expect(result.err.split('\n')[0]).toBe(`release functions promote failed: nothing was moved: alarm ${errorsAlarm(API)} is in ALARM: Threshold Crossed`);
     expect(fleet.moves()).toEqual([]);
   });
 

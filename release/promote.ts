@@ -110,8 +110,8 @@ async function checkAlarmsBeforeMoving(context: ReleaseContext, moves: readonly 
   const [alarm] = firing(states);
   if (alarm) {
     throw new ReleaseError(
-      `${describeAlarm(alarm)}; nothing was moved: before the first step the alarm would stop the promotion at once ` +
-        '(a version already live is failing: promote without --canary or --linear to move at once, or wait until it is OK)',
+      `nothing was moved: ${describeAlarm(alarm)}\n  a promotion in steps starts only when every alarm it watches is quiet; ` +
+        'if the version live now is the one failing, promote without --canary or --linear to move at once',
     );
   }
 }
