@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { parseReleaseManifest, RELEASE_MANIFEST_FILE } from '../contract/release-manifest';
@@ -13,6 +14,7 @@ const lambda = mockClient(LambdaClient);
 const s3 = mockClient(S3Client);
 // The caller's account is the manifest's unless a test says otherwise.
 const sts = mockClient(STSClient);
+const cloudwatch = mockClient(CloudWatchClient);
 const repo = path.resolve(__dirname, '..');
 const STACKS = path.join('generated', 'stacks');
 const FILE = path.join(STACKS, 'staging', RELEASE_MANIFEST_FILE);
@@ -26,6 +28,8 @@ beforeEach(() => {
   lambda.reset();
   s3.reset();
   sts.reset();
+  cloudwatch.reset();
+  cloudwatch.onAnyCommand().resolves({});
   sts.on(GetCallerIdentityCommand).resolves({ Account: '111111111111' });
   // Every call would succeed: a refusal is the release command's own.
   lambda.onAnyCommand().resolves({});
@@ -47,7 +51,7 @@ async function release(...argv: string[]) {
   const err: string[] = [];
   const code = await runRelease(argv, {
     root,
-    clients: () => ({ lambda: new LambdaClient({ region: 'us-west-2' }), s3: new S3Client({ region: 'us-west-2' }), sts: new STSClient({ region: 'us-west-2' }) }),
+    clients: () => ({ lambda: new LambdaClient({ region: 'us-west-2' }), s3: new S3Client({ region: 'us-west-2' }), sts: new STSClient({ region: 'us-west-2' }), cloudwatch: new CloudWatchClient({ region: 'us-west-2' }) }),
     sleep: async () => undefined,
     installer: async () => void installs++,
     out: (line) => out.push(line),
@@ -57,7 +61,7 @@ async function release(...argv: string[]) {
 }
 
 /** AWS calls and pip installs the command made: none, when it refuses its input. */
-const effects = () => [...lambda.calls(), ...s3.calls()].map((call) => call.args[0].constructor.name).concat(installs ? ['pip install'] : []);
+const effects = () => [...lambda.calls(), ...s3.calls(), ...cloudwatch.calls()].map((call) => call.args[0].constructor.name).concat(installs ? ['pip install'] : []);
 
 const staging = () => JSON.parse(fs.readFileSync(path.join(repo, FILE), 'utf8'));
 const writeManifest = (text: string) => fs.writeFileSync(path.join(root, FILE), text);
@@ -221,14 +225,14 @@ describe('a manifest that cannot be read stops the command before any AWS call',
 
 describe('arguments that are unknown, malformed or misplaced are refused before any AWS call', () => {
   const zip = () => 'backend.zip'; // relative paths are read from the project root
-  const options = '--env, --layer, --version-arn, --to-version, --package, --functions, --dry-run, --json, --help';
+  const options = '--env, --layer, --version-arn, --to-version, --package, --functions, --function, --previous, --canary, --linear, --interval, --dry-run, --json, --help';
   // Each case: the arguments (a function when they name a file of the test), and the first line of the error.
   const cases: [string, string[] | (() => string[]), string][] = [
     ['an unknown option', ['layer', 'build', '--env', 'staging', '--layers', 'deps'], `--layers: unknown option; options: ${options}`],
     ['a boolean option given a value', ['layer', 'build', '--env', 'staging', '--layer', 'deps', '--dry-run=yes'], "Option '--dry-run' does not take an argument"],
     ['an option without its value', ['layer', 'build', '--env', 'staging', '--layer'], "Option '--layer <value>' argument missing"],
-    ['no command', ['--env', 'staging'], 'no command; commands: layer build, layer publish, layer release, functions update, rollback'],
-    ['an unknown command', ['layer', 'deploy', '--env', 'staging'], 'unknown command "layer deploy"; commands: layer build, layer publish, layer release, functions update, rollback'],
+    ['no command', ['--env', 'staging'], 'no command; commands: layer build, layer publish, layer release, functions update, functions publish, functions promote, rollback'],
+    ['an unknown command', ['layer', 'deploy', '--env', 'staging'], 'unknown command "layer deploy"; commands: layer build, layer publish, layer release, functions update, functions publish, functions promote, rollback'],
     ['an unexpected argument', ['layer', 'build', 'deps', '--env', 'staging', '--layer', 'deps'], 'arguments = ["deps"]: layer build takes options only, no further arguments'],
     ['a repeated option', ['layer', 'build', '--env', 'staging', '--layer', 'deps', '--layer', 'shared-code'], '--layer = ["deps","shared-code"]: is given 2 times; give it once'],
     ['no --env', ['layer', 'build', '--layer', 'deps'], '--env is required'],
@@ -261,7 +265,7 @@ describe('arguments that are unknown, malformed or misplaced are refused before 
     [
       '--package on rollback',
       () => ['rollback', '--env', 'staging', '--layer', 'deps', '--to-version', '3', '--package', zip()],
-      `--package = "backend.zip": rollback does not take this option (it takes --layer, --to-version besides --env, --dry-run and --json)`,
+      `--package = "backend.zip": rollback does not take this option (it takes --layer, --function, --to-version, --previous besides --env, --dry-run and --json)`,
     ],
     [
       'both --layer and --package',
@@ -317,6 +321,50 @@ describe('arguments that are unknown, malformed or misplaced are refused before 
     ],
     ['a function named twice in --functions', () => ['functions', 'update', '--env', 'staging', '--package', zip(), '--functions', 'api, worker,api'], '--functions = "api, worker,api": names api more than once'],
     ['an empty --functions', () => ['functions', 'update', '--env', 'staging', '--package', zip(), '--functions', ''], '--functions = "": must not be empty'],
+    // functions publish, functions promote, rollback --function
+    ['--canary on publish', ['functions', 'publish', '--env', 'staging', '--canary', '10'], '--canary = "10": functions publish does not take this option (it takes --functions besides --env, --dry-run and --json)'],
+    ['an unknown function to publish', ['functions', 'publish', '--env', 'staging', '--functions', 'apu'], '--functions = "apu": apu: no such function in staging; functions: api, worker, cleanup'],
+    [
+      '--canary and --linear',
+      ['functions', 'promote', '--env', 'staging', '--canary', '10', '--linear', '10', '--interval', '1m'],
+      '--linear = "10": goes without --canary: a promotion is a canary (<pct>% for the interval, then 100%) or linear (<pct>% more every interval), not both',
+    ],
+    ['--canary without --interval', ['functions', 'promote', '--env', 'staging', '--canary', '10'], 'functions promote --canary needs --interval <duration>, how long to watch the alarms at each step, such as 5m'],
+    ['--linear without --interval', ['functions', 'promote', '--env', 'staging', '--linear', '10'], 'functions promote --linear needs --interval <duration>, how long to watch the alarms at each step, such as 5m'],
+    ['--interval alone', ['functions', 'promote', '--env', 'staging', '--interval', '5m'], '--interval = "5m": goes with --canary or --linear: a promotion all at once has no step to wait after'],
+    ...['0', '100', '10.5', '5%', '1e1', '010'].map((value): [string, string[], string] => [
+      `--canary ${value}`,
+      ['functions', 'promote', '--env', 'staging', '--canary', value, '--interval', '5m'],
+      `--canary = "${value}": must be a whole percentage from 1 to 99, the share of traffic on the new version, such as 10`,
+    ]),
+    ['--linear 150', ['functions', 'promote', '--env', 'staging', '--linear', '150', '--interval', '5m'], '--linear = "150": must be a whole percentage from 1 to 99, the share of traffic on the new version, such as 10'],
+    ...['0s', '25h', '1441m', '86401s', '5', '5 m', '1d', '1.5h', 'm'].map((value): [string, string[], string] => [
+      `--interval ${value}`,
+      ['functions', 'promote', '--env', 'staging', '--canary', '10', '--interval', value],
+      `--interval = "${value}": must be a duration from 1s to 24h: a whole number followed by s, m or h, such as 30s, 5m or 1h`,
+    ]),
+    [
+      'a canary of functions without alarms',
+      ['functions', 'promote', '--env', 'staging', '--canary', '10', '--interval', '24h', '--functions', 'worker,api'],
+      "--canary = \"10\": needs an alarm to watch on every function it promotes; the manifest of staging names none for worker, api (each function's alarms: the errors alarm its stack creates, and those named in envs/; regenerate the manifest with npx cdktf synth)",
+    ],
+    [
+      'a linear promotion of functions without alarms',
+      ['functions', 'promote', '--env', 'staging', '--linear', '25', '--interval', '1s'],
+      "--linear = \"25\": needs an alarm to watch on every function it promotes; the manifest of staging names none for api, worker, cleanup (each function's alarms: the errors alarm its stack creates, and those named in envs/; regenerate the manifest with npx cdktf synth)",
+    ],
+    [
+      'rollback of a layer and a function',
+      ['rollback', '--env', 'staging', '--layer', 'deps', '--function', 'api', '--to-version', '3'],
+      '--function = "api": goes without --layer: roll back a layer (--layer <key> --to-version <n>) or functions (--function <key|all>), not both in one run',
+    ],
+    ['rollback --function without a version', ['rollback', '--env', 'staging', '--function', 'api'], 'rollback --function needs --to-version <n>, the function version to go back to, or --previous'],
+    ['--to-version and --previous', ['rollback', '--env', 'staging', '--function', 'all', '--to-version', '3', '--previous'], '--to-version = "3": goes without --previous: rollback --function takes --to-version <n> or --previous, not both'],
+    ['--previous on a layer rollback', ['rollback', '--env', 'staging', '--layer', 'deps', '--previous'], '--previous goes with --function: a layer rollback names the layer version with --to-version <n>'],
+    ['a function version in words', ['rollback', '--env', 'staging', '--function', 'api', '--to-version', 'v3'], '--to-version = "v3": must be a function version number: a whole number from 1, such as 6'],
+    ['an unknown --function', ['rollback', '--env', 'staging', '--function', 'apu', '--previous'], '--function = "apu": must be a function of staging, or all: api, worker, cleanup'],
+    ['--function with several keys', ['rollback', '--env', 'staging', '--function', 'api,worker', '--previous'], '--function = "api,worker": names one function key, or all for every function; for some of them, run once per function'],
+    ['an empty --function', ['rollback', '--env', 'staging', '--function', '', '--previous'], '--function = "": must not be empty'],
   ];
 
   test.each(cases)('%s', async (_name, argv, message) => {
@@ -334,8 +382,8 @@ describe('arguments that are unknown, malformed or misplaced are refused before 
     expect(result.code).toBe(2);
     expect(result.err.split('\n\n')[0].split('\n')).toEqual([
       '--json is given 2 times; give it once',
-      '--functions = "api": rollback does not take this option (it takes --layer, --to-version besides --env, --dry-run and --json)',
-      'rollback needs --layer <key>',
+      '--functions = "api": rollback does not take this option (it takes --layer, --function, --to-version, --previous besides --env, --dry-run and --json)',
+      'rollback needs --layer <key> (with --to-version <n>) or --function <key|all> (with --to-version <n> or --previous)',
       '--to-version = "six": must be a layer version number: a whole number from 1, such as 6',
     ]);
   });
@@ -344,7 +392,7 @@ describe('arguments that are unknown, malformed or misplaced are refused before 
     const result = await release('rollback', '--env', 'staging', '--layer', 'deps', '--to-version', '6', '--package', 'missing.zip');
     expect(result.code).toBe(2);
     expect(result.err.split('\n\n')[0].split('\n')).toEqual([
-      '--package = "missing.zip": rollback does not take this option (it takes --layer, --to-version besides --env, --dry-run and --json)',
+      '--package = "missing.zip": rollback does not take this option (it takes --layer, --function, --to-version, --previous besides --env, --dry-run and --json)',
     ]);
   });
 

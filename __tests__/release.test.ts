@@ -2,18 +2,23 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
+  GetAliasCommand,
   GetFunctionConfigurationCommand,
   GetLayerVersionCommand,
   LambdaClient,
   ListLayerVersionsCommand,
+  ListVersionsByFunctionCommand,
   PublishLayerVersionCommand,
+  PublishVersionCommand,
   ResourceConflictException,
   ResourceNotFoundException,
   TooManyRequestsException,
   UpdateFunctionCodeCommand,
+  UpdateAliasCommand,
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
 import { HeadObjectCommand, NoSuchBucket, NotFound, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { runRelease } from '../release/cli';
@@ -42,7 +47,7 @@ class FakeLambda {
   /** GetFunctionConfiguration: a running update is over by the next read. */
   readonly configuration = ({ FunctionName }: { FunctionName: string }) => {
     const fn = this.functions.get(FunctionName)!;
-    const answer = { FunctionName, Layers: fn.layers.map((Arn) => ({ Arn })), LastUpdateStatus: fn.status, LastUpdateStatusReason: fn.reason };
+    const answer = { FunctionName, Layers: fn.layers.map((Arn) => ({ Arn })), LastUpdateStatus: fn.status, LastUpdateStatusReason: fn.reason, State: 'Active' as const };
     if (fn.status === 'InProgress') fn.status = this.failing.has(FunctionName) ? 'Failed' : 'Successful';
     return answer;
   };
@@ -62,6 +67,11 @@ class FakeLambda {
       update(FunctionName, () => (this.functions.get(FunctionName)!.layers = [...Layers])),
     );
     lambda.on(UpdateFunctionCodeCommand).callsFake(({ FunctionName }) => update(FunctionName, () => undefined));
+    // version 1 live on each alias; a publish makes version 2 (a layer rollback ends with a publish and an alias move)
+    lambda.on(ListVersionsByFunctionCommand).resolves({ Versions: [{ Version: '$LATEST' }, { Version: '1' }] });
+    lambda.on(PublishVersionCommand).resolves({ Version: '2' });
+    lambda.on(GetAliasCommand).resolves({ FunctionVersion: '1' });
+    lambda.on(UpdateAliasCommand).resolves({});
   }
 }
 
@@ -75,7 +85,7 @@ async function release(...argv: string[]) {
   const err: string[] = [];
   const code = await runRelease(argv, {
     root,
-    clients: () => ({ lambda: new LambdaClient({ region: 'us-west-2' }), s3: new S3Client({ region: 'us-west-2' }), sts: new STSClient({ region: 'us-west-2' }) }),
+    clients: () => ({ lambda: new LambdaClient({ region: 'us-west-2' }), s3: new S3Client({ region: 'us-west-2' }), sts: new STSClient({ region: 'us-west-2' }), cloudwatch: new CloudWatchClient({ region: 'us-west-2' }) }),
     sleep: async (ms) => void sleeps.push(ms),
     installer: async (requirements, target, settings) => {
       installs.push({ requirements, target, settings });
@@ -388,6 +398,9 @@ describe('rollback', () => {
       VersionNumber: 3,
     });
     expect(updates().map((u) => u.Layers)).toEqual(FUNCTIONS.map(() => [layerArn('deps', 3), layerArn('shared-code', 4)]));
+    expect(lambda.commandCalls(UpdateAliasCommand).map((c) => [c.args[0].input.FunctionName, c.args[0].input.FunctionVersion])).toEqual(
+      FUNCTIONS.map((name) => [name, '2']),
+    );
   });
 
   test('refuses a version that does not exist', async () => {
@@ -403,13 +416,14 @@ describe('rollback', () => {
     const result = await release('rollback', '--env', 'staging', '--layer', 'deps', '--to-version', '3', '--dry-run');
     expect(result.code).toBe(0);
     expect(updates()).toEqual([]);
+    expect([...lambda.commandCalls(PublishVersionCommand), ...lambda.commandCalls(UpdateAliasCommand)]).toEqual([]);
     expect(result.out).toContain('[dry run] would roll bookshelf-staging-deps back to version 3');
   });
 });
 
 describe('command line', () => {
   test.each([
-    [['deploy', '--env', 'staging'], 'unknown command "deploy"; commands: layer build, layer publish, layer release, functions update, rollback'],
+    [['deploy', '--env', 'staging'], 'unknown command "deploy"; commands: layer build, layer publish, layer release, functions update, functions publish, functions promote, rollback'],
     [['layer', 'build', '--layer', 'deps'], '--env is required'],
     [['functions', 'update', '--env', 'staging'], 'functions update needs --layer <key> or --package <zip>'],
     [['rollback', '--env', 'staging', '--layer', 'deps'], 'rollback needs --to-version <n>, the layer version to go back to'],
@@ -427,7 +441,7 @@ describe('command line', () => {
         env: { LAMBDA_FLEET_LOCAL_AWS_ENDPOINT: endpoint },
         clients: (region, localEndpoint) => {
           regions.push([region, localEndpoint]);
-          return { lambda: new LambdaClient({ region }), s3: new S3Client({ region }), sts: new STSClient({ region }) };
+          return { lambda: new LambdaClient({ region }), s3: new S3Client({ region }), sts: new STSClient({ region }), cloudwatch: new CloudWatchClient({ region }) };
         },
         out: () => undefined,
         err: (line) => errors.push(line),

@@ -5,9 +5,20 @@ import { ReleaseManifest } from '../contract/release-manifest';
 import { formatProblem, problem } from '../core/problems';
 import { check, RULES } from '../core/rules';
 import { UsageError } from './context';
+import { DURATION_RULE, parseDuration } from './durations';
 import { unversioned } from './functions';
+import { AT_ONCE, PromoteStrategy } from './promote';
+import { RollbackTarget } from './rollback';
 
-export const COMMANDS = ['layer build', 'layer publish', 'layer release', 'functions update', 'rollback'] as const;
+export const COMMANDS = [
+  'layer build',
+  'layer publish',
+  'layer release',
+  'functions update',
+  'functions publish',
+  'functions promote',
+  'rollback',
+] as const;
 export type Command = (typeof COMMANDS)[number];
 
 const OPTIONS = {
@@ -17,6 +28,11 @@ const OPTIONS = {
   'to-version': { type: 'string' },
   package: { type: 'string' },
   functions: { type: 'string' },
+  function: { type: 'string' },
+  previous: { type: 'boolean' },
+  canary: { type: 'string' },
+  linear: { type: 'string' },
+  interval: { type: 'string' },
   'dry-run': { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean' },
@@ -31,8 +47,15 @@ const COMMAND_OPTIONS: Readonly<Record<Command, readonly Option[]>> = {
   'layer release': ['layer'],
   // one of --layer [--version-arn] or --package [--functions]
   'functions update': ['layer', 'version-arn', 'package', 'functions'],
-  rollback: ['layer', 'to-version'],
+  'functions publish': ['functions'],
+  // all at once, or one of --canary <pct> / --linear <pct>, with --interval <duration>
+  'functions promote': ['functions', 'canary', 'linear', 'interval'],
+  // one of --layer <key> --to-version <n> or --function <key|all> with --to-version <n> or --previous
+  rollback: ['layer', 'function', 'to-version', 'previous'],
 };
+
+/** What `rollback --function` takes instead of a key: every function of the manifest. */
+export const ALL_FUNCTIONS = 'all';
 
 /** A release to run, with every argument checked. */
 export type ReleaseRequest = { readonly environment: string; readonly dryRun: boolean; readonly json: boolean } & (
@@ -40,6 +63,9 @@ export type ReleaseRequest = { readonly environment: string; readonly dryRun: bo
   | { readonly command: 'functions update'; readonly layer: string; readonly versionArn?: string }
   | { readonly command: 'functions update'; readonly packageFile: string; readonly functions?: readonly string[] }
   | { readonly command: 'rollback'; readonly layer: string; readonly toVersion: number }
+  | { readonly command: 'functions publish'; readonly functions?: readonly string[] }
+  | { readonly command: 'functions promote'; readonly functions?: readonly string[]; readonly strategy: PromoteStrategy }
+  | { readonly command: 'rollback'; readonly functionKey: string; readonly target: RollbackTarget }
 );
 
 /**
@@ -103,15 +129,26 @@ export function readArguments(argv: readonly string[], root = process.cwd()): Re
     } else if (packageFile !== undefined && values['version-arn'] !== undefined) {
       refuse('--version-arn', values['version-arn'], 'goes with --layer, not --package');
     }
-  } else {
+  } else if (command === 'rollback') {
+    checkRollback(values, problems, refuse, needs);
+  } else if (command === 'functions promote') {
+    checkPromote(values, problems, refuse);
+  } else if (command !== 'functions publish') {
     needs('layer', '<key>');
   }
-  if (command === 'rollback') needs('to-version', '<n>, the layer version to go back to');
 
   // The values of the options this command takes; one it does not take is refused above, once.
   const takes = (name: Option, value: string | undefined): value is string => COMMAND_OPTIONS[command].includes(name) && present(name, value);
   takes('layer', layer);
-  const toVersion = takes('to-version', values['to-version']) ? readVersion(values['to-version'], refuse) : undefined;
+  const versionOf = values.function !== undefined ? 'function' : 'layer';
+  const toVersion = takes('to-version', values['to-version']) ? readVersion(values['to-version'], versionOf, refuse) : undefined;
+  if (takes('function', values.function) && values.function.includes(',')) {
+    refuse('--function', values.function, `names one function key, or ${ALL_FUNCTIONS} for every function; for some of them, run once per function`);
+  }
+  const percent = (name: 'canary' | 'linear') => (takes(name, values[name]) ? readPercent(name, values[name], refuse) : undefined);
+  const canary = percent('canary');
+  const linear = percent('linear');
+  const intervalMs = takes('interval', values.interval) ? readDuration(values.interval, refuse) : undefined;
   if (takes('version-arn', values['version-arn'])) problems.push(...check('--version-arn', values['version-arn'], RULES.layerVersionArn).map(formatProblem));
   if (takes('package', packageFile)) checkPackage(packageFile, path.resolve(root, packageFile), refuse);
   const functions = takes('functions', values.functions) ? readFunctionKeys(values.functions, refuse) : undefined;
@@ -125,7 +162,16 @@ export function readArguments(argv: readonly string[], root = process.cwd()): Re
         ? { ...common, command, packageFile: path.resolve(root, packageFile), ...(functions ? { functions } : {}) }
         : { ...common, command, layer: layer!, ...(values['version-arn'] ? { versionArn: values['version-arn'] } : {}) };
     case 'rollback':
-      return { ...common, command, layer: layer!, toVersion: toVersion! };
+      return layer !== undefined
+        ? { ...common, command, layer, toVersion: toVersion! }
+        : { ...common, command, functionKey: values.function!.trim(), target: values.previous ? 'previous' : { version: toVersion! } };
+    case 'functions publish':
+      return { ...common, command, ...(functions ? { functions } : {}) };
+    case 'functions promote': {
+      const strategy: PromoteStrategy =
+        canary !== undefined ? { kind: 'canary', percent: canary, intervalMs: intervalMs! } : linear !== undefined ? { kind: 'linear', percent: linear, intervalMs: intervalMs! } : AT_ONCE;
+      return { ...common, command, strategy, ...(functions ? { functions } : {}) };
+    }
     default:
       return { ...common, command, layer: layer! };
   }
@@ -133,10 +179,56 @@ export function readArguments(argv: readonly string[], root = process.cwd()): Re
 
 type Refuse = (field: string, value: unknown, rule: string) => void;
 
-function readVersion(value: string, refuse: Refuse): number | undefined {
+function readVersion(value: string, of: 'layer' | 'function', refuse: Refuse): number | undefined {
   if (/^[1-9][0-9]*$/.test(value) && Number(value) <= Number.MAX_SAFE_INTEGER) return Number(value);
-  refuse('--to-version', value, 'must be a layer version number: a whole number from 1, such as 6');
+  refuse('--to-version', value, `must be a ${of} version number: a whole number from 1, such as 6`);
   return undefined;
+}
+
+type Values = { readonly [name in Option]?: string | boolean };
+
+/** rollback: a layer to a version, or functions to a version or their previous one. */
+function checkRollback(values: Values, problems: string[], refuse: Refuse, needs: (name: Option, what: string) => void): void {
+  const { layer, function: fn, previous } = values;
+  const toVersion = values['to-version'];
+  if (layer !== undefined && fn !== undefined) {
+    refuse('--function', fn, 'goes without --layer: roll back a layer (--layer <key> --to-version <n>) or functions (--function <key|all>), not both in one run');
+  } else if (layer === undefined && fn === undefined) {
+    problems.push('rollback needs --layer <key> (with --to-version <n>) or --function <key|all> (with --to-version <n> or --previous)');
+  } else if (layer !== undefined) {
+    if (previous) problems.push('--previous goes with --function: a layer rollback names the layer version with --to-version <n>');
+    else needs('to-version', '<n>, the layer version to go back to');
+  } else if (previous && toVersion !== undefined) {
+    refuse('--to-version', toVersion, 'goes without --previous: rollback --function takes --to-version <n> or --previous, not both');
+  } else if (!previous && toVersion === undefined) {
+    problems.push('rollback --function needs --to-version <n>, the function version to go back to, or --previous');
+  }
+}
+
+/** functions promote: all at once, or --canary or --linear with --interval. */
+function checkPromote(values: Values, problems: string[], refuse: Refuse): void {
+  const { canary, linear, interval } = values;
+  if (canary !== undefined && linear !== undefined) {
+    refuse('--linear', linear, 'goes without --canary: a promotion is a canary (<pct>% for the interval, then 100%) or linear (<pct>% more every interval), not both');
+  } else if (canary !== undefined || linear !== undefined) {
+    const name = canary !== undefined ? 'canary' : 'linear';
+    if (interval === undefined) problems.push(`functions promote --${name} needs --interval <duration>, how long to watch the alarms at each step, such as 5m`);
+  } else if (interval !== undefined) {
+    refuse('--interval', interval, 'goes with --canary or --linear: a promotion all at once has no step to wait after');
+  }
+}
+
+/** A share of traffic: a whole percentage from 1 to 99 (100 is the last step of every promotion). */
+function readPercent(name: 'canary' | 'linear', value: string, refuse: Refuse): number | undefined {
+  if (/^[1-9][0-9]?$/.test(value)) return Number(value);
+  refuse(`--${name}`, value, 'must be a whole percentage from 1 to 99, the share of traffic on the new version, such as 10');
+  return undefined;
+}
+
+function readDuration(value: string, refuse: Refuse): number | undefined {
+  const ms = parseDuration(value);
+  if (ms === undefined) refuse('--interval', value, DURATION_RULE);
+  return ms;
 }
 
 /** A code package must be a zip archive that exists: anything else would fail after the upload. */
@@ -185,6 +277,21 @@ export function checkAgainstManifest(request: ReleaseRequest, manifest: ReleaseM
     const unknown = request.functions.filter((key) => !manifest.functions[key]);
     if (unknown.length > 0) {
       refuse('--functions', request.functions.join(','), `${unknown.join(', ')}: no such function in ${where}; functions: ${Object.keys(manifest.functions).join(', ')}`);
+    }
+  }
+  if ('functionKey' in request && request.functionKey !== ALL_FUNCTIONS && !manifest.functions[request.functionKey]) {
+    refuse('--function', request.functionKey, `must be a function of ${where}, or ${ALL_FUNCTIONS}: ${Object.keys(manifest.functions).join(', ')}`);
+  }
+  if ('strategy' in request && request.strategy.kind !== 'at once') {
+    const keys = (request.functions ?? Object.keys(manifest.functions)).filter((key) => manifest.functions[key]);
+    const unwatched = keys.filter((key) => manifest.functions[key].alarms.length === 0);
+    if (unwatched.length > 0) {
+      refuse(
+        `--${request.strategy.kind}`,
+        String(request.strategy.percent),
+        `needs an alarm to watch on every function it promotes; the manifest of ${where} names none for ${unwatched.join(', ')} ` +
+          '(each function\'s alarms: the errors alarm its stack creates, and those named in envs/; regenerate the manifest with npx cdktf synth)',
+      );
     }
   }
   if (problems.length > 0) throw new UsageError(problems);

@@ -1,9 +1,12 @@
 import { ListLayerVersionsCommand } from '@aws-sdk/client-lambda';
-import { checkAgainstManifest, readArguments, ReleaseRequest } from './arguments';
+import { ALL_FUNCTIONS, checkAgainstManifest, readArguments, ReleaseRequest } from './arguments';
 import { awsClients, checkAccount, realSleep, ReleaseClients, ReleaseContext, ReleaseError, Reporter, UsageError, withRetries } from './context';
-import { rollbackLayer, updateCode, updateLayer } from './functions';
+import { updateCode, updateLayer } from './functions';
 import { buildLayer, Installer, publishLayer } from './layers';
 import { loadManifest, manifestLayer } from './manifest';
+import { promoteFunctions } from './promote';
+import { publishFunctions } from './publish';
+import { rollbackFunctions, rollbackLayerToAliases } from './rollback';
 import { localAwsEndpointFrom } from '../core/local-endpoint';
 import { formatProblem } from '../core/problems';
 
@@ -17,8 +20,37 @@ Commands, with the options each takes:
                                                   point every function using the layer at a version (default: the latest)
   functions update  --package <zip> [--functions <key,key>]
                                                   release a code package to the functions (default: all of them)
+  functions publish [--functions <key,key>]      publish a version of each function (default: all of them) from
+                                                  its $LATEST, once no update runs, and wait until it is Active; the
+                                                  description records the code's SHA-256 and the layer versions
+  functions promote [--functions <key,key>] [--canary <pct> --interval <duration> | --linear <pct> --interval <duration>]
+                                                  move each function's alias to its latest published version:
+                                                  all at once (default); --canary: <pct>% for the interval, then 100%;
+                                                  --linear: <pct>% more every interval until 100%. While a step
+                                                  waits, the functions' alarms (the manifest's \`alarms\`) are read at
+                                                  least every 15s: on ALARM every function goes back to its old
+                                                  version, with no weights, and the command exits 1 with the alarm's
+                                                  name and reason. A function already there is "already live".
   rollback          --layer <key> --to-version <n>
-                                                  point the functions back at an earlier layer version
+                                                  point the functions' $LATEST back at an earlier layer version, then
+                                                  publish a version of each and move their aliases to it at once
+  rollback          --function <key|all> (--to-version <n> | --previous)
+                                                  move each function's alias (code and layers together) to a published
+                                                  version, with no weights; --previous: during a canary the alias's
+                                                  own version, otherwise the highest published version below it
+
+Options of the commands above:
+  --layer <key>     a layer of the manifest, by key
+  --version-arn <arn>    a published version of that layer: <layer ARN>:<version>
+  --package <zip>   a code package: a zip archive
+  --functions <key,key>  the functions of the manifest to work on, by key
+  --canary <pct>    1 to 99, a whole percentage: the share of traffic on the new version for one interval
+  --linear <pct>    1 to 99, a whole percentage: the share added at every step
+  --interval <duration>  with --canary or --linear: how long each step waits and watches the alarms,
+                    a whole number followed by s, m or h, from 1s to 24h (30s, 5m, 1h)
+  --function <key|all>   the function to roll back, by key, or all of the manifest's
+  --to-version <n>  the version to go back to: of the layer with --layer, of each function with --function
+  --previous        with --function: the version before the alias's (during a canary: the alias's own)
 
 Options of every command:
   --env <name>      environment; its manifest is generated/stacks/<name>/release-manifest.json
@@ -29,7 +61,8 @@ Options of every command:
 Every argument is checked against the command and the manifest before anything is done. Refused,
 with exit code 2: an option the command does not take (functions update takes --layer or --package,
 not both: release a layer and a code package in two runs), a repeated option, an unknown layer or
-function key, and a malformed value. A manifest that cannot be read stops the command with exit code 1.
+function key, a malformed value, and a canary or linear promotion of a function without an alarm to
+watch. A manifest that cannot be read stops the command with exit code 1.
 `;
 
 /** After a usage error: where the commands and options are, instead of all of them. */
@@ -108,8 +141,19 @@ export async function runRelease(argv: readonly string[], deps: ReleaseDependenc
           await updateLayer(context, manifest, request.layer, versionArn);
         }
         break;
+      case 'functions publish':
+        await publishFunctions(context, manifest, request.functions);
+        break;
+      case 'functions promote':
+        await promoteFunctions(context, manifest, request.functions ?? Object.keys(manifest.functions), request.strategy);
+        break;
       case 'rollback':
-        await rollbackLayer(context, manifest, request.layer, request.toVersion);
+        if ('layer' in request) {
+          await rollbackLayerToAliases(context, manifest, request.layer, request.toVersion);
+        } else {
+          const keys = request.functionKey === ALL_FUNCTIONS ? Object.keys(manifest.functions) : [request.functionKey];
+          await rollbackFunctions(context, manifest, keys, request.target);
+        }
         break;
     }
     reporter.finish({ ok: true, command, environment, dryRun });

@@ -1,3 +1,4 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -54,6 +55,8 @@ export interface ReleaseContext {
   /** Says whose credentials these are: a release changes only its environment's account. */
   readonly sts: STSClient;
   readonly s3: S3Client;
+  /** Reads the alarms a canary watches. */
+  readonly cloudwatch: CloudWatchClient;
   readonly reporter: Reporter;
   readonly dryRun: boolean;
   /** Waits between polls and retries; tests pass one that does not really wait. */
@@ -125,11 +128,16 @@ export async function waitForUpdate(context: ReleaseContext, functionName: strin
  */
 export function awsClients(region: string, localEndpoint?: string): ReleaseClients {
   const config = awsClientConfig(region, localEndpoint);
-  return { lambda: new LambdaClient(config), s3: new S3Client(config), sts: new STSClient(config) };
+  return {
+    lambda: new LambdaClient(config),
+    s3: new S3Client(config),
+    sts: new STSClient(config),
+    cloudwatch: new CloudWatchClient(config),
+  };
 }
 
 /** The AWS clients a release uses. */
-export type ReleaseClients = Pick<ReleaseContext, 'lambda' | 's3' | 'sts'>;
+export type ReleaseClients = Pick<ReleaseContext, 'lambda' | 's3' | 'sts' | 'cloudwatch'>;
 
 /**
  * Refuses credentials of any other account than the manifest's, before any other AWS call, dry

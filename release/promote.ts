@@ -1,0 +1,207 @@
+import { ReleaseManifest } from '../contract/release-manifest';
+import { AlarmState, describeAlarm, firing, readAlarms } from './alarms';
+import { AliasState, describeAlias, inCanary, moveAlias, publishedVersions, readAlias } from './aliases';
+import { ReleaseContext, ReleaseError } from './context';
+import { formatDuration } from './durations';
+import { inParallel, list, reasonOf, RunResult } from './in-parallel';
+import { PublishedVersions } from './publish';
+
+/** How an alias moves to the new version: at once, or in steps with alarms watched in between. */
+export type PromoteStrategy =
+  | { readonly kind: 'at once' }
+  | { readonly kind: 'canary' | 'linear'; readonly percent: number; readonly intervalMs: number };
+
+export const AT_ONCE: PromoteStrategy = { kind: 'at once' };
+
+/** While a step waits, the alarms are read at least this often (or every interval, if shorter). */
+export const ALARM_POLL_MS = 15_000;
+
+/**
+ * The share of traffic on the new version at each step, the last one 100: a canary's percentage
+ * then 100; linear, the percentage added at every step until 100.
+ */
+export function promotionSteps(strategy: PromoteStrategy): number[] {
+  if (strategy.kind === 'at once') return [100];
+  if (strategy.kind === 'canary') return [strategy.percent, 100];
+  const steps: number[] = [];
+  for (let share = strategy.percent; share < 100; share += strategy.percent) steps.push(share);
+  return [...steps, 100];
+}
+
+/** One function's alias to move. */
+interface Move {
+  readonly functionName: string;
+  readonly alias: string;
+  readonly alarms: readonly string[];
+  readonly from: AliasState;
+  /** Undefined in a dry run that publishes first: the version that run would publish. */
+  readonly to: number | undefined;
+}
+
+/**
+ * Moves each function's alias from its version to its latest published one (or the one in
+ * `targets`). All at once by default; a canary or linear promotion moves every function to each
+ * step's share, then waits, watching the functions' alarms. An alarm in `ALARM`, or any failure
+ * during the steps, moves every function of the run back to its old version with no weights, and
+ * the command fails with the alarm's name and reason.
+ */
+export async function promoteFunctions(
+  context: ReleaseContext,
+  manifest: ReleaseManifest,
+  keys: readonly string[],
+  strategy: PromoteStrategy,
+  targets?: PublishedVersions,
+): Promise<RunResult> {
+  const moves: Move[] = [];
+  const words = { done: 'to move', unchanged: 'already live' };
+  const result = await inParallel('Reading the aliases (nothing was moved)', words, manifest, keys, async (functionName, key, fn) => {
+    const from = await readAlias(context, functionName, fn.alias);
+    let to: number | undefined;
+    if (targets?.has(key)) {
+      to = targets.get(key);
+    } else {
+      to = (await publishedVersions(context, functionName)).at(-1);
+      if (to === undefined) throw new ReleaseError(`${functionName} has no published version: run release functions publish first`);
+    }
+    if (to === from.version && !inCanary(from)) {
+      context.reporter.report({ action: 'alias move', status: 'skipped', functionName, alias: fn.alias, version: to }, `${functionName}: already live, ${fn.alias} is on version ${to}`);
+      return 'unchanged';
+    }
+    moves.push({ functionName, alias: fn.alias, alarms: fn.alarms, from, to });
+    return 'done';
+  });
+  // in manifest order, whatever order the reads finished in
+  moves.sort((a, b) => result.done.indexOf(a.functionName) - result.done.indexOf(b.functionName));
+  if (moves.length === 0) return { done: [], unchanged: result.unchanged };
+
+  const steps = promotionSteps(strategy);
+  const alarms = steps.length > 1 ? [...new Set(moves.flatMap((move) => move.alarms))] : [];
+  if (alarms.length > 0) await checkAlarmsBeforeMoving(context, moves, alarms);
+  if (context.dryRun) {
+    for (const move of moves) describeMove(context, move, strategy);
+    return { done: [], unchanged: result.unchanged };
+  }
+  if (strategy.kind === 'at once') {
+    await moveAll(context, manifest, moves, 100, 1, 1);
+    return { done: moves.map((move) => move.functionName), unchanged: result.unchanged };
+  }
+  try {
+    for (const [index, share] of steps.entries()) {
+      await moveAll(context, manifest, moves, share, index + 1, steps.length);
+      if (share < 100) await watch(context, strategy.intervalMs, share, alarms);
+    }
+  } catch (error) {
+    throw new ReleaseError(`${reasonOf(error)}\n${await moveBack(context, manifest, moves)}`);
+  }
+  return { done: moves.map((move) => move.functionName), unchanged: result.unchanged };
+}
+
+/** Every alarm must exist and be quiet before anything moves: a canary cannot watch what is not there. */
+async function checkAlarmsBeforeMoving(context: ReleaseContext, moves: readonly Move[], alarms: readonly string[]): Promise<void> {
+  const states = await readAlarms(context, alarms);
+  const known = new Set(states.map((alarm) => alarm.name));
+  const missing = moves.flatMap((move) => move.alarms.filter((name) => !known.has(name)).map((name) => `${name} (of ${move.functionName})`));
+  if (missing.length > 0) {
+    throw new ReleaseError(
+      `no such CloudWatch alarm in ${context.environment}: ${missing.join(', ')}; nothing was moved ` +
+        '(the stack creates each function\'s errors alarm: deploy it first; alarms named in envs/ must exist)',
+    );
+  }
+  const [alarm] = firing(states);
+  if (alarm) {
+    throw new ReleaseError(
+      `nothing was moved: ${describeAlarm(alarm)}\n  a promotion in steps starts only when every alarm it watches is quiet; ` +
+        'if the version live now is the one failing, promote without --canary or --linear to move at once',
+    );
+  }
+}
+
+function describeMove(context: ReleaseContext, move: Move, strategy: PromoteStrategy): void {
+  const to = move.to === undefined ? 'the version just published' : `version ${move.to}`;
+  const how =
+    strategy.kind === 'at once'
+      ? 'at once'
+      : promotionSteps(strategy)
+          .map((share) => (share < 100 ? `${share}% for ${formatDuration(strategy.intervalMs)}` : 'then 100%'))
+          .join(', ');
+  context.reporter.report(
+    { action: 'alias move', status: 'would do', functionName: move.functionName, alias: move.alias, from: move.from.version, to: move.to ?? null, steps: promotionSteps(strategy) },
+    `move the alias ${move.alias} of ${move.functionName} from ${describeAlias(move.from)} to ${to}: ${how}`,
+  );
+}
+
+/** Moves every function to one step's share of the new version; 100 makes it the alias's version, with no weights. */
+async function moveAll(context: ReleaseContext, manifest: ReleaseManifest, moves: readonly Move[], share: number, step: number, steps: number): Promise<void> {
+  const keys = keysOf(manifest, moves);
+  const words = { done: `moved to ${share}%`, unchanged: 'unchanged' };
+  const what = steps > 1 ? `Moving the aliases to ${share}% (step ${step} of ${steps})` : 'Moving the aliases';
+  await inParallel(what, words, manifest, keys, async (functionName) => {
+    const move = moves.find((m) => m.functionName === functionName)!;
+    const to = move.to!;
+    const stepText = steps > 1 ? ` (step ${step} of ${steps})` : '';
+    if (share === 100) {
+      await moveAlias(context, functionName, move.alias, to);
+      context.reporter.report(
+        { action: 'alias move', status: 'done', functionName, alias: move.alias, from: move.from.version, to, percent: 100, step, steps },
+        `${functionName}: ${move.alias} now on version ${to}, 100% (was ${describeAlias(move.from)})${stepText}`,
+      );
+    } else {
+      await moveAlias(context, functionName, move.alias, move.from.version, { [String(to)]: share / 100 });
+      context.reporter.report(
+        { action: 'alias move', status: 'done', functionName, alias: move.alias, from: move.from.version, to, percent: share, step, steps },
+        `${functionName}: ${move.alias} at ${share}% on version ${to}, ${100 - share}% on version ${move.from.version}${stepText}`,
+      );
+    }
+    return 'done';
+  });
+}
+
+/** Waits `intervalMs`, reading the alarms every {@link ALARM_POLL_MS} (or the interval, if shorter); throws on one in `ALARM`. */
+async function watch(context: ReleaseContext, intervalMs: number, share: number, alarms: readonly string[]): Promise<void> {
+  const poll = Math.min(ALARM_POLL_MS, intervalMs);
+  context.reporter.report(
+    { action: 'alarm watch', status: 'done', percent: share, intervalMs, pollMs: poll, alarms },
+    `waiting ${formatDuration(intervalMs)} at ${share}%, reading ${alarms.length === 1 ? 'the alarm' : `${alarms.length} alarms`} ${alarms.join(', ')} every ${formatDuration(poll)}`,
+  );
+  for (let waited = 0; waited < intervalMs; ) {
+    const pause = Math.min(poll, intervalMs - waited);
+    await context.sleep(pause);
+    waited += pause;
+    const states = await readAlarms(context, alarms);
+    const gone = alarms.filter((name) => !states.some((alarm) => alarm.name === name));
+    if (gone.length > 0) throw new ReleaseError(`promotion stopped at ${share}%: the alarm ${gone.join(', ')} no longer exists, so it cannot be watched`);
+    const [alarm]: AlarmState[] = firing(states);
+    if (alarm) {
+      context.reporter.report(
+        { action: 'alarm', status: 'done', percent: share, alarm: alarm.name, state: alarm.state, reason: alarm.reason },
+        `${describeAlarm(alarm)} (after ${formatDuration(waited)} at ${share}%)`,
+      );
+      throw new ReleaseError(`promotion stopped at ${share}%: ${describeAlarm(alarm)}`);
+    }
+  }
+  context.reporter.report({ action: 'alarm watch', status: 'done', percent: share, alarms, state: 'OK' }, `no alarm after ${formatDuration(intervalMs)} at ${share}%`);
+}
+
+/** Every function of the run back on its old version, with no weights; what did and did not go back, in words. */
+async function moveBack(context: ReleaseContext, manifest: ReleaseManifest, moves: readonly Move[]): Promise<string> {
+  const words = { done: 'moved back to their old versions', unchanged: 'unchanged' };
+  try {
+    await inParallel('Moving the aliases back', words, manifest, keysOf(manifest, moves), async (functionName) => {
+      const move = moves.find((m) => m.functionName === functionName)!;
+      await moveAlias(context, functionName, move.alias, move.from.version);
+      context.reporter.report(
+        { action: 'alias move back', status: 'done', functionName, alias: move.alias, to: move.from.version },
+        `${functionName}: ${move.alias} back on version ${move.from.version}, 100%`,
+      );
+      return 'done';
+    }, { keepGoing: true });
+  } catch (error) {
+    return `${reasonOf(error)}\n  run release rollback --function <key> --previous for each function not moved back`;
+  }
+  return `  moved back to their old versions, with no weights: ${list(moves.map((move) => `${move.functionName} (version ${move.from.version})`))}`;
+}
+
+function keysOf(manifest: ReleaseManifest, moves: readonly Move[]): string[] {
+  const names = new Set(moves.map((move) => move.functionName));
+  return Object.keys(manifest.functions).filter((key) => names.has(manifest.functions[key].functionName));
+}

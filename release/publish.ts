@@ -1,0 +1,98 @@
+import { GetFunctionConfigurationCommand, PublishVersionCommand } from '@aws-sdk/client-lambda';
+import { ReleaseManifest } from '../contract/release-manifest';
+import { publishedVersions } from './aliases';
+import { ReleaseContext, ReleaseError, UPDATE_POLL, waitForUpdate, withRetries } from './context';
+import { inParallel, RunResult } from './in-parallel';
+
+/** Lambda's limit on a version's description. */
+export const DESCRIPTION_LIMIT = 256;
+
+/**
+ * What a published version holds, as its description: the code's SHA-256 (Lambda's CodeSha256)
+ * and each layer as `<name>:<version>`, in attach order. Within Lambda's 256 characters: layers
+ * that do not fit are left out from the end and counted (`,+2 more`), never cut in the middle.
+ */
+export function versionDescription(codeSha256: string, layerArns: readonly string[]): string {
+  const layers = layerArns.map((arn) => arn.split(':').slice(-2).join(':'));
+  const text = (shown: number) => {
+    const more = layers.length - shown;
+    const items = [...layers.slice(0, shown), ...(more > 0 ? [`+${more} more`] : [])];
+    return `code-sha256=${codeSha256} layers=${items.join(',') || 'none'}`;
+  };
+  let shown = layers.length;
+  while (shown > 0 && text(shown).length > DESCRIPTION_LIMIT) shown--;
+  return text(shown);
+}
+
+/** The version published for each function (by key); none in a dry run. */
+export type PublishedVersions = Map<string, number | undefined>;
+
+/**
+ * Publishes a version of each function from its `$LATEST`, once its last update is over, and
+ * waits until the version is `Active`. When nothing changed since the last version, Lambda
+ * publishes none and that version is reported. A dry run reads and describes, and publishes nothing.
+ */
+export async function publishFunctions(
+  context: ReleaseContext,
+  manifest: ReleaseManifest,
+  keys: readonly string[] = Object.keys(manifest.functions),
+): Promise<{ readonly versions: PublishedVersions; readonly result: RunResult }> {
+  const versions: PublishedVersions = new Map();
+  const words = { done: 'published', unchanged: context.dryRun ? 'not published (dry run)' : 'already published' };
+  const result = await inParallel('Publishing versions', words, manifest, keys, async (functionName, key) => {
+    await waitForUpdate(context, functionName);
+    const latest = await withRetries(context, `read ${functionName}`, () =>
+      context.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName })),
+    );
+    const description = versionDescription(latest.CodeSha256 ?? 'unknown', latest.Layers?.map((layer) => layer.Arn ?? '') ?? []);
+    const before = await publishedVersions(context, functionName);
+    if (context.dryRun) {
+      versions.set(key, undefined);
+      context.reporter.report(
+        { action: 'function publish', status: 'would do', functionName, description, latestVersion: before.at(-1) ?? null },
+        `publish a version of ${functionName} (${description}); its latest version now: ${before.at(-1) ?? 'none'}`,
+      );
+      return 'unchanged';
+    }
+    let published;
+    try {
+      published = await withRetries(context, `publish a version of ${functionName}`, () =>
+        context.lambda.send(
+          new PublishVersionCommand({ FunctionName: functionName, Description: description, CodeSha256: latest.CodeSha256, RevisionId: latest.RevisionId }),
+        ),
+      );
+    } catch (error) {
+      if ((error as Error).name !== 'PreconditionFailedException') throw error;
+      throw new ReleaseError(`${functionName}: $LATEST changed while its version was being published (${(error as Error).message}); publish again`);
+    }
+    const version = Number(published.Version);
+    await waitForActive(context, functionName, version);
+    versions.set(key, version);
+    if (before.includes(version)) {
+      context.reporter.report(
+        { action: 'function publish', status: 'skipped', functionName, version, description: published.Description },
+        `${functionName}: unchanged since version ${version}, published before`,
+      );
+      return 'unchanged';
+    }
+    context.reporter.report({ action: 'function publish', status: 'done', functionName, version, description }, `${functionName}: published version ${version} (${description})`);
+    return 'done';
+  });
+  return { versions, result };
+}
+
+/** Waits until a published version can run: `Active`. `Failed` is an error with Lambda's reason. */
+export async function waitForActive(context: ReleaseContext, functionName: string, version: number): Promise<void> {
+  for (let poll = 0; poll < UPDATE_POLL.attempts; poll++) {
+    const configuration = await withRetries(context, `read version ${version} of ${functionName}`, () =>
+      context.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName, Qualifier: String(version) })),
+    );
+    if (configuration.State === 'Active') return;
+    if (configuration.State === 'Failed') {
+      const reason = [configuration.StateReasonCode, configuration.StateReason].filter(Boolean).join(': ');
+      throw new ReleaseError(`${functionName}: version ${version} failed to become active: ${reason || 'no reason given'}`);
+    }
+    await context.sleep(UPDATE_POLL.intervalMs);
+  }
+  throw new ReleaseError(`${functionName}: version ${version} was not active within ${(UPDATE_POLL.intervalMs * UPDATE_POLL.attempts) / 1000} s`);
+}
