@@ -221,14 +221,14 @@ describe('a manifest that cannot be read stops the command before any AWS call',
 
 describe('arguments that are unknown, malformed or misplaced are refused before any AWS call', () => {
   const zip = () => 'backend.zip'; // relative paths are read from the project root
-  const options = '--env, --layer, --version-arn, --to-version, --package, --functions, --dry-run, --json, --help';
+  const options = '--env, --layer, --version-arn, --to-version, --package, --functions, --concurrency, --source, --include, --out, --dry-run, --json, --help';
   // Each case: the arguments (a function when they name a file of the test), and the first line of the error.
   const cases: [string, string[] | (() => string[]), string][] = [
     ['an unknown option', ['layer', 'build', '--env', 'staging', '--layers', 'deps'], `--layers: unknown option; options: ${options}`],
     ['a boolean option given a value', ['layer', 'build', '--env', 'staging', '--layer', 'deps', '--dry-run=yes'], "Option '--dry-run' does not take an argument"],
     ['an option without its value', ['layer', 'build', '--env', 'staging', '--layer'], "Option '--layer <value>' argument missing"],
-    ['no command', ['--env', 'staging'], 'no command; commands: layer build, layer publish, layer release, functions update, rollback'],
-    ['an unknown command', ['layer', 'deploy', '--env', 'staging'], 'unknown command "layer deploy"; commands: layer build, layer publish, layer release, functions update, rollback'],
+    ['no command', ['--env', 'staging'], 'no command; commands: layer build, layer publish, layer release, functions update, functions package, rollback'],
+    ['an unknown command', ['layer', 'deploy', '--env', 'staging'], 'unknown command "layer deploy"; commands: layer build, layer publish, layer release, functions update, functions package, rollback'],
     ['an unexpected argument', ['layer', 'build', 'deps', '--env', 'staging', '--layer', 'deps'], 'arguments = ["deps"]: layer build takes options only, no further arguments'],
     ['a repeated option', ['layer', 'build', '--env', 'staging', '--layer', 'deps', '--layer', 'shared-code'], '--layer = ["deps","shared-code"]: is given 2 times; give it once'],
     ['no --env', ['layer', 'build', '--layer', 'deps'], '--env is required'],
@@ -261,7 +261,7 @@ describe('arguments that are unknown, malformed or misplaced are refused before 
     [
       '--package on rollback',
       () => ['rollback', '--env', 'staging', '--layer', 'deps', '--to-version', '3', '--package', zip()],
-      `--package = "backend.zip": rollback does not take this option (it takes --layer, --to-version besides --env, --dry-run and --json)`,
+      `--package = "backend.zip": rollback does not take this option (it takes --layer, --to-version, --concurrency besides --env, --dry-run and --json)`,
     ],
     [
       'both --layer and --package',
@@ -334,7 +334,7 @@ describe('arguments that are unknown, malformed or misplaced are refused before 
     expect(result.code).toBe(2);
     expect(result.err.split('\n\n')[0].split('\n')).toEqual([
       '--json is given 2 times; give it once',
-      '--functions = "api": rollback does not take this option (it takes --layer, --to-version besides --env, --dry-run and --json)',
+      '--functions = "api": rollback does not take this option (it takes --layer, --to-version, --concurrency besides --env, --dry-run and --json)',
       'rollback needs --layer <key>',
       '--to-version = "six": must be a layer version number: a whole number from 1, such as 6',
     ]);
@@ -344,7 +344,7 @@ describe('arguments that are unknown, malformed or misplaced are refused before 
     const result = await release('rollback', '--env', 'staging', '--layer', 'deps', '--to-version', '6', '--package', 'missing.zip');
     expect(result.code).toBe(2);
     expect(result.err.split('\n\n')[0].split('\n')).toEqual([
-      '--package = "missing.zip": rollback does not take this option (it takes --layer, --to-version besides --env, --dry-run and --json)',
+      '--package = "missing.zip": rollback does not take this option (it takes --layer, --to-version, --concurrency besides --env, --dry-run and --json)',
     ]);
   });
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  GetFunctionConfigurationCommand,
+  GetFunctionCommand,
   GetLayerVersionCommand,
   LambdaClient,
   ListLayerVersionsCommand,
@@ -34,34 +34,67 @@ const ACCOUNT = '111111111111';
 const layerArn = (name: string, version: number) => `arn:aws:lambda:us-west-2:${ACCOUNT}:layer:bookshelf-staging-${name}:${version}`;
 const FUNCTIONS = ['bookshelf-staging-api', 'bookshelf-staging-worker', 'bookshelf-staging-cleanup'];
 
-/** A Lambda that remembers each function's layers and runs every update for one poll. */
+/**
+ * A Lambda that remembers each function's layers and code, and answers `InProgress` to the
+ * first `readsPerUpdate` reads after an update; it records how many functions were updating at once.
+ * Code comes from the fake S3's objects, so CodeSha256 is the uploaded package's.
+ */
 class FakeLambda {
-  readonly functions = new Map<string, { layers: string[]; status: 'Successful' | 'InProgress' | 'Failed'; reason?: string }>();
+  readonly functions = new Map<string, { layers: string[]; status: 'Successful' | 'InProgress' | 'Failed'; reason?: string; codeSha256: string; reads: number }>();
+  /** The artifacts bucket: key to bytes. */
+  readonly objects = new Map<string, Buffer>();
   failing = new Set<string>();
+  readsPerUpdate = 1;
+  maxUpdating = 0;
 
-  /** GetFunctionConfiguration: a running update is over by the next read. */
-  readonly configuration = ({ FunctionName }: { FunctionName: string }) => {
-    const fn = this.functions.get(FunctionName)!;
-    const answer = { FunctionName, Layers: fn.layers.map((Arn) => ({ Arn })), LastUpdateStatus: fn.status, LastUpdateStatusReason: fn.reason };
-    if (fn.status === 'InProgress') fn.status = this.failing.has(FunctionName) ? 'Failed' : 'Successful';
-    return answer;
+  /** UpdateFunctionConfiguration: the function runs an update with the new layers. */
+  readonly updateConfiguration: (input: { FunctionName?: string; Layers?: string[] }) => object;
+
+  updating(): number {
+    return [...this.functions.values()].filter((fn) => fn.status === 'InProgress').length;
+  }
+
+  /** GetFunction: a running update is over once `readsPerUpdate` reads have seen it running. */
+  readonly getFunction = ({ FunctionName }: { FunctionName?: string }) => {
+    const fn = this.functions.get(FunctionName!)!;
+    const Configuration = {
+      FunctionName,
+      Layers: fn.layers.map((Arn) => ({ Arn })),
+      CodeSha256: fn.codeSha256,
+      LastUpdateStatus: fn.status,
+      LastUpdateStatusReason: fn.reason,
+    };
+    if (fn.status === 'InProgress' && ++fn.reads >= this.readsPerUpdate) fn.status = this.failing.has(FunctionName!) ? 'Failed' : 'Successful';
+    return { Configuration };
   };
 
   constructor() {
-    for (const name of FUNCTIONS) this.functions.set(name, { layers: [layerArn('deps', 1), layerArn('shared-code', 4)], status: 'Successful' });
-    lambda.on(GetFunctionConfigurationCommand).callsFake(this.configuration);
+    for (const name of FUNCTIONS) this.add(name);
+    lambda.on(GetFunctionCommand).callsFake(this.getFunction);
     const update = (FunctionName: string, change: () => void) => {
       const fn = this.functions.get(FunctionName)!;
       if (fn.status === 'InProgress') throw new ResourceConflictException({ message: 'An update is in progress', $metadata: {} });
       change();
       fn.status = 'InProgress';
+      fn.reads = 0;
+      this.maxUpdating = Math.max(this.maxUpdating, this.updating());
       if (this.failing.has(FunctionName)) fn.reason = 'Layer version not found';
-      return {};
+      return { FunctionName, LastUpdateStatus: 'InProgress' as const };
     };
-    lambda.on(UpdateFunctionConfigurationCommand).callsFake(({ FunctionName, Layers }) =>
-      update(FunctionName, () => (this.functions.get(FunctionName)!.layers = [...Layers])),
+    this.updateConfiguration = ({ FunctionName, Layers }) => update(FunctionName!, () => (this.functions.get(FunctionName!)!.layers = [...Layers!]));
+    lambda.on(UpdateFunctionConfigurationCommand).callsFake(this.updateConfiguration);
+    lambda.on(UpdateFunctionCodeCommand).callsFake(({ FunctionName, S3Key }) =>
+      update(FunctionName, () => (this.functions.get(FunctionName)!.codeSha256 = createHash('sha256').update(this.objects.get(S3Key)!).digest('base64'))),
     );
-    lambda.on(UpdateFunctionCodeCommand).callsFake(({ FunctionName }) => update(FunctionName, () => undefined));
+    s3.on(HeadObjectCommand).callsFake(({ Key }) => {
+      if (!this.objects.has(Key)) throw notFound();
+      return {};
+    });
+    s3.on(PutObjectCommand).callsFake(({ Key, Body }) => void this.objects.set(Key!, Body as Buffer));
+  }
+
+  add(name: string): void {
+    this.functions.set(name, { layers: [layerArn('deps', 1), layerArn('shared-code', 4)], status: 'Successful', codeSha256: 'placeholder', reads: 0 });
   }
 }
 
@@ -108,8 +141,6 @@ beforeEach(() => {
   fake = new FakeLambda();
   sleeps = [];
   installs = [];
-  s3.on(HeadObjectCommand).rejects(notFound());
-  s3.on(PutObjectCommand).resolves({});
 });
 
 describe('layer build', () => {
@@ -134,6 +165,7 @@ describe('layer build', () => {
     expect(first.out).toContain(`bookshelf-staging-deps: built and uploaded to s3://bookshelf-artifacts-staging/${expected.s3Key}`);
 
     s3.resetHistory();
+    fake.objects.clear();
     await release('layer', 'build', '--env', 'staging', '--layer', 'deps');
     expect((s3.commandCalls(PutObjectCommand)[0].args[0].input.Body as Buffer).equals(zip)).toBe(true);
   });
@@ -228,15 +260,17 @@ describe('functions update --layer', () => {
     expect(result.out).toContain(`bookshelf-staging-worker: now on [${layerArn('deps', 7)}, ${layerArn('shared-code', 4)}]`);
   });
 
-  test('waits for each update to finish before the next one', async () => {
-    await release('functions', 'update', '--env', 'staging', '--layer', 'deps', '--version-arn', layerArn('deps', 7));
+  test('with --concurrency 1, waits for each update to finish before the next one', async () => {
+    fake.readsPerUpdate = 3;
+    await release('functions', 'update', '--env', 'staging', '--layer', 'deps', '--version-arn', layerArn('deps', 7), '--concurrency', '1');
     const calls = lambda.calls().map((c) => `${c.args[0].constructor.name}:${(c.args[0].input as any).FunctionName}`);
     const api = FUNCTIONS[0];
     const worker = FUNCTIONS[1];
     const apiUpdate = calls.indexOf(`UpdateFunctionConfigurationCommand:${api}`);
     const workerUpdate = calls.indexOf(`UpdateFunctionConfigurationCommand:${worker}`);
-    // after the api's update: polls of the api until it is done, before the worker is touched
-    expect(calls.slice(apiUpdate + 1, workerUpdate).filter((c) => c.endsWith(api)).length).toBeGreaterThanOrEqual(2);
+    // after the api's update: polls of the api until it is done (three see it running), before the worker is touched
+    expect(calls.slice(apiUpdate + 1, workerUpdate).filter((c) => c.endsWith(api))).toEqual(Array(4).fill(`GetFunctionCommand:${api}`));
+    expect(calls.findIndex((c) => c.endsWith(worker))).toBeGreaterThan(calls.lastIndexOf(`GetFunctionCommand:${api}`));
     expect(sleeps.length).toBeGreaterThan(0);
   });
 
@@ -259,21 +293,27 @@ describe('functions update --layer', () => {
     expect(updates()[0].Layers).toEqual([layerArn('deps', 7), layerArn('shared-code', 4)]);
   });
 
-  test('an update conflict is retried once the running update is over', async () => {
+  test("a running update is waited for; another one's conflict is retried", async () => {
     fake.functions.get(FUNCTIONS[0])!.status = 'InProgress'; // someone else's update is still running
-    lambda.on(UpdateFunctionConfigurationCommand).rejectsOnce(new ResourceConflictException({ message: 'in progress', $metadata: {} }));
+    // and someone starts one more on the worker between its read and its update
+    lambda
+      .on(UpdateFunctionConfigurationCommand, { FunctionName: FUNCTIONS[1] })
+      .rejectsOnce(new ResourceConflictException({ message: 'in progress', $metadata: {} }))
+      .callsFake(fake.updateConfiguration);
     const result = await release('functions', 'update', '--env', 'staging', '--layer', 'deps', '--version-arn', layerArn('deps', 7));
     expect(result.code).toBe(0);
-    expect(result.out).toContain('update bookshelf-staging-api: ResourceConflictException, retrying in 500 ms (attempt 2 of 8)');
+    expect(result.out).toContain('update bookshelf-staging-worker: ResourceConflictException, retrying in 500 ms (attempt 2 of 8)');
+    expect(result.out).not.toContain('update bookshelf-staging-api: ResourceConflictException');
+    expect(updates().map((u) => u.FunctionName).sort()).toEqual([...FUNCTIONS, FUNCTIONS[1]].sort());
   });
 
   test('throttling is retried with exponential backoff', async () => {
     lambda
-      .on(GetFunctionConfigurationCommand, { FunctionName: FUNCTIONS[0] })
+      .on(GetFunctionCommand, { FunctionName: FUNCTIONS[0] })
       .rejectsOnce(new TooManyRequestsException({ message: 'Rate exceeded', $metadata: {} }))
       .rejectsOnce(new TooManyRequestsException({ message: 'Rate exceeded', $metadata: {} }))
-      .callsFake(fake.configuration);
-    const result = await release('functions', 'update', '--env', 'staging', '--layer', 'deps', '--version-arn', layerArn('deps', 7));
+      .callsFake(fake.getFunction);
+    const result = await release('functions', 'update', '--env', 'staging', '--layer', 'deps', '--version-arn', layerArn('deps', 7), '--concurrency', '1');
     expect(result.code).toBe(0);
     expect(sleeps.slice(0, 2)).toEqual([RETRY.firstDelayMs, RETRY.firstDelayMs * 2]);
     expect(updates()).toHaveLength(3);
@@ -281,7 +321,7 @@ describe('functions update --layer', () => {
 
   test('stops at the first real failure and says what was and was not updated', async () => {
     fake.failing.add(FUNCTIONS[1]);
-    const result = await release('functions', 'update', '--env', 'staging', '--layer', 'deps', '--version-arn', layerArn('deps', 7));
+    const result = await release('functions', 'update', '--env', 'staging', '--layer', 'deps', '--version-arn', layerArn('deps', 7), '--concurrency', '1');
     expect(result.code).toBe(1);
     expect(result.err).toBe(
       `release functions update failed: Pointing functions at ${layerArn('deps', 7)} stopped at bookshelf-staging-worker: ` +
@@ -289,7 +329,7 @@ describe('functions update --layer', () => {
         '  updated: bookshelf-staging-api\n' +
         '  already up to date: none\n' +
         '  failed: bookshelf-staging-worker\n' +
-        '  not updated: bookshelf-staging-cleanup',
+        '  not started: bookshelf-staging-cleanup',
     );
     expect(updates().map((u) => u.FunctionName)).toEqual([FUNCTIONS[0], FUNCTIONS[1]]);
   });
@@ -297,11 +337,11 @@ describe('functions update --layer', () => {
   test('an error that is not throttling is not retried', async () => {
     const denied = Object.assign(new Error('not authorized to perform lambda:UpdateFunctionConfiguration'), { name: 'AccessDeniedException' });
     lambda.on(UpdateFunctionConfigurationCommand).rejects(denied);
-    const result = await release('functions', 'update', '--env', 'staging', '--layer', 'deps', '--version-arn', layerArn('deps', 7));
+    const result = await release('functions', 'update', '--env', 'staging', '--layer', 'deps', '--version-arn', layerArn('deps', 7), '--concurrency', '1');
     expect(result.code).toBe(1);
     expect(lambda.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(1);
     expect(result.err).toContain('AccessDeniedException: not authorized');
-    expect(result.err).toContain('not updated: bookshelf-staging-worker, bookshelf-staging-cleanup');
+    expect(result.err).toContain('not started: bookshelf-staging-worker, bookshelf-staging-cleanup');
   });
 
   test('--dry-run shows each function before and after, and changes nothing', async () => {
@@ -409,7 +449,7 @@ describe('rollback', () => {
 
 describe('command line', () => {
   test.each([
-    [['deploy', '--env', 'staging'], 'unknown command "deploy"; commands: layer build, layer publish, layer release, functions update, rollback'],
+    [['deploy', '--env', 'staging'], 'unknown command "deploy"; commands: layer build, layer publish, layer release, functions update, functions package, rollback'],
     [['layer', 'build', '--layer', 'deps'], '--env is required'],
     [['functions', 'update', '--env', 'staging'], 'functions update needs --layer <key> or --package <zip>'],
     [['rollback', '--env', 'staging', '--layer', 'deps'], 'rollback needs --to-version <n>, the layer version to go back to'],
