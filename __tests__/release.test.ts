@@ -125,6 +125,26 @@ async function release(...argv: string[]) {
 const notFound = () => new NotFound({ message: 'Not Found', $metadata: { httpStatusCode: 404 } });
 const updates = () => lambda.commandCalls(UpdateFunctionConfigurationCommand).map((c) => c.args[0].input);
 
+const MANIFEST = () => path.join(root, 'generated', 'stacks', 'staging', 'release-manifest.json');
+/** Edits the staging manifest the command reads. */
+function editManifest(edit: (manifest: any) => void): void {
+  const manifest = JSON.parse(fs.readFileSync(MANIFEST(), 'utf8'));
+  edit(manifest);
+  fs.writeFileSync(MANIFEST(), JSON.stringify(manifest, null, 2));
+}
+/** `count` more functions like the api, in the manifest and in the fake; their names. */
+function moreFunctions(count: number): string[] {
+  const names = Array.from({ length: count }, (_, i) => `bookshelf-staging-fn-${String(i).padStart(2, '0')}`);
+  editManifest((m) => {
+    for (const name of names) {
+      m.functions[name.replace('bookshelf-staging-', '')] = { ...m.functions.api, functionName: name, packagePrefix: `functions/${name}/` };
+    }
+  });
+  for (const name of names) fake.add(name);
+  return names;
+}
+const POWERTOOLS = (version: number) => `arn:aws:lambda:us-west-2:017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-x86_64:${version}`;
+
 beforeEach(() => {
   lambda.reset();
   s3.reset();
@@ -418,6 +438,163 @@ describe('functions update --package', () => {
   });
 });
 
+
+describe('several functions at once', () => {
+  test('at most --concurrency functions update at once (default 10), and that many do', async () => {
+    const names = [...FUNCTIONS, ...moreFunctions(12)];
+    fake.readsPerUpdate = 3;
+    const result = await release('functions', 'update', '--env', 'staging', '--layer', 'deps', '--version-arn', layerArn('deps', 7));
+    expect(result.code).toBe(0);
+    expect(fake.maxUpdating).toBe(10);
+    expect(updates().map((u) => u.FunctionName).sort()).toEqual([...names].sort());
+    for (const name of names) expect(fake.functions.get(name)).toMatchObject({ status: 'Successful', layers: [layerArn('deps', 7), layerArn('shared-code', 4)] });
+
+    lambda.resetHistory();
+    fake.maxUpdating = 0;
+    expect((await release('functions', 'update', '--env', 'staging', '--layer', 'deps', '--version-arn', layerArn('deps', 8), '--concurrency', '4')).code).toBe(0);
+    expect(fake.maxUpdating).toBe(4);
+    expect(updates()).toHaveLength(names.length);
+  });
+
+  test('a code package too', async () => {
+    moreFunctions(5);
+    fake.readsPerUpdate = 2;
+    const zip = path.join(root, 'backend.zip');
+    fs.writeFileSync(zip, deterministicZip([{ path: 'app/main.py', content: 'x = 1\n' }]));
+    expect((await release('functions', 'update', '--env', 'staging', '--package', zip, '--concurrency', '3')).code).toBe(0);
+    expect(fake.maxUpdating).toBe(3);
+    expect(lambda.commandCalls(UpdateFunctionCodeCommand)).toHaveLength(8);
+  });
+
+  test('after the first failure no further function starts; the running ones finish, and the error says what became of each', async () => {
+    const names = [...FUNCTIONS, ...moreFunctions(7)];
+    fake.readsPerUpdate = 2;
+    fake.failing.add(FUNCTIONS[1]);
+    const result = await release('functions', 'update', '--env', 'staging', '--layer', 'deps', '--version-arn', layerArn('deps', 7), '--concurrency', '3');
+    expect(result.code).toBe(1);
+    const lines = result.err.split('\n');
+    expect(lines[0]).toBe(
+      `release functions update failed: Pointing functions at ${layerArn('deps', 7)} stopped at bookshelf-staging-worker: bookshelf-staging-worker: the update failed: Layer version not found`,
+    );
+    const list = (label: string) => lines.find((line) => line.startsWith(`  ${label}: `))!.slice(label.length + 4).split(', ');
+    // the api and the cleanup were running beside the worker: they finished
+    expect(list('updated')).toEqual(expect.arrayContaining([FUNCTIONS[0], FUNCTIONS[2]]));
+    expect(list('failed')).toEqual([FUNCTIONS[1]]);
+    const notStarted = list('not started');
+    expect(notStarted.length).toBeGreaterThan(0);
+    expect([...list('updated'), ...list('failed'), ...notStarted].sort()).toEqual([...names].sort());
+    // not started: never read, never updated
+    const touched = lambda.calls().map((c) => (c.args[0].input as { FunctionName?: string }).FunctionName);
+    for (const name of notStarted) expect(touched).not.toContain(name);
+    for (const name of list('updated')) expect(fake.functions.get(name)!.status).toBe('Successful');
+  });
+
+  test('progress lines name the function and the step; a long update says it is still running', async () => {
+    fake.readsPerUpdate = 15; // 2 s of quick polls, then 0.5, 1, 2, 2, 2, 2 s: 11.5 s
+    const result = await release('functions', 'update', '--env', 'staging', '--layer', 'deps', '--version-arn', layerArn('deps', 7), '--concurrency', '1');
+    expect(result.code).toBe(0);
+    const lines = result.out.split('\n');
+    expect(lines.slice(0, 3)).toEqual([
+      'bookshelf-staging-api: updating its layers',
+      'bookshelf-staging-api: still updating after 11.5 s',
+      `bookshelf-staging-api: now on [${layerArn('deps', 7)}, ${layerArn('shared-code', 4)}]`,
+    ]);
+    expect(sleeps.slice(0, 15)).toEqual([250, 250, 250, 250, 250, 250, 250, 250, 500, 1000, 2000, 2000, 2000, 2000, 2000]);
+  });
+
+  test('with --json, no progress lines: one document', async () => {
+    fake.readsPerUpdate = 15;
+    const result = await release('functions', 'update', '--env', 'staging', '--layer', 'deps', '--version-arn', layerArn('deps', 7), '--json');
+    expect(JSON.parse(result.out)).toMatchObject({ ok: true });
+  });
+});
+
+describe('external layers', () => {
+  /** The api attaches Powertools (pinned in envs/) before the built layers. */
+  const pinPowertools = (version: number) =>
+    editManifest((m) => {
+      m.functions.api.layers = [{ arn: POWERTOOLS(version) }, { layer: 'deps' }, { layer: 'shared-code' }];
+    });
+
+  test('an envs bump of an external layer reaches the function at the next layer release, in the manifest order', async () => {
+    pinPowertools(3);
+    fake.functions.get(FUNCTIONS[0])!.layers = [POWERTOOLS(2), layerArn('deps', 1), layerArn('shared-code', 4)];
+    const build = layerPackage(root, loadManifest(root, 'staging'), 'deps');
+    fake.objects.set(build.s3Key, Buffer.from('built'));
+    lambda.on(ListLayerVersionsCommand).resolves({ LayerVersions: [{ Version: 6, Description: 'content-hash=older', LayerVersionArn: layerArn('deps', 6) }] });
+    lambda.on(PublishLayerVersionCommand).resolves({ Version: 7, LayerVersionArn: layerArn('deps', 7) });
+    const result = await release('layer', 'release', '--env', 'staging', '--layer', 'deps');
+    expect(result.code).toBe(0);
+    expect(fake.functions.get(FUNCTIONS[0])!.layers).toEqual([POWERTOOLS(3), layerArn('deps', 7), layerArn('shared-code', 4)]);
+    expect(fake.functions.get(FUNCTIONS[1])!.layers).toEqual([layerArn('deps', 7), layerArn('shared-code', 4)]);
+    expect(result.out).toContain(`bookshelf-staging-api: now on [${POWERTOOLS(3)}, ${layerArn('deps', 7)}, ${layerArn('shared-code', 4)}]; pinned external layers applied: ${POWERTOOLS(3)}`);
+  });
+
+  test('a layer rollback applies them too; a function lacking a built layer gets its latest version', async () => {
+    pinPowertools(3);
+    fake.functions.get(FUNCTIONS[0])!.layers = [layerArn('deps', 5)];
+    lambda.on(GetLayerVersionCommand).resolves({ LayerVersionArn: layerArn('deps', 3), Version: 3 });
+    lambda.on(ListLayerVersionsCommand, { LayerName: 'bookshelf-staging-shared-code' }).resolves({ LayerVersions: [{ Version: 9, LayerVersionArn: layerArn('shared-code', 9) }] });
+    const result = await release('rollback', '--env', 'staging', '--layer', 'deps', '--to-version', '3', '--dry-run');
+    expect(result.code).toBe(0);
+    expect(result.out).toContain(
+      `[dry run] would point bookshelf-staging-api at [${POWERTOOLS(3)}, ${layerArn('deps', 3)}, ${layerArn('shared-code', 9)}] (now [${layerArn('deps', 5)}]); pinned external layers applied: ${POWERTOOLS(3)}`,
+    );
+    expect(updates()).toEqual([]);
+    expect((await release('rollback', '--env', 'staging', '--layer', 'deps', '--to-version', '3')).code).toBe(0);
+    expect(fake.functions.get(FUNCTIONS[0])!.layers).toEqual([POWERTOOLS(3), layerArn('deps', 3), layerArn('shared-code', 9)]);
+    expect(lambda.commandCalls(ListLayerVersionsCommand)).toHaveLength(2); // once per run, not per function
+  });
+});
+
+describe('layer release', () => {
+  test('--dry-run when the build changed: exit 0, and says what it would build, publish and move', async () => {
+    lambda.on(ListLayerVersionsCommand).resolves({ LayerVersions: [{ Version: 6, Description: 'content-hash=older', LayerVersionArn: layerArn('deps', 6) }] });
+    const result = await release('layer', 'release', '--env', 'staging', '--layer', 'deps', '--dry-run');
+    expect(result.err).toBe('');
+    expect(result.code).toBe(0);
+    const lines = result.out.split('\n');
+    expect(lines[0]).toMatch(/^\[dry run\] would build bookshelf-staging-deps and upload it to s3:\/\/bookshelf-artifacts-staging\/layers\//);
+    expect(lines[1]).toMatch(/^\[dry run\] would publish a new version of bookshelf-staging-deps from s3:\/\//);
+    const upcoming = `arn:aws:lambda:us-west-2:${ACCOUNT}:layer:bookshelf-staging-deps:<new version>`;
+    expect(lines.slice(2)).toEqual(
+      FUNCTIONS.map((name) => `[dry run] would point ${name} at [${upcoming}, ${layerArn('shared-code', 4)}] (now [${layerArn('deps', 1)}, ${layerArn('shared-code', 4)}])`),
+    );
+    expect(installs).toEqual([]);
+    expect(s3.commandCalls(PutObjectCommand)).toEqual([]);
+    expect(lambda.commandCalls(PublishLayerVersionCommand)).toEqual([]);
+    expect(updates()).toEqual([]);
+  });
+});
+
+describe('functions update --package, unchanged code', () => {
+  test('a second update with the same package uploads nothing and updates no function', async () => {
+    const zip = path.join(root, 'backend.zip');
+    fs.writeFileSync(zip, deterministicZip([{ path: 'app/main.py', content: 'def handler(event, context):\n    return {}\n' }]));
+    expect((await release('functions', 'update', '--env', 'staging', '--package', zip)).code).toBe(0);
+    expect(lambda.commandCalls(UpdateFunctionCodeCommand)).toHaveLength(3);
+    lambda.resetHistory();
+    s3.resetHistory();
+    const again = await release('functions', 'update', '--env', 'staging', '--package', zip);
+    expect(again.code).toBe(0);
+    expect(lambda.commandCalls(UpdateFunctionCodeCommand)).toEqual([]);
+    expect(s3.commandCalls(PutObjectCommand)).toEqual([]);
+    const sha = createHash('sha256').update(fs.readFileSync(zip)).digest('base64');
+    expect(again.out.split('\n')).toEqual(FUNCTIONS.map((name) => `${name}: already up to date (it runs this package, CodeSha256 ${sha})`));
+  });
+
+  test('a package already in the bucket is not uploaded again', async () => {
+    const bytes = deterministicZip([{ path: 'app/main.py', content: 'x = 2\n' }]);
+    const zip = path.join(root, 'backend.zip');
+    fs.writeFileSync(zip, bytes);
+    const hash = createHash('sha256').update(bytes).digest('hex');
+    for (const name of FUNCTIONS) fake.objects.set(`functions/${name}/${hash}.zip`, bytes);
+    expect((await release('functions', 'update', '--env', 'staging', '--package', zip)).code).toBe(0);
+    expect(s3.commandCalls(PutObjectCommand)).toEqual([]);
+    expect(lambda.commandCalls(UpdateFunctionCodeCommand)).toHaveLength(3);
+  });
+});
+
 describe('rollback', () => {
   test('points the functions back at an earlier version, kept by skip_destroy', async () => {
     lambda.on(GetLayerVersionCommand).resolves({ LayerVersionArn: layerArn('deps', 3), Version: 3 });
@@ -428,6 +605,21 @@ describe('rollback', () => {
       VersionNumber: 3,
     });
     expect(updates().map((u) => u.Layers)).toEqual(FUNCTIONS.map(() => [layerArn('deps', 3), layerArn('shared-code', 4)]));
+  });
+
+  test('reports the rollback once the functions are back, not before', async () => {
+    lambda.on(GetLayerVersionCommand).resolves({ LayerVersionArn: layerArn('deps', 3), Version: 3 });
+    const result = await release('rollback', '--env', 'staging', '--layer', 'deps', '--to-version', '3', '--concurrency', '1');
+    expect(result.code).toBe(0);
+    const lines = result.out.split('\n');
+    expect(lines[lines.length - 1]).toBe('bookshelf-staging-deps: rolled back to version 3');
+    expect(lines.filter((line) => line.includes('rolled back'))).toHaveLength(1);
+
+    fake.failing.add(FUNCTIONS[1]);
+    lambda.on(GetLayerVersionCommand).resolves({ LayerVersionArn: layerArn('deps', 4), Version: 4 });
+    const failed = await release('rollback', '--env', 'staging', '--layer', 'deps', '--to-version', '4', '--concurrency', '1');
+    expect(failed.code).toBe(1);
+    expect(failed.out).not.toMatch(/roll(ed)? .*back/);
   });
 
   test('refuses a version that does not exist', async () => {
