@@ -317,6 +317,34 @@ describe('arguments that are unknown, malformed or misplaced are refused before 
     ],
     ['a function named twice in --functions', () => ['functions', 'update', '--env', 'staging', '--package', zip(), '--functions', 'api, worker,api'], '--functions = "api, worker,api": names api more than once'],
     ['an empty --functions', () => ['functions', 'update', '--env', 'staging', '--package', zip(), '--functions', ''], '--functions = "": must not be empty'],
+    ...['0', '101', '2.5', 'ten', '-1', '1e1'].map((value): [string, string[], string] => [
+      `--concurrency ${value}`,
+      ['functions', 'update', '--env', 'staging', '--layer', 'deps', `--concurrency=${value}`],
+      `--concurrency = "${value}": must be a whole number from 1 to 100: how many functions are updated at once (default 10)`,
+    ]),
+    [
+      '--concurrency on layer build',
+      ['layer', 'build', '--env', 'staging', '--layer', 'deps', '--concurrency', '4'],
+      '--concurrency = "4": layer build does not take this option (it takes --layer besides --env, --dry-run and --json)',
+    ],
+    ['functions package without --source', ['functions', 'package', '--out', 'backend.zip'], 'functions package needs --source <dir>, the directory to package'],
+    ['functions package without --out', ['functions', 'package', '--source', 'backend'], 'functions package needs --out <zip>, the file to write'],
+    ['a --source that does not exist', ['functions', 'package', '--source', 'src', '--out', 'x.zip'], '--source = "src": must be an existing directory: no such directory'],
+    ['a --source that is a file', ['functions', 'package', '--source', 'backend.zip', '--out', 'x.zip'], '--source = "backend.zip": must be a directory; this is a file'],
+    ['an --out that is not a .zip', ['functions', 'package', '--source', 'backend', '--out', 'backend.tar'], '--out = "backend.tar": must be a .zip file'],
+    [
+      'an --out inside what is packaged',
+      ['functions', 'package', '--source', 'backend', '--out', 'backend/shared/backend.zip'],
+      '--out = "backend/shared/backend.zip": must not be inside what is packaged: the next package would contain this one',
+    ],
+    [
+      'an --include naming an entry --source lacks',
+      ['functions', 'package', '--source', 'backend', '--include', 'shared,app', '--out', 'x.zip'],
+      '--include = "shared,app": app: no such entry in --source; it has poetry.lock, requirements.txt, shared',
+    ],
+    ['an --include with a path', ['functions', 'package', '--source', 'backend', '--include', 'shared/db.py', '--out', 'x.zip'], '--include = "shared/db.py": shared/db.py: must be names of entries directly in --source, not paths'],
+    ['an --include naming a cache', ['functions', 'package', '--source', 'backend', '--include', 'shared,__pycache__', '--out', 'x.zip'], '--include = "shared,__pycache__": __pycache__: Python caches (__pycache__/, *.pyc) are never packaged'],
+    ['an --include with an empty item', ['functions', 'package', '--source', 'backend', '--include', 'shared,', '--out', 'x.zip'], '--include = "shared,": has an empty item (item 2); give names separated by commas, such as app,lambdas'],
   ];
 
   test.each(cases)('%s', async (_name, argv, message) => {
@@ -369,6 +397,15 @@ describe('arguments that are unknown, malformed or misplaced are refused before 
       expect(effects()).toEqual([]);
     },
   );
+
+  test('functions package needs no --env, and an --out inside --source is fine when --include leaves it out', async () => {
+    const result = await release('functions', 'package', '--source', 'backend', '--include', 'shared', '--out', 'backend/dist/backend.zip');
+    expect(result.err).toBe('');
+    expect(result.code).toBe(0);
+    expect(fs.existsSync(path.join(root, 'backend', 'dist', 'backend.zip'))).toBe(true);
+    expect(effects()).toEqual([]);
+    expect(sts.calls()).toEqual([]);
+  });
 
   test('well-formed arguments still run', async () => {
     const result = await release('functions', 'update', '--env', 'staging', '--package', zip(), '--functions', ' api ,worker', '--dry-run');
