@@ -180,7 +180,7 @@ export async function waitForUpdate(
     const before = waited;
     waited += delay;
     if (Math.floor(waited / UPDATE_POLL.progressEveryMs) > Math.floor(before / UPDATE_POLL.progressEveryMs)) {
-      context.reporter.progress(`${functionName}: still updating after ${Math.round(waited / 1000)} s`);
+      context.reporter.progress(`${functionName}: still updating after ${waited / 1000} s`);
     }
     current = await readFunction(context, functionName);
   }
