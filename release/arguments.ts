@@ -99,10 +99,10 @@ export function readArguments(argv: readonly string[], root = process.cwd()): Re
     if (value !== undefined && value.trim() === '') refuse(`--${name}`, value, 'must not be empty');
     return value !== undefined && value.trim() !== '';
   };
+  // functions package builds a zip on this machine: no environment
   if (env === undefined) {
     if (command !== 'functions package') problems.push('--env is required');
-  }
-  else if (present('env', env)) problems.push(...check('--env', env, RULES.environmentName).map(formatProblem));
+  } else if (present('env', env)) problems.push(...check('--env', env, RULES.environmentName).map(formatProblem));
 
   for (const name of given.keys()) {
     if (['env', 'dry-run', 'json'].includes(name) || COMMAND_OPTIONS[command].includes(name)) continue;
