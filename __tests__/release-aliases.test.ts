@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import {
   GetAliasCommand,
+  GetFunctionCommand,
   GetFunctionConfigurationCommand,
   GetLayerVersionCommand,
   LambdaClient,
@@ -83,15 +84,18 @@ class Fleet {
       });
       this.alarms.set(errorsAlarm(name), { state: 'OK', reason: 'Threshold Crossed: no datapoints were received' });
     }
+    // A published version: GetFunctionConfiguration with its number; $LATEST: GetFunction, as the command reads it.
     lambda.on(GetFunctionConfigurationCommand).callsFake(({ FunctionName, Qualifier }) => {
       const fn = this.fn(FunctionName);
-      this.log.push(`GetFunctionConfiguration:${FunctionName}${Qualifier ? `:${Qualifier}` : ''}`);
-      if (Qualifier) {
-        const version = fn.versions[Number(Qualifier) - 1]!;
-        if (version.failure) return { State: 'Failed', StateReasonCode: 'InvalidImage', StateReason: version.failure };
-        return { State: version.pending-- > 0 ? 'Pending' : 'Active' };
-      }
-      const answer = {
+      this.log.push(`GetFunctionConfiguration:${FunctionName}:${Qualifier}`);
+      const version = fn.versions[Number(Qualifier) - 1]!;
+      if (version.failure) return { State: 'Failed', StateReasonCode: 'InvalidImage', StateReason: version.failure };
+      return { State: version.pending-- > 0 ? 'Pending' : 'Active' };
+    });
+    lambda.on(GetFunctionCommand).callsFake(({ FunctionName }) => {
+      const fn = this.fn(FunctionName);
+      this.log.push(`GetFunction:${FunctionName}`);
+      const Configuration = {
         CodeSha256: fn.codeSha256,
         Layers: fn.layers.map((Arn) => ({ Arn })),
         RevisionId: `revision-${fn.revision}`,
@@ -99,7 +103,7 @@ class Fleet {
         State: 'Active',
       } as const;
       fn.updating = false;
-      return answer;
+      return { Configuration };
     });
     lambda.on(ListVersionsByFunctionCommand).callsFake(({ FunctionName, Marker }) => {
       // two versions a page, as Lambda pages (at most 50)
@@ -231,9 +235,8 @@ describe('functions publish', () => {
     // the api's update was running: read until it is over, then published, then read as version 3 until Active
     const api = fleet.log.filter((line) => line.includes(API));
     expect(api).toEqual([
-      `GetFunctionConfiguration:${API}`,
-      `GetFunctionConfiguration:${API}`,
-      `GetFunctionConfiguration:${API}`,
+      `GetFunction:${API}`,
+      `GetFunction:${API}`,
       `PublishVersion:${API}`,
       `GetFunctionConfiguration:${API}:3`,
       `GetFunctionConfiguration:${API}:3`,
@@ -503,7 +506,7 @@ test('rollback --layer: $LATEST back on the layer version, then a version publis
   const result = await release('rollback', '--env', 'staging', '--layer', 'deps', '--to-version', '3');
   expect(result.code).toBe(0);
   for (const name of FUNCTIONS) {
-    const steps = fleet.log.filter((line) => line.includes(name) && !line.startsWith('GetFunctionConfiguration')).map((line) => line.split(':')[0]);
+    const steps = fleet.log.filter((line) => line.includes(name) && !line.startsWith('GetFunction')).map((line) => line.split(':')[0]);
     expect(steps).toEqual(['UpdateFunctionConfiguration', 'PublishVersion', 'UpdateAlias']);
     expect(fleet.fn(name).versions[2]!.layers).toEqual([layerArn('deps', 3), layerArn('shared-code', 4)]);
   }
@@ -514,7 +517,7 @@ test('rollback --layer --dry-run changes nothing, and says the aliases would mov
   lambda.on(GetLayerVersionCommand).resolves({ LayerVersionArn: layerArn('deps', 3), Version: 3 });
   const result = await release('rollback', '--env', 'staging', '--layer', 'deps', '--to-version', '3', '--dry-run');
   expect(result.code).toBe(0);
-  expect(fleet.log.filter((line) => !line.startsWith('GetFunctionConfiguration'))).toEqual([]);
+  expect(fleet.log.filter((line) => !line.startsWith('GetFunction'))).toEqual([]);
   expect(result.out).toContain(`[dry run] would move the alias live of ${API} from version 1 to the version just published: at once`);
 });
 

@@ -225,14 +225,14 @@ describe('a manifest that cannot be read stops the command before any AWS call',
 
 describe('arguments that are unknown, malformed or misplaced are refused before any AWS call', () => {
   const zip = () => 'backend.zip'; // relative paths are read from the project root
-  const options = '--env, --layer, --version-arn, --to-version, --package, --functions, --function, --previous, --canary, --linear, --interval, --dry-run, --json, --help';
+  const options = '--env, --layer, --version-arn, --to-version, --package, --functions, --function, --previous, --canary, --linear, --interval, --concurrency, --source, --include, --out, --dry-run, --json, --help';
   // Each case: the arguments (a function when they name a file of the test), and the first line of the error.
   const cases: [string, string[] | (() => string[]), string][] = [
     ['an unknown option', ['layer', 'build', '--env', 'staging', '--layers', 'deps'], `--layers: unknown option; options: ${options}`],
     ['a boolean option given a value', ['layer', 'build', '--env', 'staging', '--layer', 'deps', '--dry-run=yes'], "Option '--dry-run' does not take an argument"],
     ['an option without its value', ['layer', 'build', '--env', 'staging', '--layer'], "Option '--layer <value>' argument missing"],
-    ['no command', ['--env', 'staging'], 'no command; commands: layer build, layer publish, layer release, functions update, functions publish, functions promote, rollback'],
-    ['an unknown command', ['layer', 'deploy', '--env', 'staging'], 'unknown command "layer deploy"; commands: layer build, layer publish, layer release, functions update, functions publish, functions promote, rollback'],
+    ['no command', ['--env', 'staging'], 'no command; commands: layer build, layer publish, layer release, functions update, functions package, functions publish, functions promote, rollback'],
+    ['an unknown command', ['layer', 'deploy', '--env', 'staging'], 'unknown command "layer deploy"; commands: layer build, layer publish, layer release, functions update, functions package, functions publish, functions promote, rollback'],
     ['an unexpected argument', ['layer', 'build', 'deps', '--env', 'staging', '--layer', 'deps'], 'arguments = ["deps"]: layer build takes options only, no further arguments'],
     ['a repeated option', ['layer', 'build', '--env', 'staging', '--layer', 'deps', '--layer', 'shared-code'], '--layer = ["deps","shared-code"]: is given 2 times; give it once'],
     ['no --env', ['layer', 'build', '--layer', 'deps'], '--env is required'],
@@ -265,7 +265,7 @@ describe('arguments that are unknown, malformed or misplaced are refused before 
     [
       '--package on rollback',
       () => ['rollback', '--env', 'staging', '--layer', 'deps', '--to-version', '3', '--package', zip()],
-      `--package = "backend.zip": rollback does not take this option (it takes --layer, --function, --to-version, --previous besides --env, --dry-run and --json)`,
+      `--package = "backend.zip": rollback does not take this option (it takes --layer, --function, --to-version, --previous, --concurrency besides --env, --dry-run and --json)`,
     ],
     [
       'both --layer and --package',
@@ -322,7 +322,7 @@ describe('arguments that are unknown, malformed or misplaced are refused before 
     ['a function named twice in --functions', () => ['functions', 'update', '--env', 'staging', '--package', zip(), '--functions', 'api, worker,api'], '--functions = "api, worker,api": names api more than once'],
     ['an empty --functions', () => ['functions', 'update', '--env', 'staging', '--package', zip(), '--functions', ''], '--functions = "": must not be empty'],
     // functions publish, functions promote, rollback --function
-    ['--canary on publish', ['functions', 'publish', '--env', 'staging', '--canary', '10'], '--canary = "10": functions publish does not take this option (it takes --functions besides --env, --dry-run and --json)'],
+    ['--canary on publish', ['functions', 'publish', '--env', 'staging', '--canary', '10'], '--canary = "10": functions publish does not take this option (it takes --functions, --concurrency besides --env, --dry-run and --json)'],
     ['an unknown function to publish', ['functions', 'publish', '--env', 'staging', '--functions', 'apu'], '--functions = "apu": apu: no such function in staging; functions: api, worker, cleanup'],
     [
       '--canary and --linear',
@@ -365,6 +365,34 @@ describe('arguments that are unknown, malformed or misplaced are refused before 
     ['an unknown --function', ['rollback', '--env', 'staging', '--function', 'apu', '--previous'], '--function = "apu": must be a function of staging, or all: api, worker, cleanup'],
     ['--function with several keys', ['rollback', '--env', 'staging', '--function', 'api,worker', '--previous'], '--function = "api,worker": names one function key, or all for every function; for some of them, run once per function'],
     ['an empty --function', ['rollback', '--env', 'staging', '--function', '', '--previous'], '--function = "": must not be empty'],
+    ...['0', '101', '2.5', 'ten', '-1', '1e1'].map((value): [string, string[], string] => [
+      `--concurrency ${value}`,
+      ['functions', 'update', '--env', 'staging', '--layer', 'deps', `--concurrency=${value}`],
+      `--concurrency = "${value}": must be a whole number from 1 to 100: how many functions are updated at once (default 10)`,
+    ]),
+    [
+      '--concurrency on layer build',
+      ['layer', 'build', '--env', 'staging', '--layer', 'deps', '--concurrency', '4'],
+      '--concurrency = "4": layer build does not take this option (it takes --layer besides --env, --dry-run and --json)',
+    ],
+    ['functions package without --source', ['functions', 'package', '--out', 'backend.zip'], 'functions package needs --source <dir>, the directory to package'],
+    ['functions package without --out', ['functions', 'package', '--source', 'backend'], 'functions package needs --out <zip>, the file to write'],
+    ['a --source that does not exist', ['functions', 'package', '--source', 'src', '--out', 'x.zip'], '--source = "src": must be an existing directory: no such directory'],
+    ['a --source that is a file', ['functions', 'package', '--source', 'backend.zip', '--out', 'x.zip'], '--source = "backend.zip": must be a directory; this is a file'],
+    ['an --out that is not a .zip', ['functions', 'package', '--source', 'backend', '--out', 'backend.tar'], '--out = "backend.tar": must be a .zip file'],
+    [
+      'an --out inside what is packaged',
+      ['functions', 'package', '--source', 'backend', '--out', 'backend/shared/backend.zip'],
+      '--out = "backend/shared/backend.zip": must not be inside what is packaged: the next package would contain this one',
+    ],
+    [
+      'an --include naming an entry --source lacks',
+      ['functions', 'package', '--source', 'backend', '--include', 'shared,app', '--out', 'x.zip'],
+      '--include = "shared,app": app: no such entry in --source; it has poetry.lock, requirements.txt, shared',
+    ],
+    ['an --include with a path', ['functions', 'package', '--source', 'backend', '--include', 'shared/db.py', '--out', 'x.zip'], '--include = "shared/db.py": shared/db.py: must be names of entries directly in --source, not paths'],
+    ['an --include naming a cache', ['functions', 'package', '--source', 'backend', '--include', 'shared,__pycache__', '--out', 'x.zip'], '--include = "shared,__pycache__": __pycache__: Python caches (__pycache__/, *.pyc) are never packaged'],
+    ['an --include with an empty item', ['functions', 'package', '--source', 'backend', '--include', 'shared,', '--out', 'x.zip'], '--include = "shared,": has an empty item (item 2); give names separated by commas, such as app,lambdas'],
   ];
 
   test.each(cases)('%s', async (_name, argv, message) => {
@@ -382,7 +410,7 @@ describe('arguments that are unknown, malformed or misplaced are refused before 
     expect(result.code).toBe(2);
     expect(result.err.split('\n\n')[0].split('\n')).toEqual([
       '--json is given 2 times; give it once',
-      '--functions = "api": rollback does not take this option (it takes --layer, --function, --to-version, --previous besides --env, --dry-run and --json)',
+      '--functions = "api": rollback does not take this option (it takes --layer, --function, --to-version, --previous, --concurrency besides --env, --dry-run and --json)',
       'rollback needs --layer <key> (with --to-version <n>) or --function <key|all> (with --to-version <n> or --previous)',
       '--to-version = "six": must be a layer version number: a whole number from 1, such as 6',
     ]);
@@ -392,7 +420,7 @@ describe('arguments that are unknown, malformed or misplaced are refused before 
     const result = await release('rollback', '--env', 'staging', '--layer', 'deps', '--to-version', '6', '--package', 'missing.zip');
     expect(result.code).toBe(2);
     expect(result.err.split('\n\n')[0].split('\n')).toEqual([
-      '--package = "missing.zip": rollback does not take this option (it takes --layer, --function, --to-version, --previous besides --env, --dry-run and --json)',
+      '--package = "missing.zip": rollback does not take this option (it takes --layer, --function, --to-version, --previous, --concurrency besides --env, --dry-run and --json)',
     ]);
   });
 
@@ -417,6 +445,15 @@ describe('arguments that are unknown, malformed or misplaced are refused before 
       expect(effects()).toEqual([]);
     },
   );
+
+  test('functions package needs no --env, and an --out inside --source is fine when --include leaves it out', async () => {
+    const result = await release('functions', 'package', '--source', 'backend', '--include', 'shared', '--out', 'backend/dist/backend.zip');
+    expect(result.err).toBe('');
+    expect(result.code).toBe(0);
+    expect(fs.existsSync(path.join(root, 'backend', 'dist', 'backend.zip'))).toBe(true);
+    expect(effects()).toEqual([]);
+    expect(sts.calls()).toEqual([]);
+  });
 
   test('well-formed arguments still run', async () => {
     const result = await release('functions', 'update', '--env', 'staging', '--package', zip(), '--functions', ' api ,worker', '--dry-run');

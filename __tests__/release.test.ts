@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   GetAliasCommand,
+  GetFunctionCommand,
   GetFunctionConfigurationCommand,
   GetLayerVersionCommand,
   LambdaClient,
@@ -39,39 +40,74 @@ const ACCOUNT = '111111111111';
 const layerArn = (name: string, version: number) => `arn:aws:lambda:us-west-2:${ACCOUNT}:layer:bookshelf-staging-${name}:${version}`;
 const FUNCTIONS = ['bookshelf-staging-api', 'bookshelf-staging-worker', 'bookshelf-staging-cleanup'];
 
-/** A Lambda that remembers each function's layers and runs every update for one poll. */
+/**
+ * A Lambda that remembers each function's layers and code, and answers `InProgress` to the
+ * first `readsPerUpdate` reads after an update; it records how many functions were updating at once.
+ * Code comes from the fake S3's objects, so CodeSha256 is the uploaded package's.
+ */
 class FakeLambda {
-  readonly functions = new Map<string, { layers: string[]; status: 'Successful' | 'InProgress' | 'Failed'; reason?: string }>();
+  readonly functions = new Map<string, { layers: string[]; status: 'Successful' | 'InProgress' | 'Failed'; reason?: string; codeSha256: string; reads: number }>();
+  /** The artifacts bucket: key to bytes. */
+  readonly objects = new Map<string, Buffer>();
   failing = new Set<string>();
+  readsPerUpdate = 1;
+  maxUpdating = 0;
 
-  /** GetFunctionConfiguration: a running update is over by the next read. */
-  readonly configuration = ({ FunctionName }: { FunctionName: string }) => {
-    const fn = this.functions.get(FunctionName)!;
-    const answer = { FunctionName, Layers: fn.layers.map((Arn) => ({ Arn })), LastUpdateStatus: fn.status, LastUpdateStatusReason: fn.reason, State: 'Active' as const };
-    if (fn.status === 'InProgress') fn.status = this.failing.has(FunctionName) ? 'Failed' : 'Successful';
-    return answer;
+  /** UpdateFunctionConfiguration: the function runs an update with the new layers. */
+  readonly updateConfiguration: (input: { FunctionName?: string; Layers?: string[] }) => object;
+
+  updating(): number {
+    return [...this.functions.values()].filter((fn) => fn.status === 'InProgress').length;
+  }
+
+  /** GetFunction: a running update is over once `readsPerUpdate` reads have seen it running. */
+  readonly getFunction = ({ FunctionName }: { FunctionName?: string }) => {
+    const fn = this.functions.get(FunctionName!)!;
+    const Configuration = {
+      FunctionName,
+      Layers: fn.layers.map((Arn) => ({ Arn })),
+      CodeSha256: fn.codeSha256,
+      LastUpdateStatus: fn.status,
+      LastUpdateStatusReason: fn.reason,
+      State: 'Active' as const,
+    };
+    if (fn.status === 'InProgress' && ++fn.reads >= this.readsPerUpdate) fn.status = this.failing.has(FunctionName!) ? 'Failed' : 'Successful';
+    return { Configuration };
   };
 
   constructor() {
-    for (const name of FUNCTIONS) this.functions.set(name, { layers: [layerArn('deps', 1), layerArn('shared-code', 4)], status: 'Successful' });
-    lambda.on(GetFunctionConfigurationCommand).callsFake(this.configuration);
+    for (const name of FUNCTIONS) this.add(name);
+    lambda.on(GetFunctionCommand).callsFake(this.getFunction);
     const update = (FunctionName: string, change: () => void) => {
       const fn = this.functions.get(FunctionName)!;
       if (fn.status === 'InProgress') throw new ResourceConflictException({ message: 'An update is in progress', $metadata: {} });
       change();
       fn.status = 'InProgress';
+      fn.reads = 0;
+      this.maxUpdating = Math.max(this.maxUpdating, this.updating());
       if (this.failing.has(FunctionName)) fn.reason = 'Layer version not found';
-      return {};
+      return { FunctionName, LastUpdateStatus: 'InProgress' as const };
     };
-    lambda.on(UpdateFunctionConfigurationCommand).callsFake(({ FunctionName, Layers }) =>
-      update(FunctionName, () => (this.functions.get(FunctionName)!.layers = [...Layers])),
+    this.updateConfiguration = ({ FunctionName, Layers }) => update(FunctionName!, () => (this.functions.get(FunctionName!)!.layers = [...Layers!]));
+    lambda.on(UpdateFunctionConfigurationCommand).callsFake(this.updateConfiguration);
+    lambda.on(UpdateFunctionCodeCommand).callsFake(({ FunctionName, S3Key }) =>
+      update(FunctionName, () => (this.functions.get(FunctionName)!.codeSha256 = createHash('sha256').update(this.objects.get(S3Key)!).digest('base64'))),
     );
-    lambda.on(UpdateFunctionCodeCommand).callsFake(({ FunctionName }) => update(FunctionName, () => undefined));
     // version 1 live on each alias; a publish makes version 2 (a layer rollback ends with a publish and an alias move)
+    lambda.on(GetFunctionConfigurationCommand).callsFake(({ FunctionName }) => this.getFunction({ FunctionName }).Configuration);
     lambda.on(ListVersionsByFunctionCommand).resolves({ Versions: [{ Version: '$LATEST' }, { Version: '1' }] });
     lambda.on(PublishVersionCommand).resolves({ Version: '2' });
     lambda.on(GetAliasCommand).resolves({ FunctionVersion: '1' });
     lambda.on(UpdateAliasCommand).resolves({});
+    s3.on(HeadObjectCommand).callsFake(({ Key }) => {
+      if (!this.objects.has(Key)) throw notFound();
+      return {};
+    });
+    s3.on(PutObjectCommand).callsFake(({ Key, Body }) => void this.objects.set(Key!, Body as Buffer));
+  }
+
+  add(name: string): void {
+    this.functions.set(name, { layers: [layerArn('deps', 1), layerArn('shared-code', 4)], status: 'Successful', codeSha256: 'placeholder', reads: 0 });
   }
 }
 
@@ -102,6 +138,26 @@ async function release(...argv: string[]) {
 const notFound = () => new NotFound({ message: 'Not Found', $metadata: { httpStatusCode: 404 } });
 const updates = () => lambda.commandCalls(UpdateFunctionConfigurationCommand).map((c) => c.args[0].input);
 
+const MANIFEST = () => path.join(root, 'generated', 'stacks', 'staging', 'release-manifest.json');
+/** Edits the staging manifest the command reads. */
+function editManifest(edit: (manifest: any) => void): void {
+  const manifest = JSON.parse(fs.readFileSync(MANIFEST(), 'utf8'));
+  edit(manifest);
+  fs.writeFileSync(MANIFEST(), JSON.stringify(manifest, null, 2));
+}
+/** `count` more functions like the api, in the manifest and in the fake; their names. */
+function moreFunctions(count: number): string[] {
+  const names = Array.from({ length: count }, (_, i) => `bookshelf-staging-fn-${String(i).padStart(2, '0')}`);
+  editManifest((m) => {
+    for (const name of names) {
+      m.functions[name.replace('bookshelf-staging-', '')] = { ...m.functions.api, functionName: name, packagePrefix: `functions/${name}/` };
+    }
+  });
+  for (const name of names) fake.add(name);
+  return names;
+}
+const POWERTOOLS = (version: number) => `arn:aws:lambda:us-west-2:017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-x86_64:${version}`;
+
 beforeEach(() => {
   lambda.reset();
   s3.reset();
@@ -118,8 +174,6 @@ beforeEach(() => {
   fake = new FakeLambda();
   sleeps = [];
   installs = [];
-  s3.on(HeadObjectCommand).rejects(notFound());
-  s3.on(PutObjectCommand).resolves({});
 });
 
 describe('layer build', () => {
@@ -144,6 +198,7 @@ describe('layer build', () => {
     expect(first.out).toContain(`bookshelf-staging-deps: built and uploaded to s3://bookshelf-artifacts-staging/${expected.s3Key}`);
 
     s3.resetHistory();
+    fake.objects.clear();
     await release('layer', 'build', '--env', 'staging', '--layer', 'deps');
     expect((s3.commandCalls(PutObjectCommand)[0].args[0].input.Body as Buffer).equals(zip)).toBe(true);
   });
@@ -238,15 +293,17 @@ describe('functions update --layer', () => {
     expect(result.out).toContain(`bookshelf-staging-worker: now on [${layerArn('deps', 7)}, ${layerArn('shared-code', 4)}]`);
   });
 
-  test('waits for each update to finish before the next one', async () => {
-    await release('functions', 'update', '--env', 'staging', '--layer', 'deps', '--version-arn', layerArn('deps', 7));
+  test('with --concurrency 1, waits for each update to finish before the next one', async () => {
+    fake.readsPerUpdate = 3;
+    await release('functions', 'update', '--env', 'staging', '--layer', 'deps', '--version-arn', layerArn('deps', 7), '--concurrency', '1');
     const calls = lambda.calls().map((c) => `${c.args[0].constructor.name}:${(c.args[0].input as any).FunctionName}`);
     const api = FUNCTIONS[0];
     const worker = FUNCTIONS[1];
     const apiUpdate = calls.indexOf(`UpdateFunctionConfigurationCommand:${api}`);
     const workerUpdate = calls.indexOf(`UpdateFunctionConfigurationCommand:${worker}`);
-    // after the api's update: polls of the api until it is done, before the worker is touched
-    expect(calls.slice(apiUpdate + 1, workerUpdate).filter((c) => c.endsWith(api)).length).toBeGreaterThanOrEqual(2);
+    // after the api's update: polls of the api until it is done (three see it running), before the worker is touched
+    expect(calls.slice(apiUpdate + 1, workerUpdate).filter((c) => c.endsWith(api))).toEqual(Array(4).fill(`GetFunctionCommand:${api}`));
+    expect(calls.findIndex((c) => c.endsWith(worker))).toBeGreaterThan(calls.lastIndexOf(`GetFunctionCommand:${api}`));
     expect(sleeps.length).toBeGreaterThan(0);
   });
 
@@ -269,21 +326,27 @@ describe('functions update --layer', () => {
     expect(updates()[0].Layers).toEqual([layerArn('deps', 7), layerArn('shared-code', 4)]);
   });
 
-  test('an update conflict is retried once the running update is over', async () => {
+  test("a running update is waited for; another one's conflict is retried", async () => {
     fake.functions.get(FUNCTIONS[0])!.status = 'InProgress'; // someone else's update is still running
-    lambda.on(UpdateFunctionConfigurationCommand).rejectsOnce(new ResourceConflictException({ message: 'in progress', $metadata: {} }));
+    // and someone starts one more on the worker between its read and its update
+    lambda
+      .on(UpdateFunctionConfigurationCommand, { FunctionName: FUNCTIONS[1] })
+      .rejectsOnce(new ResourceConflictException({ message: 'in progress', $metadata: {} }))
+      .callsFake(fake.updateConfiguration);
     const result = await release('functions', 'update', '--env', 'staging', '--layer', 'deps', '--version-arn', layerArn('deps', 7));
     expect(result.code).toBe(0);
-    expect(result.out).toContain('update bookshelf-staging-api: ResourceConflictException, retrying in 500 ms (attempt 2 of 8)');
+    expect(result.out).toContain('update bookshelf-staging-worker: ResourceConflictException, retrying in 500 ms (attempt 2 of 8)');
+    expect(result.out).not.toContain('update bookshelf-staging-api: ResourceConflictException');
+    expect(updates().map((u) => u.FunctionName).sort()).toEqual([...FUNCTIONS, FUNCTIONS[1]].sort());
   });
 
   test('throttling is retried with exponential backoff', async () => {
     lambda
-      .on(GetFunctionConfigurationCommand, { FunctionName: FUNCTIONS[0] })
+      .on(GetFunctionCommand, { FunctionName: FUNCTIONS[0] })
       .rejectsOnce(new TooManyRequestsException({ message: 'Rate exceeded', $metadata: {} }))
       .rejectsOnce(new TooManyRequestsException({ message: 'Rate exceeded', $metadata: {} }))
-      .callsFake(fake.configuration);
-    const result = await release('functions', 'update', '--env', 'staging', '--layer', 'deps', '--version-arn', layerArn('deps', 7));
+      .callsFake(fake.getFunction);
+    const result = await release('functions', 'update', '--env', 'staging', '--layer', 'deps', '--version-arn', layerArn('deps', 7), '--concurrency', '1');
     expect(result.code).toBe(0);
     expect(sleeps.slice(0, 2)).toEqual([RETRY.firstDelayMs, RETRY.firstDelayMs * 2]);
     expect(updates()).toHaveLength(3);
@@ -291,7 +354,7 @@ describe('functions update --layer', () => {
 
   test('stops at the first real failure and says what was and was not updated', async () => {
     fake.failing.add(FUNCTIONS[1]);
-    const result = await release('functions', 'update', '--env', 'staging', '--layer', 'deps', '--version-arn', layerArn('deps', 7));
+    const result = await release('functions', 'update', '--env', 'staging', '--layer', 'deps', '--version-arn', layerArn('deps', 7), '--concurrency', '1');
     expect(result.code).toBe(1);
     expect(result.err).toBe(
       `release functions update failed: Pointing functions at ${layerArn('deps', 7)} stopped at bookshelf-staging-worker: ` +
@@ -299,7 +362,7 @@ describe('functions update --layer', () => {
         '  updated: bookshelf-staging-api\n' +
         '  already up to date: none\n' +
         '  failed: bookshelf-staging-worker\n' +
-        '  not updated: bookshelf-staging-cleanup',
+        '  not started: bookshelf-staging-cleanup',
     );
     expect(updates().map((u) => u.FunctionName)).toEqual([FUNCTIONS[0], FUNCTIONS[1]]);
   });
@@ -307,11 +370,11 @@ describe('functions update --layer', () => {
   test('an error that is not throttling is not retried', async () => {
     const denied = Object.assign(new Error('not authorized to perform lambda:UpdateFunctionConfiguration'), { name: 'AccessDeniedException' });
     lambda.on(UpdateFunctionConfigurationCommand).rejects(denied);
-    const result = await release('functions', 'update', '--env', 'staging', '--layer', 'deps', '--version-arn', layerArn('deps', 7));
+    const result = await release('functions', 'update', '--env', 'staging', '--layer', 'deps', '--version-arn', layerArn('deps', 7), '--concurrency', '1');
     expect(result.code).toBe(1);
     expect(lambda.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(1);
     expect(result.err).toContain('AccessDeniedException: not authorized');
-    expect(result.err).toContain('not updated: bookshelf-staging-worker, bookshelf-staging-cleanup');
+    expect(result.err).toContain('not started: bookshelf-staging-worker, bookshelf-staging-cleanup');
   });
 
   test('--dry-run shows each function before and after, and changes nothing', async () => {
@@ -388,6 +451,177 @@ describe('functions update --package', () => {
   });
 });
 
+
+describe('several functions at once', () => {
+  test('at most --concurrency functions update at once (default 10), and that many do', async () => {
+    const names = [...FUNCTIONS, ...moreFunctions(12)];
+    fake.readsPerUpdate = 3;
+    const result = await release('functions', 'update', '--env', 'staging', '--layer', 'deps', '--version-arn', layerArn('deps', 7));
+    expect(result.code).toBe(0);
+    expect(fake.maxUpdating).toBe(10);
+    expect(updates().map((u) => u.FunctionName).sort()).toEqual([...names].sort());
+    for (const name of names) expect(fake.functions.get(name)).toMatchObject({ status: 'Successful', layers: [layerArn('deps', 7), layerArn('shared-code', 4)] });
+
+    lambda.resetHistory();
+    fake.maxUpdating = 0;
+    expect((await release('functions', 'update', '--env', 'staging', '--layer', 'deps', '--version-arn', layerArn('deps', 8), '--concurrency', '4')).code).toBe(0);
+    expect(fake.maxUpdating).toBe(4);
+    expect(updates()).toHaveLength(names.length);
+  });
+
+  test('a code package too', async () => {
+    moreFunctions(5);
+    fake.readsPerUpdate = 2;
+    const zip = path.join(root, 'backend.zip');
+    fs.writeFileSync(zip, deterministicZip([{ path: 'app/main.py', content: 'x = 1\n' }]));
+    expect((await release('functions', 'update', '--env', 'staging', '--package', zip, '--concurrency', '3')).code).toBe(0);
+    expect(fake.maxUpdating).toBe(3);
+    expect(lambda.commandCalls(UpdateFunctionCodeCommand)).toHaveLength(8);
+  });
+
+  test('after the first failure no further function starts; the running ones finish, and the error says what became of each', async () => {
+    const names = [...FUNCTIONS, ...moreFunctions(7)];
+    fake.readsPerUpdate = 2;
+    fake.failing.add(FUNCTIONS[1]);
+    const result = await release('functions', 'update', '--env', 'staging', '--layer', 'deps', '--version-arn', layerArn('deps', 7), '--concurrency', '3');
+    expect(result.code).toBe(1);
+    const lines = result.err.split('\n');
+    expect(lines[0]).toBe(
+      `release functions update failed: Pointing functions at ${layerArn('deps', 7)} stopped at bookshelf-staging-worker: bookshelf-staging-worker: the update failed: Layer version not found`,
+    );
+    const list = (label: string) => lines.find((line) => line.startsWith(`  ${label}: `))!.slice(label.length + 4).split(', ');
+    // the api and the cleanup were running beside the worker: they finished
+    expect(list('updated')).toEqual(expect.arrayContaining([FUNCTIONS[0], FUNCTIONS[2]]));
+    expect(list('failed')).toEqual([FUNCTIONS[1]]);
+    const notStarted = list('not started');
+    expect(notStarted.length).toBeGreaterThan(0);
+    expect([...list('updated'), ...list('failed'), ...notStarted].sort()).toEqual([...names].sort());
+    // not started: never read, never updated
+    const touched = lambda.calls().map((c) => (c.args[0].input as { FunctionName?: string }).FunctionName);
+    for (const name of notStarted) expect(touched).not.toContain(name);
+    for (const name of list('updated')) expect(fake.functions.get(name)!.status).toBe('Successful');
+  });
+
+  test('progress lines name the function and the step; a long update says it is still running', async () => {
+    fake.readsPerUpdate = 15; // 2 s of quick polls, then 0.5, 1, 2, 2, 2, 2 s: 11.5 s
+    const result = await release('functions', 'update', '--env', 'staging', '--layer', 'deps', '--version-arn', layerArn('deps', 7), '--concurrency', '1');
+    expect(result.code).toBe(0);
+    const lines = result.out.split('\n');
+    expect(lines.slice(0, 3)).toEqual([
+      'bookshelf-staging-api: updating its layers',
+      'bookshelf-staging-api: still updating after 11.5 s',
+      `bookshelf-staging-api: now on [${layerArn('deps', 7)}, ${layerArn('shared-code', 4)}]`,
+    ]);
+    expect(sleeps.slice(0, 15)).toEqual([250, 250, 250, 250, 250, 250, 250, 250, 500, 1000, 2000, 2000, 2000, 2000, 2000]);
+  });
+
+  test('with --json, no progress lines: one document', async () => {
+    fake.readsPerUpdate = 15;
+    const result = await release('functions', 'update', '--env', 'staging', '--layer', 'deps', '--version-arn', layerArn('deps', 7), '--json');
+    expect(JSON.parse(result.out)).toMatchObject({ ok: true });
+  });
+});
+
+describe('external layers', () => {
+  /** The api attaches Powertools (pinned in envs/) before the built layers. */
+  const pinPowertools = (version: number) =>
+    editManifest((m) => {
+      m.functions.api.layers = [{ arn: POWERTOOLS(version) }, { layer: 'deps' }, { layer: 'shared-code' }];
+    });
+
+  test('an envs bump of an external layer reaches the function at the next layer release, in the manifest order', async () => {
+    pinPowertools(3);
+    fake.functions.get(FUNCTIONS[0])!.layers = [POWERTOOLS(2), layerArn('deps', 1), layerArn('shared-code', 4)];
+    const build = layerPackage(root, loadManifest(root, 'staging'), 'deps');
+    fake.objects.set(build.s3Key, Buffer.from('built'));
+    lambda.on(ListLayerVersionsCommand).resolves({ LayerVersions: [{ Version: 6, Description: 'content-hash=older', LayerVersionArn: layerArn('deps', 6) }] });
+    lambda.on(PublishLayerVersionCommand).resolves({ Version: 7, LayerVersionArn: layerArn('deps', 7) });
+    const result = await release('layer', 'release', '--env', 'staging', '--layer', 'deps');
+    expect(result.code).toBe(0);
+    expect(fake.functions.get(FUNCTIONS[0])!.layers).toEqual([POWERTOOLS(3), layerArn('deps', 7), layerArn('shared-code', 4)]);
+    expect(fake.functions.get(FUNCTIONS[1])!.layers).toEqual([layerArn('deps', 7), layerArn('shared-code', 4)]);
+    expect(result.out).toContain(`bookshelf-staging-api: now on [${POWERTOOLS(3)}, ${layerArn('deps', 7)}, ${layerArn('shared-code', 4)}]; pinned external layers applied: ${POWERTOOLS(3)}`);
+  });
+
+  test('a publish applies them first, so the version it publishes holds them; a dry run only says so', async () => {
+    pinPowertools(3);
+    const dry = await release('functions', 'publish', '--env', 'staging', '--functions', 'api', '--dry-run');
+    expect(dry.code).toBe(0);
+    expect(dry.out).toContain(`[dry run] would apply the pinned external layers ${POWERTOOLS(3)} to bookshelf-staging-api`);
+    expect(updates()).toEqual([]);
+    const result = await release('functions', 'publish', '--env', 'staging', '--functions', 'api');
+    expect(result.code).toBe(0);
+    expect(fake.functions.get(FUNCTIONS[0])!.layers).toEqual([POWERTOOLS(3), layerArn('deps', 1), layerArn('shared-code', 4)]);
+    const published = lambda.commandCalls(PublishVersionCommand).map((c) => c.args[0].input.Description);
+    expect(published).toEqual([expect.stringContaining('layers=AWSLambdaPowertoolsPythonV3-python312-x86_64:3,bookshelf-staging-deps:1,bookshelf-staging-shared-code:4')]);
+  });
+
+  test('a layer rollback applies them too; a function lacking a built layer gets its latest version', async () => {
+    pinPowertools(3);
+    fake.functions.get(FUNCTIONS[0])!.layers = [layerArn('deps', 5)];
+    lambda.on(GetLayerVersionCommand).resolves({ LayerVersionArn: layerArn('deps', 3), Version: 3 });
+    lambda.on(ListLayerVersionsCommand, { LayerName: 'bookshelf-staging-shared-code' }).resolves({ LayerVersions: [{ Version: 9, LayerVersionArn: layerArn('shared-code', 9) }] });
+    const result = await release('rollback', '--env', 'staging', '--layer', 'deps', '--to-version', '3', '--dry-run');
+    expect(result.code).toBe(0);
+    expect(result.out).toContain(
+      `[dry run] would point bookshelf-staging-api at [${POWERTOOLS(3)}, ${layerArn('deps', 3)}, ${layerArn('shared-code', 9)}] (now [${layerArn('deps', 5)}]); pinned external layers applied: ${POWERTOOLS(3)}`,
+    );
+    expect(updates()).toEqual([]);
+    expect((await release('rollback', '--env', 'staging', '--layer', 'deps', '--to-version', '3')).code).toBe(0);
+    expect(fake.functions.get(FUNCTIONS[0])!.layers).toEqual([POWERTOOLS(3), layerArn('deps', 3), layerArn('shared-code', 9)]);
+    // once per step that needs it (the dry run's rollback and its publish, the real rollback), never per function
+    expect(lambda.commandCalls(ListLayerVersionsCommand)).toHaveLength(3);
+  });
+});
+
+describe('layer release', () => {
+  test('--dry-run when the build changed: exit 0, and says what it would build, publish and move', async () => {
+    lambda.on(ListLayerVersionsCommand).resolves({ LayerVersions: [{ Version: 6, Description: 'content-hash=older', LayerVersionArn: layerArn('deps', 6) }] });
+    const result = await release('layer', 'release', '--env', 'staging', '--layer', 'deps', '--dry-run');
+    expect(result.err).toBe('');
+    expect(result.code).toBe(0);
+    const lines = result.out.split('\n');
+    expect(lines[0]).toMatch(/^\[dry run\] would build bookshelf-staging-deps and upload it to s3:\/\/bookshelf-artifacts-staging\/layers\//);
+    expect(lines[1]).toMatch(/^\[dry run\] would publish a new version of bookshelf-staging-deps from s3:\/\//);
+    const upcoming = `arn:aws:lambda:us-west-2:${ACCOUNT}:layer:bookshelf-staging-deps:<new version>`;
+    expect(lines.slice(2)).toEqual(
+      FUNCTIONS.map((name) => `[dry run] would point ${name} at [${upcoming}, ${layerArn('shared-code', 4)}] (now [${layerArn('deps', 1)}, ${layerArn('shared-code', 4)}])`),
+    );
+    expect(installs).toEqual([]);
+    expect(s3.commandCalls(PutObjectCommand)).toEqual([]);
+    expect(lambda.commandCalls(PublishLayerVersionCommand)).toEqual([]);
+    expect(updates()).toEqual([]);
+  });
+});
+
+describe('functions update --package, unchanged code', () => {
+  test('a second update with the same package uploads nothing and updates no function', async () => {
+    const zip = path.join(root, 'backend.zip');
+    fs.writeFileSync(zip, deterministicZip([{ path: 'app/main.py', content: 'def handler(event, context):\n    return {}\n' }]));
+    expect((await release('functions', 'update', '--env', 'staging', '--package', zip)).code).toBe(0);
+    expect(lambda.commandCalls(UpdateFunctionCodeCommand)).toHaveLength(3);
+    lambda.resetHistory();
+    s3.resetHistory();
+    const again = await release('functions', 'update', '--env', 'staging', '--package', zip);
+    expect(again.code).toBe(0);
+    expect(lambda.commandCalls(UpdateFunctionCodeCommand)).toEqual([]);
+    expect(s3.commandCalls(PutObjectCommand)).toEqual([]);
+    const sha = createHash('sha256').update(fs.readFileSync(zip)).digest('base64');
+    expect(again.out.split('\n')).toEqual(FUNCTIONS.map((name) => `${name}: already up to date (it runs this package, CodeSha256 ${sha})`));
+  });
+
+  test('a package already in the bucket is not uploaded again', async () => {
+    const bytes = deterministicZip([{ path: 'app/main.py', content: 'x = 2\n' }]);
+    const zip = path.join(root, 'backend.zip');
+    fs.writeFileSync(zip, bytes);
+    const hash = createHash('sha256').update(bytes).digest('hex');
+    for (const name of FUNCTIONS) fake.objects.set(`functions/${name}/${hash}.zip`, bytes);
+    expect((await release('functions', 'update', '--env', 'staging', '--package', zip)).code).toBe(0);
+    expect(s3.commandCalls(PutObjectCommand)).toEqual([]);
+    expect(lambda.commandCalls(UpdateFunctionCodeCommand)).toHaveLength(3);
+  });
+});
+
 describe('rollback', () => {
   test('points the functions back at an earlier version, kept by skip_destroy', async () => {
     lambda.on(GetLayerVersionCommand).resolves({ LayerVersionArn: layerArn('deps', 3), Version: 3 });
@@ -401,6 +635,27 @@ describe('rollback', () => {
     expect(lambda.commandCalls(UpdateAliasCommand).map((c) => [c.args[0].input.FunctionName, c.args[0].input.FunctionVersion])).toEqual(
       FUNCTIONS.map((name) => [name, '2']),
     );
+  });
+
+  test('reports the rollback once the functions are back, not before', async () => {
+    lambda.on(GetLayerVersionCommand).resolves({ LayerVersionArn: layerArn('deps', 3), Version: 3 });
+    const result = await release('rollback', '--env', 'staging', '--layer', 'deps', '--to-version', '3', '--concurrency', '1');
+    expect(result.code).toBe(0);
+    const lines = result.out.split('\n');
+    const rolledBack = lines.indexOf('bookshelf-staging-deps: rolled back to version 3');
+    // after every function is back on the layer version, before the publish and the alias moves
+    const lastLayerMove = Math.max(...FUNCTIONS.map((name) => lines.findIndex((line) => line.startsWith(`${name}: now on`))));
+    const firstPublish = lines.findIndex((line) => / published version |unchanged since version /.test(line));
+    expect(lastLayerMove).toBeGreaterThanOrEqual(0);
+    expect(rolledBack).toBeGreaterThan(lastLayerMove);
+    expect(firstPublish).toBeGreaterThan(rolledBack);
+    expect(lines.filter((line) => line.includes('rolled back'))).toHaveLength(1);
+
+    fake.failing.add(FUNCTIONS[1]);
+    lambda.on(GetLayerVersionCommand).resolves({ LayerVersionArn: layerArn('deps', 4), Version: 4 });
+    const failed = await release('rollback', '--env', 'staging', '--layer', 'deps', '--to-version', '4', '--concurrency', '1');
+    expect(failed.code).toBe(1);
+    expect(failed.out).not.toMatch(/roll(ed)? .*back/);
   });
 
   test('refuses a version that does not exist', async () => {
@@ -423,7 +678,7 @@ describe('rollback', () => {
 
 describe('command line', () => {
   test.each([
-    [['deploy', '--env', 'staging'], 'unknown command "deploy"; commands: layer build, layer publish, layer release, functions update, functions publish, functions promote, rollback'],
+    [['deploy', '--env', 'staging'], 'unknown command "deploy"; commands: layer build, layer publish, layer release, functions update, functions package, functions publish, functions promote, rollback'],
     [['layer', 'build', '--layer', 'deps'], '--env is required'],
     [['functions', 'update', '--env', 'staging'], 'functions update needs --layer <key> or --package <zip>'],
     [['rollback', '--env', 'staging', '--layer', 'deps'], 'rollback needs --to-version <n>, the layer version to go back to'],

@@ -108,6 +108,27 @@ const slope = (() => {
 })();
 const linearity = scaling.map((p) => p.seconds - (scaling[0].seconds + slope * (p.count - scaling[0].count)));
 
+// 3b. The release command: a layer release to N functions against a fake Lambda in the
+// benchmark's process, each update running for 1 s of real time (bench/release-fleet.ts).
+interface ReleaseRun {
+  readonly count: number;
+  readonly seconds: number;
+  readonly maxUpdating: number;
+  readonly requests: Record<string, number>;
+  readonly peakGetFunctionPerSecond: number;
+}
+const releaseRuns = [100, 500].map((count): ReleaseRun => {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench', 'release-fleet.ts'), String(count)], {
+    cwd: root,
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`bench/release-fleet.ts ${count} failed:\n${result.stdout}\n${result.stderr}`);
+  return JSON.parse(result.stdout.trim().split('\n').pop()!) as ReleaseRun;
+});
+const RELEASE_TARGETS: Record<number, number> = { 100: 15, 500: 60 };
+const RELEASE_CONCURRENCY = 10;
+
 // 4. npm test: its unit part, and the whole (type check, unit and integration suites, the
 // lifecycle, adoption and switching suites against the AWS API emulator included).
 const unit = measure('npm', ['run', '--silent', 'test:unit']);
@@ -168,6 +189,7 @@ Node.js ${process.version}; ${terraform}.
 | 500 functions: peak memory | ${mb(at500.peakKb)} | | | < 300 MB | ${verdict(at500.peakKb !== undefined && at500.peakKb < 300 * 1024)} |
 | 2000 functions: time | ${s(at2000.seconds)} | | | | |
 | 2000 functions: peak memory | ${mb(at2000.peakKb)} | | | < 250 MB | ${verdict(at2000.peakKb !== undefined && at2000.peakKb < 250 * 1024)} |
+${releaseRuns.map((r) => `| layer release to ${r.count} functions, fake Lambda, 1 s per update | ${s(r.seconds)}, at most ${r.maxUpdating} updating at once | | | ≤ ${RELEASE_TARGETS[r.count]} s, at most ${RELEASE_CONCURRENCY} at once | ${verdict(r.seconds <= RELEASE_TARGETS[r.count] && r.maxUpdating <= RELEASE_CONCURRENCY)} |`).join('\n')}
 | unit tests (\`npm run test:unit\`) | ${s(unit.seconds)}, ${mb(unit.peakKb)} | | | < 20 s | ${verdict(unit.seconds < 20)} |
 | \`npm test\`, everything, on ${os.cpus().length} cores | ${s(whole.seconds)}, ${mb(whole.peakKb)} | | | < 4 min | ${verdict(whole.seconds < 240)} |
 ${synthMedians ? `| synth of the shipped environments (app command), ${comparison!.synthRuns.this.length} runs | ${s(synthMedians.this)} | ${s(synthMedians.base)} (base) | ${(synthMedians.this / synthMedians.base).toFixed(2)}× | ≤ 1.1× the base's | ${verdict(synthMedians.this <= 1.1 * synthMedians.base)} |
@@ -184,6 +206,21 @@ when a source changes (the first synth after a change pays about half a second m
 ${scaling.map((p, i) => `| ${p.count} | ${s(p.seconds)} | ${mb(p.peakKb)} | ${(linearity[i] * 1000).toFixed(0)} ms |`).join('\n')}
 
 Slope: ${(slope * 1000).toFixed(2)} ms per function (least squares over the ${sizes.length} sizes).
+
+## Release: a layer release against a fake Lambda
+
+\`npm run release -- layer release\` (the build found, one version published, then every function
+moved to it) against a fake Lambda in the benchmark's process (bench/release-fleet.ts: an HTTP
+server the command's own AWS clients call), each update running for 1 s of real time, at the
+default concurrency (${RELEASE_CONCURRENCY}). Alone: \`node --import tsx bench/release-fleet.ts <functions> [<concurrency>]\`.
+
+| Functions | Time | Most updating at once | GetFunction calls per function | GetFunction calls, busiest second |
+|---:|---:|---:|---:|---:|
+${releaseRuns.map((r) => `| ${r.count} | ${s(r.seconds)} | ${r.maxUpdating} | ${(r.requests.GetFunction / r.count).toFixed(1)} | ${r.peakGetFunctionPerSecond} |`).join('\n')}
+
+Updates are polled with GetFunction (a quota of its own: 100 requests per second), every 250 ms
+for 2 s, then at doubling intervals up to 2 s. UpdateFunctionConfiguration shares Lambda's
+15 requests per second for the other control-plane calls: ${RELEASE_CONCURRENCY} updates of about a second each stay under it.
 
 ${comparison ? testComparison(comparison) : `## \`npm test\` against an earlier commit
 

@@ -91,11 +91,12 @@ export function deterministicZip(entries: readonly ZipEntry[], options: { compre
 }
 
 /**
- * The files below `root` as zip entries under `prefix` (such as `python/`), with their
- * directories, in a stable order; Python caches are left out, as they differ between builds.
+ * The files below `root` as zip entries under `prefix` (such as `python/`, or `''` for paths
+ * relative to `root`), with their directories, in a stable order; Python caches are left out, as
+ * they differ between builds.
  */
 export function directoryEntries(root: string, prefix: string): ZipEntry[] {
-  const entries: ZipEntry[] = [{ path: prefix }];
+  const entries: ZipEntry[] = prefix === '' ? [] : [{ path: prefix }];
   const walk = (dir: string, at: string) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       if (entry.name === '__pycache__' || entry.name.endsWith('.pyc')) continue;

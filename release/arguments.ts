@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { ReleaseManifest } from '../contract/release-manifest';
 import { formatProblem, problem } from '../core/problems';
 import { check, RULES } from '../core/rules';
-import { UsageError } from './context';
+import { DEFAULT_CONCURRENCY, UsageError } from './context';
 import { DURATION_RULE, parseDuration } from './durations';
 import { unversioned } from './functions';
 import { AT_ONCE, PromoteStrategy } from './promote';
@@ -15,6 +15,7 @@ export const COMMANDS = [
   'layer publish',
   'layer release',
   'functions update',
+  'functions package',
   'functions publish',
   'functions promote',
   'rollback',
@@ -33,6 +34,10 @@ const OPTIONS = {
   canary: { type: 'string' },
   linear: { type: 'string' },
   interval: { type: 'string' },
+  concurrency: { type: 'string' },
+  source: { type: 'string' },
+  include: { type: 'string' },
+  out: { type: 'string' },
   'dry-run': { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean' },
@@ -44,21 +49,32 @@ const isOption = (name: string): name is Option => name in OPTIONS;
 const COMMAND_OPTIONS: Readonly<Record<Command, readonly Option[]>> = {
   'layer build': ['layer'],
   'layer publish': ['layer'],
-  'layer release': ['layer'],
+  'layer release': ['layer', 'concurrency'],
   // one of --layer [--version-arn] or --package [--functions]
-  'functions update': ['layer', 'version-arn', 'package', 'functions'],
-  'functions publish': ['functions'],
+  'functions update': ['layer', 'version-arn', 'package', 'functions', 'concurrency'],
+  // builds a zip on this machine: --env is optional there, and unused
+  'functions package': ['source', 'include', 'out'],
+  'functions publish': ['functions', 'concurrency'],
   // all at once, or one of --canary <pct> / --linear <pct>, with --interval <duration>
-  'functions promote': ['functions', 'canary', 'linear', 'interval'],
+  'functions promote': ['functions', 'canary', 'linear', 'interval', 'concurrency'],
   // one of --layer <key> --to-version <n> or --function <key|all> with --to-version <n> or --previous
-  rollback: ['layer', 'function', 'to-version', 'previous'],
+  rollback: ['layer', 'function', 'to-version', 'previous', 'concurrency'],
 };
 
 /** What `rollback --function` takes instead of a key: every function of the manifest. */
 export const ALL_FUNCTIONS = 'all';
 
+/** The most functions `--concurrency` may update at once. */
+export const MAX_CONCURRENCY = 100;
+
 /** A release to run, with every argument checked. */
-export type ReleaseRequest = { readonly environment: string; readonly dryRun: boolean; readonly json: boolean } & (
+export type ReleaseRequest = {
+  readonly environment: string;
+  readonly dryRun: boolean;
+  readonly json: boolean;
+  /** Functions updated at once, when --concurrency is given. */
+  readonly concurrency?: number;
+} & (
   | { readonly command: 'layer build' | 'layer publish' | 'layer release'; readonly layer: string }
   | { readonly command: 'functions update'; readonly layer: string; readonly versionArn?: string }
   | { readonly command: 'functions update'; readonly packageFile: string; readonly functions?: readonly string[] }
@@ -73,7 +89,7 @@ export type ReleaseRequest = { readonly environment: string; readonly dryRun: bo
  * manifest is: the command, unknown, repeated, missing and misplaced options, and each value's
  * form. Throws a {@link UsageError} with every problem.
  */
-export function readArguments(argv: readonly string[], root = process.cwd()): ReleaseRequest | 'help' {
+export function readArguments(argv: readonly string[], root = process.cwd()): ReleaseRequest | PackageRequest | 'help' {
   let parsed;
   try {
     parsed = parseArgs({ args: [...argv], allowPositionals: true, strict: true, tokens: true, options: OPTIONS });
@@ -110,8 +126,10 @@ export function readArguments(argv: readonly string[], root = process.cwd()): Re
     if (value !== undefined && value.trim() === '') refuse(`--${name}`, value, 'must not be empty');
     return value !== undefined && value.trim() !== '';
   };
-  if (env === undefined) problems.push('--env is required');
-  else if (present('env', env)) problems.push(...check('--env', env, RULES.environmentName).map(formatProblem));
+  // functions package builds a zip on this machine: no environment
+  if (env === undefined) {
+    if (command !== 'functions package') problems.push('--env is required');
+  } else if (present('env', env)) problems.push(...check('--env', env, RULES.environmentName).map(formatProblem));
 
   for (const name of given.keys()) {
     if (['env', 'dry-run', 'json'].includes(name) || COMMAND_OPTIONS[command].includes(name)) continue;
@@ -133,6 +151,9 @@ export function readArguments(argv: readonly string[], root = process.cwd()): Re
     checkRollback(values, problems, refuse, needs);
   } else if (command === 'functions promote') {
     checkPromote(values, problems, refuse);
+  } else if (command === 'functions package') {
+    needs('source', '<dir>, the directory to package');
+    needs('out', '<zip>, the file to write');
   } else if (command !== 'functions publish') {
     needs('layer', '<key>');
   }
@@ -152,10 +173,17 @@ export function readArguments(argv: readonly string[], root = process.cwd()): Re
   if (takes('version-arn', values['version-arn'])) problems.push(...check('--version-arn', values['version-arn'], RULES.layerVersionArn).map(formatProblem));
   if (takes('package', packageFile)) checkPackage(packageFile, path.resolve(root, packageFile), refuse);
   const functions = takes('functions', values.functions) ? readFunctionKeys(values.functions, refuse) : undefined;
+  const concurrency = takes('concurrency', values.concurrency) ? readConcurrency(values.concurrency, refuse) : undefined;
+  const source = takes('source', values.source) ? checkSource(values.source, path.resolve(root, values.source), refuse) : undefined;
+  const include = takes('include', values.include) ? readInclude(values.include, source, refuse) : undefined;
+  const out = takes('out', values.out) ? checkOut(values.out, path.resolve(root, values.out), source, include, refuse) : undefined;
   if (problems.length > 0) throw new UsageError(problems);
 
   // Every check above passed: the options each command needs are there.
-  const common = { environment: env!, dryRun: values['dry-run'] ?? false, json: values.json ?? false };
+  const dryRun = values['dry-run'] ?? false;
+  const json = values.json ?? false;
+  if (command === 'functions package') return { command, dryRun, json, source: source!, out: out!, ...(include ? { include } : {}) };
+  const common = { environment: env!, dryRun, json, ...(concurrency === undefined ? {} : { concurrency }) };
   switch (command) {
     case 'functions update':
       return packageFile !== undefined
@@ -177,7 +205,69 @@ export function readArguments(argv: readonly string[], root = process.cwd()): Re
   }
 }
 
+/** A code package to build on this machine, with every argument checked; paths are absolute. */
+export interface PackageRequest {
+  readonly command: 'functions package';
+  readonly dryRun: boolean;
+  readonly json: boolean;
+  /** The directory packaged; entry paths are relative to it. */
+  readonly source: string;
+  /** Only these top-level entries of the directory. @default all of them */
+  readonly include?: readonly string[];
+  /** The zip file written. */
+  readonly out: string;
+}
+
 type Refuse = (field: string, value: unknown, rule: string) => void;
+
+function readConcurrency(value: string, refuse: Refuse): number | undefined {
+  if (/^[1-9][0-9]*$/.test(value) && Number(value) <= MAX_CONCURRENCY) return Number(value);
+  refuse('--concurrency', value, `must be a whole number from 1 to ${MAX_CONCURRENCY}: how many functions are updated at once (default ${DEFAULT_CONCURRENCY})`);
+  return undefined;
+}
+
+/** Names a code package never holds: Python's caches differ from build to build. */
+export function isPythonCache(name: string): boolean {
+  return name === '__pycache__' || name.endsWith('.pyc');
+}
+
+/** The directory to package, resolved, if it is one. */
+function checkSource(value: string, resolved: string, refuse: Refuse): string | undefined {
+  if (!fs.existsSync(resolved)) return void refuse('--source', value, 'must be an existing directory: no such directory');
+  if (!fs.statSync(resolved).isDirectory()) return void refuse('--source', value, 'must be a directory; this is a file');
+  return resolved;
+}
+
+/** Top-level entries of the source directory, each named once and there. */
+function readInclude(list: string, source: string | undefined, refuse: Refuse): string[] | undefined {
+  const names = list.split(',').map((name) => name.trim());
+  const empty = names.flatMap((name, index) => (name === '' ? [index + 1] : []));
+  if (empty.length > 0) return void refuse('--include', list, `has an empty item (item ${empty.join(', ')}); give names separated by commas, such as app,lambdas`);
+  const twice = [...new Set(names.filter((name, index) => names.indexOf(name) !== index))];
+  if (twice.length > 0) return void refuse('--include', list, `names ${twice.join(', ')} more than once`);
+  const nested = names.filter((name) => name.includes('/') || name.includes('\\') || name === '.' || name === '..');
+  if (nested.length > 0) return void refuse('--include', list, `${nested.join(', ')}: must be names of entries directly in --source, not paths`);
+  const caches = names.filter(isPythonCache);
+  if (caches.length > 0) return void refuse('--include', list, `${caches.join(', ')}: Python caches (__pycache__/, *.pyc) are never packaged`);
+  if (source === undefined) return names;
+  const missing = names.filter((name) => !fs.existsSync(path.join(source, name)));
+  if (missing.length > 0) return void refuse('--include', list, `${missing.join(', ')}: no such entry in --source; it has ${fs.readdirSync(source).sort().join(', ') || 'nothing'}`);
+  return names;
+}
+
+/** The zip to write: a .zip path, not a directory, and not inside what is packaged (it would package itself). */
+function checkOut(value: string, resolved: string, source: string | undefined, include: readonly string[] | undefined, refuse: Refuse): string | undefined {
+  if (!value.endsWith('.zip')) return void refuse('--out', value, 'must be a .zip file');
+  if (fs.existsSync(resolved) && fs.statSync(resolved).isDirectory()) return void refuse('--out', value, 'must be a file; this is a directory');
+  if (source !== undefined) {
+    const inside = path.relative(source, resolved);
+    const top = inside.split(path.sep)[0];
+    if (!inside.startsWith('..') && !path.isAbsolute(inside) && (include === undefined || include.includes(top))) {
+      return void refuse('--out', value, 'must not be inside what is packaged: the next package would contain this one');
+    }
+  }
+  return resolved;
+}
 
 function readVersion(value: string, of: 'layer' | 'function', refuse: Refuse): number | undefined {
   if (/^[1-9][0-9]*$/.test(value) && Number(value) <= Number.MAX_SAFE_INTEGER) return Number(value);

@@ -1,9 +1,9 @@
-import { ListLayerVersionsCommand } from '@aws-sdk/client-lambda';
-import { ALL_FUNCTIONS, checkAgainstManifest, readArguments, ReleaseRequest } from './arguments';
-import { awsClients, checkAccount, realSleep, ReleaseClients, ReleaseContext, ReleaseError, Reporter, UsageError, withRetries } from './context';
-import { updateCode, updateLayer } from './functions';
+import { ALL_FUNCTIONS, checkAgainstManifest, PackageRequest, readArguments, ReleaseRequest } from './arguments';
+import { awsClients, checkAccount, realSleep, ReleaseClients, ReleaseContext, ReleaseError, Reporter, UsageError } from './context';
+import { latestVersionArn, upcomingVersion, updateCode, updateLayer } from './functions';
 import { buildLayer, Installer, publishLayer } from './layers';
 import { loadManifest, manifestLayer } from './manifest';
+import { buildPackage } from './package';
 import { promoteFunctions } from './promote';
 import { publishFunctions } from './publish';
 import { rollbackFunctions, rollbackLayerToAliases } from './rollback';
@@ -19,7 +19,10 @@ Commands, with the options each takes:
   functions update  --layer <key> [--version-arn <arn>]
                                                   point every function using the layer at a version (default: the latest)
   functions update  --package <zip> [--functions <key,key>]
-                                                  release a code package to the functions (default: all of them)
+                                                  release a code package to the functions (default: all of them);
+                                                  a function already running it is left alone
+  functions package --source <dir> [--include <name,name>] --out <zip>
+                                                  build a reproducible code package of the directory (no --env needed)
   functions publish [--functions <key,key>]      publish a version of each function (default: all of them) from
                                                   its $LATEST, once no update runs, and wait until it is Active; the
                                                   description records the code's SHA-256 and the layer versions
@@ -51,6 +54,9 @@ Options of the commands above:
   --function <key|all>   the function to roll back, by key, or all of the manifest's
   --to-version <n>  the version to go back to: of the layer with --layer, of each function with --function
   --previous        with --function: the version before the alias's (during a canary: the alias's own)
+
+Options of the commands that update several functions (layer release, functions update, rollback):
+  --concurrency <n> how many functions are updated at once, 1 to 100 (default 10)
 
 Options of every command:
   --env <name>      environment; its manifest is generated/stacks/<name>/release-manifest.json
@@ -87,7 +93,7 @@ export async function runRelease(argv: readonly string[], deps: ReleaseDependenc
     err(`${error.message}\n\n${USAGE_HINT}`);
     return 2;
   };
-  let request: ReleaseRequest;
+  let request: ReleaseRequest | PackageRequest;
   let localEndpoint: string | undefined;
   try {
     const read = readArguments(argv, deps.root);
@@ -104,6 +110,7 @@ export async function runRelease(argv: readonly string[], deps: ReleaseDependenc
     throw error;
   }
 
+  if (request.command === 'functions package') return runPackage(request, out, err);
   const { command, environment, dryRun } = request;
   const reporter = new Reporter(request.json, out);
   try {
@@ -117,6 +124,7 @@ export async function runRelease(argv: readonly string[], deps: ReleaseDependenc
       dryRun,
       sleep: deps.sleep ?? realSleep,
       root: deps.root,
+      ...(request.concurrency === undefined ? {} : { concurrency: request.concurrency }),
     };
     await checkAccount(context, manifest.accountId);
     switch (request.command) {
@@ -128,9 +136,9 @@ export async function runRelease(argv: readonly string[], deps: ReleaseDependenc
         break;
       case 'layer release': {
         await buildLayer(context, manifest, request.layer, deps.installer);
-        const { versionArn } = await publishLayer(context, manifest, request.layer);
+        const { versionArn } = await publishLayer(context, manifest, request.layer, { afterBuild: true });
         // In a dry run nothing was published: the functions would move to the version to come.
-        if (versionArn) await updateLayer(context, manifest, request.layer, versionArn);
+        await updateLayer(context, manifest, request.layer, versionArn ?? upcomingVersion(manifestLayer(manifest, request.layer)));
         break;
       }
       case 'functions update':
@@ -167,14 +175,20 @@ export async function runRelease(argv: readonly string[], deps: ReleaseDependenc
   }
 }
 
-async function latestVersionArn(context: ReleaseContext, layerName: string): Promise<string> {
-  const latest = (
-    await withRetries(context, `list versions of ${layerName}`, () =>
-      context.lambda.send(new ListLayerVersionsCommand({ LayerName: layerName, MaxItems: 1 })),
-    )
-  ).LayerVersions?.[0];
-  if (!latest?.LayerVersionArn) throw new ReleaseError(`${layerName}: no version is published yet`);
-  return latest.LayerVersionArn;
+/** `functions package`: on this machine only, no AWS call and no manifest. */
+function runPackage(request: PackageRequest, out: (line: string) => void, err: (line: string) => void): number {
+  const { command, dryRun } = request;
+  const reporter = new Reporter(request.json, out);
+  try {
+    const result = buildPackage(request, reporter);
+    reporter.finish({ ok: true, command, dryRun, out: request.out, ...result });
+    return 0;
+  } catch (error) {
+    const message = `${(error as Error).name}: ${(error as Error).message}`;
+    reporter.finish({ ok: false, command, dryRun, error: message });
+    err(`release ${command} failed: ${message}`);
+    return 1;
+  }
 }
 
 if (require.main === module) {

@@ -1,5 +1,5 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { FunctionConfiguration, GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { awsClientConfig } from '../core/aws-client-config';
@@ -41,6 +41,14 @@ export class Reporter {
     if (!this.json) this.write(`${event.status === 'would do' ? '[dry run] would ' : ''}${line}`);
   }
 
+  /**
+   * A progress line of a long run (`<function>: <step>`), for a person watching: not an event,
+   * so --json stays one document of what was done.
+   */
+  progress(line: string): void {
+    if (!this.json) this.write(line);
+  }
+
   /** With --json, the whole result, printed once at the end. */
   finish(result: Record<string, unknown>): void {
     if (this.json) this.write(JSON.stringify({ ...result, events: this.events }, null, 2));
@@ -63,7 +71,12 @@ export interface ReleaseContext {
   readonly sleep: (ms: number) => Promise<void>;
   /** Root of the repository, where build inputs are read. */
   readonly root: string;
+  /** How many functions are updated at once (`--concurrency`). @default {@link DEFAULT_CONCURRENCY} */
+  readonly concurrency?: number;
 }
+
+/** Functions updated at once unless `--concurrency` says otherwise. */
+export const DEFAULT_CONCURRENCY = 10;
 
 export const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -73,9 +86,29 @@ const RETRYABLE = new Set([
   'ThrottlingException',
   'Throttling',
   'RequestLimitExceeded',
+  'SlowDown',
   'ResourceConflictException',
   'ServiceException',
 ]);
+
+/** Network failures of one request that a second one may not have; a refused connection is not one. */
+const TRANSIENT_NETWORK = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
+
+/**
+ * Whether an error is worth another attempt: throttling, a conflict with a running update, a
+ * server error (HTTP 500, 502, 503, 504) or a dropped connection. The release command's clients
+ * make one attempt each ({@link releaseClientConfig}), so this is the only retry loop.
+ */
+export function isRetryable(error: unknown): boolean {
+  const { name, code, $metadata } = error as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } };
+  const status = $metadata?.httpStatusCode;
+  return (
+    RETRYABLE.has(name ?? '') ||
+    TRANSIENT_NETWORK.has(name ?? '') ||
+    TRANSIENT_NETWORK.has(code ?? '') ||
+    (status !== undefined && [500, 502, 503, 504].includes(status))
+  );
+}
 
 export const RETRY = { attempts: 8, firstDelayMs: 500, maxDelayMs: 20_000 } as const;
 
@@ -89,7 +122,7 @@ export async function withRetries<T>(context: ReleaseContext, what: string, call
       return await call();
     } catch (error) {
       const name = (error as Error).name;
-      if (!RETRYABLE.has(name) || attempt >= RETRY.attempts) throw error;
+      if (!isRetryable(error) || attempt >= RETRY.attempts) throw error;
       const delay = Math.min(RETRY.firstDelayMs * 2 ** (attempt - 1), RETRY.maxDelayMs);
       context.reporter.report(
         { action: 'retry', status: 'done', what, error: name, attempt, delayMs: delay },
@@ -100,26 +133,69 @@ export async function withRetries<T>(context: ReleaseContext, what: string, call
   }
 }
 
-export const UPDATE_POLL = { intervalMs: 2_000, attempts: 150 } as const;
+/**
+ * How a running update is polled: every {@link UPDATE_POLL.quickDelayMs} for the first
+ * {@link UPDATE_POLL.quickForMs} (most updates finish within a few seconds), then at doubling
+ * intervals up to {@link UPDATE_POLL.maxDelayMs}, for {@link UPDATE_POLL.timeoutMs} at most. Polls
+ * use GetFunction, which has its own request quota (100 per second), not the 15 per second that
+ * every other Lambda control-plane call, GetFunctionConfiguration included, shares with the updates.
+ */
+export const UPDATE_POLL = { quickDelayMs: 250, quickForMs: 2_000, maxDelayMs: 2_000, timeoutMs: 300_000, progressEveryMs: 10_000 } as const;
+
+/** The wait before the next poll, after `waitedMs` of polling and a last wait of `lastDelayMs`. */
+export function nextPollDelay(waitedMs: number, lastDelayMs: number): number {
+  if (waitedMs < UPDATE_POLL.quickForMs) return UPDATE_POLL.quickDelayMs;
+  return Math.min(Math.max(lastDelayMs * 2, UPDATE_POLL.quickDelayMs), UPDATE_POLL.maxDelayMs);
+}
+
+/** A function's configuration (its layers, code hash and last update's status), by GetFunction. */
+export async function readFunction(context: ReleaseContext, functionName: string): Promise<FunctionConfiguration> {
+  const answer = await withRetries(context, `read ${functionName}`, () => context.lambda.send(new GetFunctionCommand({ FunctionName: functionName })));
+  return answer.Configuration ?? {};
+}
 
 /**
- * Waits until the function's last update has finished. Lambda refuses a second update while
- * one runs (ResourceConflictException), so every update waits for the one before it.
+ * Waits until the function's last update has finished, and returns its configuration then.
+ * Lambda refuses a second update while one runs (ResourceConflictException), so every update
+ * waits for the one before it. `known` saves a read: the configuration the caller has just read,
+ * or 'just updated' (the first read is worth making only after the first wait).
  */
-export async function waitForUpdate(context: ReleaseContext, functionName: string): Promise<void> {
-  for (let poll = 0; poll < UPDATE_POLL.attempts; poll++) {
-    const configuration = await withRetries(context, `read ${functionName}`, () =>
-      context.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName })),
-    );
-    const status = configuration.LastUpdateStatus;
-    if (status === 'Successful' || status === undefined) return;
-    if (status === 'Failed') {
-      const reason = [configuration.LastUpdateStatusReasonCode, configuration.LastUpdateStatusReason].filter(Boolean).join(': ');
+export async function waitForUpdate(
+  context: ReleaseContext,
+  functionName: string,
+  known?: FunctionConfiguration | 'just updated',
+): Promise<FunctionConfiguration> {
+  let waited = 0;
+  let delay = 0;
+  let current = known === 'just updated' ? undefined : (known ?? (await readFunction(context, functionName)));
+  for (;;) {
+    const status = current?.LastUpdateStatus;
+    if (current && (status === 'Successful' || status === undefined)) return current;
+    if (current && status === 'Failed') {
+      const reason = [current.LastUpdateStatusReasonCode, current.LastUpdateStatusReason].filter(Boolean).join(': ');
       throw new ReleaseError(`${functionName}: the update failed: ${reason || 'no reason given'}`);
     }
-    await context.sleep(UPDATE_POLL.intervalMs);
+    if (waited >= UPDATE_POLL.timeoutMs) {
+      throw new ReleaseError(`${functionName}: the update did not finish within ${UPDATE_POLL.timeoutMs / 1000} s`);
+    }
+    delay = nextPollDelay(waited, delay);
+    await context.sleep(delay);
+    const before = waited;
+    waited += delay;
+    if (Math.floor(waited / UPDATE_POLL.progressEveryMs) > Math.floor(before / UPDATE_POLL.progressEveryMs)) {
+      context.reporter.progress(`${functionName}: still updating after ${waited / 1000} s`);
+    }
+    current = await readFunction(context, functionName);
   }
-  throw new ReleaseError(`${functionName}: the update did not finish within ${(UPDATE_POLL.intervalMs * UPDATE_POLL.attempts) / 1000} s`);
+}
+
+/**
+ * The configuration of every client of the release command: {@link awsClientConfig}'s, with one
+ * attempt per call. {@link withRetries} retries throttling and conflicts with its own backoff;
+ * the SDK's retries under it would multiply the attempts (3 × 8) and the waits.
+ */
+export function releaseClientConfig(region: string, localEndpoint?: string) {
+  return { ...awsClientConfig(region, localEndpoint), maxAttempts: 1 };
 }
 
 /**
@@ -127,7 +203,7 @@ export async function waitForUpdate(context: ReleaseContext, functionName: strin
  * API emulator on this machine) they call it instead, S3 by path.
  */
 export function awsClients(region: string, localEndpoint?: string): ReleaseClients {
-  const config = awsClientConfig(region, localEndpoint);
+  const config = releaseClientConfig(region, localEndpoint);
   return {
     lambda: new LambdaClient(config),
     s3: new S3Client(config),

@@ -1,108 +1,123 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import {
-  GetFunctionConfigurationCommand,
-  GetLayerVersionCommand,
-  UpdateFunctionCodeCommand,
-  UpdateFunctionConfigurationCommand,
-} from '@aws-sdk/client-lambda';
-import { ManifestFunction, ReleaseManifest } from '../contract/release-manifest';
+import { FunctionConfiguration, GetLayerVersionCommand, ListLayerVersionsCommand, UpdateFunctionCodeCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import { ManifestLayer, ReleaseManifest } from '../contract/release-manifest';
 import { objectExists, uploadObject } from './artifacts';
-import { ReleaseContext, ReleaseError, waitForUpdate, withRetries } from './context';
+import { ReleaseContext, ReleaseError, readFunction, waitForUpdate, withRetries } from './context';
 import { functionsUsing, manifestLayer } from './manifest';
-
-/** What a run over several functions did, for the message when it stops early. */
-interface Progress {
-  readonly done: string[];
-  readonly unchanged: string[];
-}
-
-/**
- * Runs `step` for each function in turn and stops at the first real failure, with a message
- * that says which functions were updated, which one failed, and which were not reached.
- */
-async function eachFunction(
-  what: string,
-  manifest: ReleaseManifest,
-  keys: readonly string[],
-  step: (functionName: string, key: string, fn: ManifestFunction) => Promise<'done' | 'unchanged'>,
-): Promise<Progress> {
-  const progress: Progress = { done: [], unchanged: [] };
-  const functionNames = keys.map((key) => manifest.functions[key].functionName);
-  for (const [index, key] of keys.entries()) {
-    const functionName = functionNames[index];
-    try {
-      progress[(await step(functionName, key, manifest.functions[key])) === 'done' ? 'done' : 'unchanged'].push(functionName);
-    } catch (error) {
-      const reason = error instanceof ReleaseError ? error.message : `${(error as Error).name}: ${(error as Error).message}`;
-      const list = (names: readonly string[]) => (names.length > 0 ? names.join(', ') : 'none');
-      throw new ReleaseError(
-        `${what} stopped at ${functionName}: ${reason}\n` +
-          `  updated: ${list(progress.done)}\n` +
-          `  already up to date: ${list(progress.unchanged)}\n` +
-          `  failed: ${functionName}\n` +
-          `  not updated: ${list(functionNames.slice(index + 1))}`,
-      );
-    }
-  }
-  return progress;
-}
+import { eachFunction, Progress } from './pool';
 
 /** A layer version ARN without its version. */
 export function unversioned(arn: string): string {
   return arn.replace(/:[0-9]+$/, '');
 }
 
+/** Where a dry run of a layer release shows the version it would publish, whose number is not known yet. */
+export function upcomingVersion(layer: ManifestLayer): string {
+  return `${layer.layerArn}:<new version>`;
+}
+
+/** The latest published version of each layer, asked for once per run. */
+export type LatestVersions = (layerKey: string) => Promise<string>;
+
+/** The newest version ARN of a layer; none published is an error naming it. */
+export async function latestVersionArn(context: ReleaseContext, layerName: string): Promise<string> {
+  const latest = (
+    await withRetries(context, `list versions of ${layerName}`, () =>
+      context.lambda.send(new ListLayerVersionsCommand({ LayerName: layerName, MaxItems: 1 })),
+    )
+  ).LayerVersions?.[0];
+  if (!latest?.LayerVersionArn) throw new ReleaseError(`${layerName}: no version is published yet`);
+  return latest.LayerVersionArn;
+}
+
+/** {@link LatestVersions} from Lambda, each layer listed at most once however many functions ask. */
+export function latestVersions(context: ReleaseContext, manifest: ReleaseManifest): LatestVersions {
+  const asked = new Map<string, Promise<string>>();
+  return (layerKey) => {
+    if (!asked.has(layerKey)) asked.set(layerKey, latestVersionArn(context, manifestLayer(manifest, layerKey).layerName));
+    return asked.get(layerKey)!;
+  };
+}
+
 /**
- * Points every function of the manifest that uses the layer at `versionArn`, keeping its other
- * layers in place and in order. A function that lacks the layer gets it at its manifest position.
+ * A function's layer list as the manifest wants it, in the manifest's order: each layer built here
+ * at the version the function has (`released`: the layer being released, at its new version), or
+ * at the latest published version when the function lacks it; each external layer (an `{ arn }`
+ * entry) at its pinned version ARN. Layers the function has that the manifest does not name are
+ * left out: the environment in envs/ says which layers a function attaches.
+ */
+export async function desiredLayers(
+  manifest: ReleaseManifest,
+  fnKey: string,
+  current: readonly string[],
+  latest: LatestVersions,
+  released?: { readonly layer: string; readonly versionArn: string },
+): Promise<string[]> {
+  return Promise.all(
+    manifest.functions[fnKey].layers.map(async (entry) => {
+      if ('arn' in entry) return entry.arn;
+      if (entry.layer === released?.layer) return released.versionArn;
+      const layerArn = manifest.layers[entry.layer].layerArn;
+      return current.find((arn) => unversioned(arn) === layerArn) ?? (await latest(entry.layer));
+    }),
+  );
+}
+
+/** The external layers of `desired` that the function does not have yet: the pinned versions a release applies. */
+export function pinnedChanges(manifest: ReleaseManifest, fnKey: string, current: readonly string[]): string[] {
+  return manifest.functions[fnKey].layers.flatMap((entry) => ('arn' in entry && !current.includes(entry.arn) ? [entry.arn] : []));
+}
+
+/** A function's layer ARNs from its configuration. */
+export function layersOf(configuration: FunctionConfiguration): string[] {
+  return configuration.Layers?.flatMap((layer) => (layer.Arn ? [layer.Arn] : [])) ?? [];
+}
+
+/**
+ * Points every function of the manifest that uses the layer at `versionArn` (in a dry run of a
+ * layer release, {@link upcomingVersion}), `context.concurrency` at a time. Each function gets its
+ * {@link desiredLayers}: the manifest's order, its other built layers kept at their versions, its
+ * external layers at their pinned versions.
  */
 export async function updateLayer(context: ReleaseContext, manifest: ReleaseManifest, key: string, versionArn: string): Promise<Progress> {
   const layer = manifestLayer(manifest, key);
-  if (unversioned(versionArn) !== layer.layerArn) {
+  if (unversioned(versionArn) !== layer.layerArn && versionArn !== upcomingVersion(layer)) {
     throw new ReleaseError(`--version-arn ${versionArn}: not a version of ${layer.layerArn}`);
   }
-  return eachFunction(`Pointing functions at ${versionArn}`, manifest, functionsUsing(manifest, key), async (functionName, fnKey) => {
-    const current = (
-      await withRetries(context, `read ${functionName}`, () =>
-        context.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName })),
-      )
-    ).Layers?.map((l) => l.Arn!) ?? [];
-    const desired = withLayerVersion(current, manifest, fnKey, key, versionArn);
+  const latest = latestVersions(context, manifest);
+  return eachFunction(context, `Pointing functions at ${versionArn}`, manifest, functionsUsing(manifest, key), async (functionName, fnKey) => {
+    const read = await readFunction(context, functionName);
+    const current = layersOf(read);
+    const desired = await desiredLayers(manifest, fnKey, current, latest, { layer: key, versionArn });
+    const pinned = pinnedChanges(manifest, fnKey, current);
+    const applied = pinned.length > 0 ? `; pinned external layers applied: ${pinned.join(', ')}` : '';
     if (desired.join() === current.join()) {
       context.reporter.report({ action: 'function layers', status: 'skipped', functionName, layers: current }, `${functionName}: already on ${versionArn}`);
       return 'unchanged';
     }
     if (context.dryRun) {
       context.reporter.report(
-        { action: 'function layers', status: 'would do', functionName, from: current, to: desired },
-        `point ${functionName} at [${desired.join(', ')}] (now [${current.join(', ')}])`,
+        { action: 'function layers', status: 'would do', functionName, from: current, to: desired, pinned },
+        `point ${functionName} at [${desired.join(', ')}] (now [${current.join(', ')}])${applied}`,
       );
       return 'unchanged';
     }
-    await waitForUpdate(context, functionName);
+    context.reporter.progress(`${functionName}: updating its layers`);
+    if (read.LastUpdateStatus === 'InProgress') await waitForUpdate(context, functionName, read);
     await withRetries(context, `update ${functionName}`, () =>
       context.lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: functionName, Layers: desired })),
     );
-    await waitForUpdate(context, functionName);
-    context.reporter.report({ action: 'function layers', status: 'done', functionName, from: current, to: desired }, `${functionName}: now on [${desired.join(', ')}]`);
+    await waitForUpdate(context, functionName, 'just updated');
+    context.reporter.report(
+      { action: 'function layers', status: 'done', functionName, from: current, to: desired, pinned },
+      `${functionName}: now on [${desired.join(', ')}]${applied}`,
+    );
     return 'done';
   });
 }
 
-/** The function's layers with `key` at `versionArn`: replaced where it is, else inserted in manifest order. */
-export function withLayerVersion(current: readonly string[], manifest: ReleaseManifest, fnKey: string, key: string, versionArn: string): string[] {
-  const layerArn = manifest.layers[key].layerArn;
-  if (current.some((arn) => unversioned(arn) === layerArn)) {
-    return current.map((arn) => (unversioned(arn) === layerArn ? versionArn : arn));
-  }
-  const order = manifest.functions[fnKey].layers.map((entry) => ('layer' in entry ? manifest.layers[entry.layer].layerArn : unversioned(entry.arn)));
-  const position = order.indexOf(layerArn);
-  const before = current.filter((arn) => order.indexOf(unversioned(arn)) !== -1 && order.indexOf(unversioned(arn)) < position).length;
-  return [...current.slice(0, before), versionArn, ...current.slice(before)];
-}
-
-/** Re-points the functions at an earlier version of the layer, which `skip_destroy` kept. */
+/** Re-points the functions at an earlier version of the layer, which `skip_destroy` kept; says so once they are. */
 export async function rollbackLayer(context: ReleaseContext, manifest: ReleaseManifest, key: string, version: number): Promise<Progress> {
   const layer = manifestLayer(manifest, key);
   let versionArn: string | undefined;
@@ -118,13 +133,24 @@ export async function rollbackLayer(context: ReleaseContext, manifest: ReleaseMa
     }
     throw error;
   }
-  context.reporter.report({ action: 'rollback', status: context.dryRun ? 'would do' : 'done', layer: key, versionArn }, `roll ${layer.layerName} back to version ${version}`);
-  return updateLayer(context, manifest, key, versionArn!);
+  const progress = await updateLayer(context, manifest, key, versionArn!);
+  context.reporter.report(
+    { action: 'rollback', status: context.dryRun ? 'would do' : 'done', layer: key, versionArn, updated: progress.done, unchanged: progress.unchanged },
+    context.dryRun ? `roll ${layer.layerName} back to version ${version}` : `${layer.layerName}: rolled back to version ${version}`,
+  );
+  return progress;
+}
+
+/** The SHA-256 Lambda reports for a package (`CodeSha256`): base64, of the zip's bytes. */
+export function codeSha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('base64');
 }
 
 /**
- * Uploads a code package (unless that exact package is already there) and points each function
- * at it. `functionKeys` default to every function of the manifest.
+ * Releases a code package to the functions (`functionKeys`: every function of the manifest by
+ * default), `context.concurrency` at a time: a function already running it (its `CodeSha256` is
+ * the package's) is left alone; otherwise the package is uploaded under the function's prefix
+ * (unless that exact package is already there) and the function pointed at it.
  */
 export async function updateCode(
   context: ReleaseContext,
@@ -140,21 +166,32 @@ export async function updateCode(
   }
   const bytes = fs.readFileSync(packageFile);
   const hash = createHash('sha256').update(bytes).digest('hex');
-  return eachFunction(`Releasing ${packageFile}`, manifest, functionKeys, async (functionName, _key, fn) => {
+  const sha256 = codeSha256(bytes);
+  return eachFunction(context, `Releasing ${packageFile}`, manifest, functionKeys, async (functionName, _key, fn) => {
     const key = `${fn.packagePrefix}${hash}.zip`;
     const where = `s3://${manifest.artifactsBucket}/${key}`;
+    const read = await readFunction(context, functionName);
+    if (read.CodeSha256 === sha256) {
+      context.reporter.report(
+        { action: 'function code', status: 'skipped', functionName, codeSha256: sha256 },
+        `${functionName}: already up to date (it runs this package, CodeSha256 ${sha256})`,
+      );
+      return 'unchanged';
+    }
     if (context.dryRun) {
       context.reporter.report({ action: 'function code', status: 'would do', functionName, s3Key: key }, `upload ${packageFile} to ${where} and point ${functionName} at it`);
       return 'unchanged';
     }
     if (!(await objectExists(context, manifest.artifactsBucket, key))) {
+      context.reporter.progress(`${functionName}: uploading the package to ${where}`);
       await uploadObject(context, manifest.artifactsBucket, key, bytes);
     }
-    await waitForUpdate(context, functionName);
+    context.reporter.progress(`${functionName}: updating its code`);
+    if (read.LastUpdateStatus === 'InProgress') await waitForUpdate(context, functionName, read);
     await withRetries(context, `update the code of ${functionName}`, () =>
       context.lambda.send(new UpdateFunctionCodeCommand({ FunctionName: functionName, S3Bucket: manifest.artifactsBucket, S3Key: key })),
     );
-    await waitForUpdate(context, functionName);
+    await waitForUpdate(context, functionName, 'just updated');
     context.reporter.report({ action: 'function code', status: 'done', functionName, s3Key: key }, `${functionName}: now runs ${where}`);
     return 'done';
   });

@@ -111,16 +111,22 @@ export function versionDescription(contentHash: string): string {
   return `content-hash=${contentHash}`;
 }
 
-/** Publishes a layer version from the uploaded build, unless the latest version already holds it. */
+/**
+ * Publishes a layer version from the uploaded build, unless the latest version already holds it.
+ * `afterBuild`: the build step ran before, in this run; in a dry run it uploaded nothing, so a
+ * missing build is the one it would have uploaded, and the dry run goes on to say what it would publish.
+ */
 export async function publishLayer(
   context: ReleaseContext,
   manifest: ReleaseManifest,
   key: string,
+  options: { readonly afterBuild?: boolean } = {},
 ): Promise<{ readonly versionArn?: string; readonly version?: number; readonly published: boolean }> {
   const layer = manifestLayer(manifest, key);
   const source = layerPackage(context.root, manifest, key);
   const where = `s3://${source.s3Bucket}/${source.s3Key}`;
-  if (!(await objectExists(context, source.s3Bucket, source.s3Key))) {
+  const wouldBeBuilt = context.dryRun && options.afterBuild === true;
+  if (!wouldBeBuilt && !(await objectExists(context, source.s3Bucket, source.s3Key))) {
     throw new ReleaseError(`${layer.layerName}: no build at ${where}; run \`release layer build --env ${manifest.environment} --layer ${key}\` first`);
   }
   const latest = (

@@ -1,7 +1,8 @@
-import { GetFunctionConfigurationCommand, PublishVersionCommand } from '@aws-sdk/client-lambda';
+import { GetFunctionConfigurationCommand, PublishVersionCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { ReleaseManifest } from '../contract/release-manifest';
 import { publishedVersions } from './aliases';
-import { ReleaseContext, ReleaseError, UPDATE_POLL, waitForUpdate, withRetries } from './context';
+import { nextPollDelay, ReleaseContext, ReleaseError, UPDATE_POLL, waitForUpdate, withRetries } from './context';
+import { desiredLayers, latestVersions, layersOf, pinnedChanges } from './functions';
 import { inParallel, RunResult } from './in-parallel';
 
 /** Lambda's limit on a version's description. */
@@ -38,13 +39,33 @@ export async function publishFunctions(
   keys: readonly string[] = Object.keys(manifest.functions),
 ): Promise<{ readonly versions: PublishedVersions; readonly result: RunResult }> {
   const versions: PublishedVersions = new Map();
+  const latestLayer = latestVersions(context, manifest);
   const words = { done: 'published', unchanged: context.dryRun ? 'not published (dry run)' : 'already published' };
-  const result = await inParallel('Publishing versions', words, manifest, keys, async (functionName, key) => {
-    await waitForUpdate(context, functionName);
-    const latest = await withRetries(context, `read ${functionName}`, () =>
-      context.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName })),
-    );
-    const description = versionDescription(latest.CodeSha256 ?? 'unknown', latest.Layers?.map((layer) => layer.Arn ?? '') ?? []);
+  const result = await inParallel(context, 'Publishing versions', words, manifest, keys, async (functionName, key) => {
+    let latest = await waitForUpdate(context, functionName);
+    // The external layers envs/ pins reach the function here, at the next release.
+    let layers = layersOf(latest);
+    const pinned = pinnedChanges(manifest, key, layers);
+    if (pinned.length > 0) {
+      const desired = await desiredLayers(manifest, key, layers, latestLayer);
+      if (context.dryRun) {
+        context.reporter.report(
+          { action: 'function layers', status: 'would do', functionName, from: layers, to: desired, pinned },
+          `apply the pinned external layers ${pinned.join(', ')} to ${functionName}: [${desired.join(', ')}]`,
+        );
+      } else {
+        await withRetries(context, `update ${functionName}`, () =>
+          context.lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: functionName, Layers: desired })),
+        );
+        latest = await waitForUpdate(context, functionName, 'just updated');
+        context.reporter.report(
+          { action: 'function layers', status: 'done', functionName, from: layers, to: desired, pinned },
+          `${functionName}: pinned external layers applied: ${pinned.join(', ')}`,
+        );
+      }
+      layers = desired;
+    }
+    const description = versionDescription(latest.CodeSha256 ?? 'unknown', layers);
     const before = await publishedVersions(context, functionName);
     if (context.dryRun) {
       versions.set(key, undefined);
@@ -83,7 +104,9 @@ export async function publishFunctions(
 
 /** Waits until a published version can run: `Active`. `Failed` is an error with Lambda's reason. */
 export async function waitForActive(context: ReleaseContext, functionName: string, version: number): Promise<void> {
-  for (let poll = 0; poll < UPDATE_POLL.attempts; poll++) {
+  let waited = 0;
+  let delay = 0;
+  for (;;) {
     const configuration = await withRetries(context, `read version ${version} of ${functionName}`, () =>
       context.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName, Qualifier: String(version) })),
     );
@@ -92,7 +115,9 @@ export async function waitForActive(context: ReleaseContext, functionName: strin
       const reason = [configuration.StateReasonCode, configuration.StateReason].filter(Boolean).join(': ');
       throw new ReleaseError(`${functionName}: version ${version} failed to become active: ${reason || 'no reason given'}`);
     }
-    await context.sleep(UPDATE_POLL.intervalMs);
+    if (waited >= UPDATE_POLL.timeoutMs) throw new ReleaseError(`${functionName}: version ${version} was not active within ${UPDATE_POLL.timeoutMs / 1000} s`);
+    delay = nextPollDelay(waited, delay);
+    await context.sleep(delay);
+    waited += delay;
   }
-  throw new ReleaseError(`${functionName}: version ${version} was not active within ${(UPDATE_POLL.intervalMs * UPDATE_POLL.attempts) / 1000} s`);
 }
