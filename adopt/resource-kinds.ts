@@ -1,10 +1,18 @@
 import { arn } from '../core/arn';
 import { partitionOf, REGION_NAMES } from '../core/regions';
+import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeRuleCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { GetRoleCommand, GetRolePolicyCommand } from '@aws-sdk/client-iam';
-import { GetFunctionCommand, GetPolicyCommand, ListLayerVersionsCommand, LayerVersionsListItem } from '@aws-sdk/client-lambda';
+import {
+  GetAliasCommand,
+  GetFunctionCommand,
+  GetPolicyCommand,
+  GetProvisionedConcurrencyConfigCommand,
+  LayerVersionsListItem,
+  ListLayerVersionsCommand,
+} from '@aws-sdk/client-lambda';
 import {
   GetBucketEncryptionCommand,
   GetBucketLifecycleConfigurationCommand,
@@ -84,6 +92,58 @@ export const RESOURCE_KINDS: Readonly<Record<string, ResourceKind>> = {
             consequence: `the function would be deleted and created again from the placeholder package: its code, versions, aliases and triggers would be lost`,
           },
         ]),
+      };
+    },
+  },
+
+  aws_lambda_alias: {
+    async find(resource, { clients, text }) {
+      const [functionName, name] = [await text(resource, 'function_name'), await text(resource, 'name')];
+      if (functionName === undefined || name === undefined) return undefined;
+      const alias = await absentOn(['ResourceNotFoundException'], () => clients.lambda.send(new GetAliasCommand({ FunctionName: functionName, Name: name })));
+      if (!alias?.AliasArn) return undefined;
+      // Its versions and weights are CI's (ignore_changes): whatever they are, the import keeps them.
+      const weights = Object.entries(alias.RoutingConfig?.AdditionalVersionWeights ?? {}).map(([version, weight]) => `${Math.round(weight * 100)}% to version ${version}`);
+      const id = `${functionName}/${name}`;
+      return {
+        id,
+        note: `alias ${name} of function ${functionName} (version ${alias.FunctionVersion ?? 'unknown'}${weights.length > 0 ? `, ${weights.join(', ')}` : ''})`,
+        attributes: { id: alias.AliasArn, arn: alias.AliasArn, name, function_name: functionName, function_version: alias.FunctionVersion ?? '' },
+        replacements: [],
+      };
+    },
+  },
+
+  aws_lambda_provisioned_concurrency_config: {
+    async find(resource, { clients, text }) {
+      const [functionName, qualifier] = [await text(resource, 'function_name'), await text(resource, 'qualifier')];
+      if (functionName === undefined || qualifier === undefined) return undefined;
+      const config = await absentOn(['ProvisionedConcurrencyConfigNotFoundException', 'ResourceNotFoundException'], () =>
+        clients.lambda.send(new GetProvisionedConcurrencyConfigCommand({ FunctionName: functionName, Qualifier: qualifier })),
+      );
+      if (!config) return undefined;
+      const id = `${functionName},${qualifier}`;
+      return {
+        id,
+        note: `provisioned concurrency of ${functionName}:${qualifier} (${config.RequestedProvisionedConcurrentExecutions ?? 0} requested, ${config.Status ?? 'status unknown'})`,
+        attributes: { id, function_name: functionName, qualifier },
+        replacements: [],
+      };
+    },
+  },
+
+  aws_cloudwatch_metric_alarm: {
+    async find(resource, { clients, text }) {
+      const name = await text(resource, 'alarm_name');
+      if (name === undefined) return undefined;
+      const alarms = (await clients.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [name], AlarmTypes: ['MetricAlarm'] }))).MetricAlarms ?? [];
+      const alarm = alarms.find((a) => a.AlarmName === name);
+      if (!alarm) return undefined;
+      return {
+        id: name,
+        note: `alarm ${name} (${alarm.Namespace ?? 'no namespace'} ${alarm.MetricName ?? 'no metric'}, ${alarm.StateValue ?? 'state unknown'})`,
+        attributes: { id: name, alarm_name: name, arn: alarm.AlarmArn ?? '' },
+        replacements: [],
       };
     },
   },
