@@ -216,6 +216,7 @@ describe('what adopt reads', () => {
     const lookupFor = (clients: ReturnType<typeof awsClients>) => ({
       clients,
       text: async (r: { config: Record<string, unknown> }, argument: string) => r.config[argument] as string | undefined,
+      referenced: () => undefined,
     });
     const lambda = mockClient(LambdaClient);
     const cloudwatch = mockClient(CloudWatchClient);
@@ -291,7 +292,7 @@ describe('what adopt reads', () => {
         address: 'aws_s3_bucket_policy.state_bucket_policy',
         config: { bucket: 'bookshelf-terraform-state-111111111111', policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'DenyInsecureTransport' }] }) },
       };
-      const lookup = { clients, text: async (r: typeof resource, argument: string) => String((r.config as Record<string, unknown>)[argument]) };
+      const lookup = { clients, text: async (r: typeof resource, argument: string) => String((r.config as Record<string, unknown>)[argument]), referenced: () => undefined };
       const policy = (statements: object[]) => ({ Policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }) });
 
       s3.on(GetBucketPolicyCommand).resolves(policy([{ Sid: 'DenyInsecureTransport' }, { Sid: 'AuditRead' }, { Effect: 'Allow' }]));
