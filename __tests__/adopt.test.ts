@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { GetFunctionCommand, ListLayerVersionsCommand, PublishLayerVersionCommand } from '@aws-sdk/client-lambda';
+import { GetFunctionCommand, ListLayerVersionsCommand, PublishLayerVersionCommand, RemovePermissionCommand } from '@aws-sdk/client-lambda';
+import { ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { CreateRoleCommand, DeleteRoleCommand } from '@aws-sdk/client-iam';
 import { runAdopt } from '../adopt/adopt';
 import { formatImportsFile, ImportsFile } from '../contract/imports-file';
@@ -102,7 +103,6 @@ describe('npm run adopt, against a fleet made by hand in an AWS API emulator', (
       'sandbox aws_iam_role_policy.cleanup_logs_policy': 'team-sandbox-cleanup:logs',
       'sandbox aws_lambda_function.cleanup_function': 'team-sandbox-cleanup',
       'sandbox aws_lambda_layer_version.deps_layer_version': fleet.layerVersionArns[1],
-      'sandbox aws_lambda_permission.cleanup_schedule_permission': 'team-sandbox-cleanup/AllowScheduleRule',
       'bootstrap-sandbox aws_s3_bucket.state_bucket': sandbox.backend.bucket,
       'bootstrap-sandbox aws_s3_bucket_versioning.state_bucket_versioning': sandbox.backend.bucket,
     });
@@ -110,6 +110,10 @@ describe('npm run adopt, against a fleet made by hand in an AWS API emulator', (
     // Nothing of the API function, the cleanup's scope policy or the lock table exists: the deploy creates them.
     expect(Object.keys(ids).filter((a) => /api_|scope_policy|lock_table/.test(a))).toEqual([]);
     expect(result.out).toContain('create     sandbox aws_lambda_function.api_function: not in the account');
+    // The hand-made schedule invokes the function itself: its target is adopted (the apply moves
+    // it to the alias), while the permission on the alias, which does not exist yet, is the deploy's.
+    expect(result.out).toContain('create     sandbox aws_lambda_permission.cleanup_schedule_permission: not in the account');
+    expect(result.out).toContain('create     sandbox aws_lambda_alias.cleanup_alias: not in the account');
     expect(file.imports.find((e) => e.address === 'aws_lambda_function.cleanup_function')?.note).toBe(
       'function team-sandbox-cleanup (runtime python3.12, 1 layer)',
     );
@@ -190,7 +194,7 @@ describe('npm run adopt, against a fleet made by hand in an AWS API emulator', (
     const before = await adopt(root, ['--env', 'sandbox', '--check']);
     expect(before.code).toBe(1);
     expect(before.out).toContain(
-      `sandbox: 8 resources of the stack already exist in account 123456789012 but are neither in its Terraform state (s3://${sandbox.backend.bucket}/team-sandbox/terraform.tfstate) nor in envs/imports/sandbox.emulator.json`,
+      `sandbox: 7 resources of the stack already exist in account 123456789012 but are neither in its Terraform state (s3://${sandbox.backend.bucket}/team-sandbox/terraform.tfstate) nor in envs/imports/sandbox.emulator.json`,
     );
     expect(before.out).toContain('  - aws_iam_role.cleanup_role: role team-sandbox-cleanup');
     expect(before.out).toContain(`  - aws_lambda_layer_version.deps_layer_version: layer team-sandbox-deps at its latest version, 2`);
@@ -231,7 +235,7 @@ describe('npm run adopt, against a fleet made by hand in an AWS API emulator', (
 
     terraformOk(['init', '-input=false', '-no-color'], stackDir);
     const apply = terraformOk(['apply', '-auto-approve', '-input=false', '-no-color'], stackDir);
-    expect(apply.stdout).toMatch(/Apply complete! Resources: 8 imported, \d+ added, \d+ changed, 0 destroyed\./);
+    expect(apply.stdout).toMatch(/Apply complete! Resources: 7 imported, \d+ added, \d+ changed, 0 destroyed\./);
 
     const aws = emulatorClients(moto.endpoint, sandbox.region);
     try {
@@ -240,7 +244,15 @@ describe('npm run adopt, against a fleet made by hand in an AWS API emulator', (
       expect(fn.Configuration?.Layers?.map((l) => l.Arn)).toEqual([fleet.layerVersionArns[1]]);
       const versions = await aws.lambda.send(new ListLayerVersionsCommand({ LayerName: fleet.layerName }));
       expect(versions.LayerVersions?.map((v) => v.Version).sort()).toEqual([1, 2]);
+      // The adopted schedule now invokes the function's alias.
+      const targets = await aws.events.send(new ListTargetsByRuleCommand({ Rule: fleet.functionName }));
+      expect(targets.Targets?.map((t) => [t.Id, t.Arn])).toEqual([['cleanup', `${fn.Configuration?.FunctionArn}:live`]]);
 
+      // The hand-made grant to the rule on the function itself is no longer needed (the schedule
+      // invokes the alias) and no stack holds it: the team removes it. The emulator keeps one
+      // policy per function, where AWS keeps the alias's apart, so until then the provider would
+      // read that statement for the alias's, which has the same id.
+      await aws.lambda.send(new RemovePermissionCommand({ FunctionName: fleet.functionName, StatementId: 'AllowScheduleRule' }));
       const plan = terraform(['plan', '-detailed-exitcode', '-input=false', '-no-color'], stackDir);
       expect({ status: plan.status, out: plan.stdout.includes('No changes.') }).toEqual({ status: 0, out: true });
 

@@ -13,7 +13,7 @@ import {
   PREFIX_RULES,
   SCHEDULE_PERMISSION,
 } from '../modules/cleanup-lambda';
-import { FUNCTION_CI_OWNED_ATTRIBUTES, LambdaFunction } from '../modules/lambda-function';
+import { ALIAS_CI_OWNED_ATTRIBUTES, FUNCTION_CI_OWNED_ATTRIBUTES, FUNCTION_SET_ON_CREATE_ATTRIBUTES, LambdaFunction } from '../modules/lambda-function';
 import { decide, Decision, policiesOfRole } from './support/iam-simulator';
 import { messagesOf, onlyResource, problemsOf, resourcesOf, synthJson, tempDir, testStack } from './support/synth';
 
@@ -100,7 +100,8 @@ describe('CleanupLambda', () => {
     const cleanup = new CleanupLambda(stack, 'cleanup', { ...props, layers: ['arn:aws:lambda:us-west-2:111111111111:layer:deps:3'] });
     expect(cleanup).toBeInstanceOf(LambdaFunction);
     const fn = onlyResource(synthJson(stack), 'aws_lambda_function');
-    expect(fn.lifecycle.ignore_changes).toEqual(FUNCTION_CI_OWNED_ATTRIBUTES);
+    expect(fn.lifecycle.ignore_changes).toEqual([...FUNCTION_CI_OWNED_ATTRIBUTES, ...FUNCTION_SET_ON_CREATE_ATTRIBUTES]);
+    expect(onlyResource(synthJson(stack), 'aws_lambda_alias').lifecycle.ignore_changes).toEqual(ALIAS_CI_OWNED_ATTRIBUTES);
     expect(fn.layers).toEqual(['arn:aws:lambda:us-west-2:111111111111:layer:deps:3']);
     expect(problemsOf(stack)).toEqual([]);
   });
@@ -129,14 +130,18 @@ describe('CleanupLambda', () => {
     const [ruleName] = Object.keys(resourcesOf(json, 'aws_cloudwatch_event_rule'));
     const [functionName] = Object.keys(resourcesOf(json, 'aws_lambda_function'));
     expect(onlyResource(json, 'aws_cloudwatch_event_rule').schedule_expression).toBe('cron(0 3 * * ? *)');
-    expect(onlyResource(json, 'aws_cloudwatch_event_target')).toMatchObject({
+    const [aliasName] = Object.keys(resourcesOf(json, 'aws_lambda_alias'));
+    // The schedule invokes the alias (the version CI promoted), never $LATEST.
+    expect(onlyResource(json, 'aws_cloudwatch_event_target')).toEqual({
       rule: `\${aws_cloudwatch_event_rule.${ruleName}.name}`,
-      arn: `\${aws_lambda_function.${functionName}.arn}`,
+      arn: `\${aws_lambda_alias.${aliasName}.arn}`,
     });
-    expect(onlyResource(json, 'aws_lambda_permission')).toMatchObject({
+    expect(onlyResource(json, 'aws_lambda_permission')).toEqual({
+      statement_id: 'AllowScheduleRule',
       action: 'lambda:InvokeFunction',
       principal: 'events.amazonaws.com',
       function_name: `\${aws_lambda_function.${functionName}.function_name}`,
+      qualifier: `\${aws_lambda_alias.${aliasName}.name}`,
       source_arn: `\${aws_cloudwatch_event_rule.${ruleName}.arn}`,
     });
   });
@@ -149,13 +154,13 @@ describe('CleanupLambda', () => {
     expect(resourcesOf(json, 'aws_cloudwatch_event_rule')).toEqual({});
   });
 
-  test('a named caller may invoke it: a policy on the caller role, scoped to its ARN by reference', () => {
+  test('a named caller may invoke it: a policy on the caller role, scoped to its alias ARN by reference', () => {
     const stack = testStack();
     const api = new LambdaFunction(stack, 'api', { functionName: 'team-api', handler: 'app.main.handler' });
     const cleanup = new CleanupLambda(stack, 'cleanup', props);
     cleanup.grantInvoke(api);
     const json = synthJson(stack);
-    const [cleanupFunction] = Object.keys(resourcesOf(json, 'aws_lambda_function')).filter((n) => n.startsWith('cleanup'));
+    const [cleanupAlias] = Object.keys(resourcesOf(json, 'aws_lambda_alias')).filter((n) => n.startsWith('cleanup'));
     const [apiRole] = Object.keys(resourcesOf(json, 'aws_iam_role')).filter((n) => n.startsWith('api'));
     const invoke = Object.values<any>(resourcesOf(json, 'aws_iam_role_policy')).find((p) => p.name === 'invoke');
     expect(invoke.role).toBe(`\${aws_iam_role.${apiRole}.id}`);
@@ -164,7 +169,7 @@ describe('CleanupLambda', () => {
         Sid: 'InvokeNamedFunctions',
         Effect: 'Allow',
         Action: 'lambda:InvokeFunction',
-        Resource: [`\${aws_lambda_function.${cleanupFunction}.arn}`, `\${aws_lambda_function.${cleanupFunction}.arn}:*`],
+        Resource: `\${aws_lambda_alias.${cleanupAlias}.arn}`,
       },
     ]);
   });

@@ -65,7 +65,7 @@ describe('compareGenerated: generated/ as Terraform reads it', () => {
         const [first, second] = fn.lifecycle.ignore_changes;
         fn.lifecycle.ignore_changes.splice(0, 2, second, first);
         delete fn.timeout;
-        fn.publish = true;
+        fn.package_type = 'Zip';
       }),
     );
     const at = `${STACK}: resource.aws_lambda_function.api_function`;
@@ -73,7 +73,7 @@ describe('compareGenerated: generated/ as Terraform reads it', () => {
       `${at}.lifecycle.ignore_changes[0]: "filename" before, "s3_bucket" after`,
       `${at}.lifecycle.ignore_changes[1]: "s3_bucket" before, "filename" after`,
       `${at}.timeout: removed (was 30)`,
-      `${at}.publish: added (true)`,
+      `${at}.package_type: added ("Zip")`,
     ]);
   });
 

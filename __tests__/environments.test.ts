@@ -67,14 +67,12 @@ describe('shipped environments', () => {
       ]);
     });
 
-    test('the API may invoke the worker and the cleanup function; no other function may invoke anything', () => {
+    test('the API may invoke the worker and the cleanup function, through their aliases only; no other function may invoke anything', () => {
       const invokePolicies = Object.entries(resourcesOf(json(name), 'aws_iam_role_policy')).filter(([, p]) => p.name === 'invoke');
       expect(invokePolicies.map(([id]) => id)).toEqual(['api_invoke_policy']);
       expect(JSON.parse(invokePolicies[0][1].policy).Statement[0].Resource).toEqual([
-        '${aws_lambda_function.worker_function.arn}',
-        '${aws_lambda_function.worker_function.arn}:*',
-        '${aws_lambda_function.cleanup_function.arn}',
-        '${aws_lambda_function.cleanup_function.arn}:*',
+        '${aws_lambda_alias.worker_alias.arn}',
+        '${aws_lambda_alias.cleanup_alias.arn}',
       ]);
     });
 
@@ -143,6 +141,20 @@ describe('shipped environments', () => {
       }
     });
 
+    test('names the alias CI moves and the alarms a canary watches, the errors alarm on that alias first', () => {
+      for (const [key, fn] of Object.entries(manifest.functions)) {
+        const id = key.replace(/-/g, '_');
+        const alias = resourcesOf(json(name), 'aws_lambda_alias')[`${id}_alias`];
+        const alarm = resourcesOf(json(name), 'aws_cloudwatch_metric_alarm')[`${id}_errors_alarm`];
+        expect({ alias: fn.alias, alarms: fn.alarms }).toEqual({ alias: 'live', alarms: [`${fn.functionName}-errors`] });
+        expect([alias.name, alarm.alarm_name, alarm.dimensions]).toEqual([
+          fn.alias,
+          fn.alarms[0],
+          { FunctionName: fn.functionName, Resource: `${fn.functionName}:${fn.alias}` },
+        ]);
+      }
+    });
+
     test('names every layer with its ARN, runtimes and build, and the artifacts bucket', () => {
       const config = environments.find((e) => e.name === name)!;
       expect(manifest.artifactsBucket).toBe(config.artifactsBucket);
@@ -152,6 +164,33 @@ describe('shipped environments', () => {
         expect(layer.build).toEqual(config.layers![key].build);
       }
     });
+  });
+
+  test('a function\'s own alias and named alarms reach the stack and the manifest', () => {
+    const staging = environments.find((e) => e.name === 'staging')!;
+    const config: EnvironmentConfig = {
+      ...staging,
+      functions: {
+        ...staging.functions,
+        api: { ...staging.functions!.api, alias: 'current', alarms: ['bookshelf-api-latency', 'bookshelf-5xx'], provisionedConcurrentExecutions: 1 },
+        worker: { ...staging.functions!.worker, snapStart: true },
+      },
+    };
+    const stack = new EnvironmentStack(Testing.app(), config);
+    expect(collectProblems(stack)).toEqual([]);
+    const manifest = buildReleaseManifest(stack);
+    expect(manifest.functions.api).toMatchObject({ alias: 'current', alarms: ['bookshelf-staging-api-errors', 'bookshelf-api-latency', 'bookshelf-5xx'] });
+    expect(manifest.functions.worker).toMatchObject({ alias: 'live', alarms: ['bookshelf-staging-worker-errors'] });
+    const synthesizedStack = JSON.parse(Testing.synth(stack));
+    expect(resourcesOf(synthesizedStack, 'aws_lambda_alias').api_alias.name).toBe('current');
+    expect(resourcesOf(synthesizedStack, 'aws_lambda_provisioned_concurrency_config')).toEqual({
+      api_provisioned_concurrency: {
+        function_name: '${aws_lambda_function.api_function.function_name}',
+        qualifier: '${aws_lambda_alias.api_alias.name}',
+        provisioned_concurrent_executions: 1,
+      },
+    });
+    expect(resourcesOf(synthesizedStack, 'aws_lambda_function').worker_function.snap_start).toEqual({ apply_on: 'PublishedVersions' });
   });
 
   test('environments never share an account or a state object', () => {

@@ -144,6 +144,19 @@ describe('module interfaces', () => {
     }
   });
 
+  test('both function modules name the alias as terraform-aws-modules/lambda does, and take its settings', () => {
+    for (const name of ['lambda', 'cleanup-lambda']) {
+      const { variable, output } = moduleJson(name);
+      expect(Object.keys(output)).toEqual(
+        expect.arrayContaining(['lambda_alias_name', 'lambda_alias_arn', 'lambda_alias_invoke_arn', 'lambda_alias_function_version', 'alarm_names']),
+      );
+      expect(variable.alias_name).toMatchObject({ type: 'string', default: 'live' });
+      expect(variable.alarms).toMatchObject({ type: 'list(string)', default: [] });
+      expect(variable.provisioned_concurrent_executions).toMatchObject({ type: 'number', default: null });
+      expect(variable.snap_start).toMatchObject({ type: 'bool', default: false });
+    }
+  });
+
   test('cleanup-lambda also takes its bucket, prefix, dry-run switch and schedule', () => {
     const variables = moduleJson('cleanup-lambda').variable;
     expect(variables.bucket_name.default).toBeUndefined();
@@ -152,10 +165,13 @@ describe('module interfaces', () => {
     expect(variables.schedule).toMatchObject({ type: 'string', default: null });
   });
 
-  test('functions created by a module keep the ownership contract', () => {
+  test('functions created by a module keep the ownership contract, their alias included', () => {
     for (const name of ['lambda', 'cleanup-lambda']) {
       const fn = Object.values<any>(moduleJson(name).resource.aws_lambda_function)[0];
-      expect(fn.lifecycle.ignore_changes).toEqual(expect.arrayContaining(['layers', 'source_code_hash', 'filename', 's3_key']));
+      expect(fn.lifecycle.ignore_changes).toEqual(expect.arrayContaining(['layers', 'source_code_hash', 'filename', 's3_key', 'publish']));
+      expect(fn.publish).toBe(true);
+      const alias = Object.values<any>(moduleJson(name).resource.aws_lambda_alias)[0];
+      expect(alias.lifecycle.ignore_changes).toEqual(['function_version', 'routing_config']);
     }
     const layer = Object.values<any>(moduleJson('lambda-layer').resource.aws_lambda_layer_version)[0];
     expect(layer.lifecycle.ignore_changes).toEqual(expect.arrayContaining(['s3_key', 'source_code_hash']));

@@ -8,11 +8,14 @@ import { synthesize } from '../synth/synthesize';
 import { readTree, tempDir } from './support/synth';
 import { readAdoptArguments } from '../adopt/arguments';
 import { GetBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
+import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { GetAliasCommand, GetProvisionedConcurrencyConfigCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describeReplacement } from '../adopt/adopt';
 import { awsClients } from '../adopt/aws';
 import { RESOURCE_KINDS } from '../adopt/resource-kinds';
 import { stateAddresses } from '../adopt/state';
+import { planEnvironment } from '../adopt/planned';
 
 const expected = { environment: 'staging', stacks: ['staging', 'bootstrap-staging'] };
 const role: ImportEntry = { stack: 'staging', address: 'aws_iam_role.api_role', id: 'bookshelf-staging-api', note: 'role bookshelf-staging-api' };
@@ -200,6 +203,85 @@ describe('what adopt reads', () => {
     expect(stateAddresses('', 's3://bucket/key')).toEqual(new Set());
   });
 
+  test('adopt knows how to find every resource type the stacks hold, provisioned concurrency included', () => {
+    const withProvisioned = { ...staging, functions: { ...staging.functions, api: { ...staging.functions!.api, provisionedConcurrentExecutions: 1 } } };
+    const types = new Set([staging, prod, withProvisioned].flatMap((config) => planEnvironment(config).resources.map((r) => r.type)));
+    expect([...types].filter((type) => !(type in RESOURCE_KINDS))).toEqual([]);
+    expect([...types]).toEqual(expect.arrayContaining(['aws_lambda_alias', 'aws_cloudwatch_metric_alarm', 'aws_lambda_provisioned_concurrency_config']));
+  });
+
+  describe('the resources of a function\'s alias', () => {
+    /** A resource of the staging stack whose arguments are these literals. */
+    const resourceOf = (type: string, config: Record<string, string>) => ({ stack: 'staging', type, address: `${type}.api`, config });
+    const lookupFor = (clients: ReturnType<typeof awsClients>) => ({
+      clients,
+      text: async (r: { config: Record<string, unknown> }, argument: string) => r.config[argument] as string | undefined,
+      referenced: () => undefined,
+    });
+    const lambda = mockClient(LambdaClient);
+    const cloudwatch = mockClient(CloudWatchClient);
+    const clients = awsClients('us-west-2');
+    afterEach(() => {
+      lambda.reset();
+      cloudwatch.reset();
+    });
+    afterAll(() => {
+      lambda.restore();
+      cloudwatch.restore();
+      clients.lambda.destroy();
+      clients.cloudwatch.destroy();
+    });
+
+    test('an alias is imported as <function>/<alias>, whatever versions CI moved it to', async () => {
+      const arn = 'arn:aws:lambda:us-west-2:111111111111:function:bookshelf-staging-api:live';
+      lambda
+        .on(GetAliasCommand, { FunctionName: 'bookshelf-staging-api', Name: 'live' })
+        .resolves({ AliasArn: arn, Name: 'live', FunctionVersion: '7', RoutingConfig: { AdditionalVersionWeights: { '8': 0.1 } } });
+      const resource = resourceOf('aws_lambda_alias', { function_name: 'bookshelf-staging-api', name: 'live' });
+      expect(await RESOURCE_KINDS.aws_lambda_alias.find(resource, lookupFor(clients))).toEqual({
+        id: 'bookshelf-staging-api/live',
+        note: 'alias live of function bookshelf-staging-api (version 7, 10% to version 8)',
+        attributes: { id: arn, arn, name: 'live', function_name: 'bookshelf-staging-api', function_version: '7' },
+        replacements: [],
+      });
+      lambda.on(GetAliasCommand).rejects(Object.assign(new Error('Alias not found'), { name: 'ResourceNotFoundException' }));
+      expect(await RESOURCE_KINDS.aws_lambda_alias.find(resource, lookupFor(clients))).toBeUndefined();
+    });
+
+    test('provisioned concurrency is imported as <function>,<qualifier>', async () => {
+      lambda
+        .on(GetProvisionedConcurrencyConfigCommand, { FunctionName: 'bookshelf-staging-api', Qualifier: 'live' })
+        .resolves({ RequestedProvisionedConcurrentExecutions: 2, Status: 'READY' });
+      const resource = resourceOf('aws_lambda_provisioned_concurrency_config', { function_name: 'bookshelf-staging-api', qualifier: 'live' });
+      expect(await RESOURCE_KINDS.aws_lambda_provisioned_concurrency_config.find(resource, lookupFor(clients))).toEqual({
+        id: 'bookshelf-staging-api,live',
+        note: 'provisioned concurrency of bookshelf-staging-api:live (2 requested, READY)',
+        attributes: { id: 'bookshelf-staging-api,live', function_name: 'bookshelf-staging-api', qualifier: 'live' },
+        replacements: [],
+      });
+      lambda
+        .on(GetProvisionedConcurrencyConfigCommand)
+        .rejects(Object.assign(new Error('No Provisioned Concurrency Config found'), { name: 'ProvisionedConcurrencyConfigNotFoundException' }));
+      expect(await RESOURCE_KINDS.aws_lambda_provisioned_concurrency_config.find(resource, lookupFor(clients))).toBeUndefined();
+    });
+
+    test('the errors alarm is imported by its name', async () => {
+      const arn = 'arn:aws:cloudwatch:us-west-2:111111111111:alarm:bookshelf-staging-api-errors';
+      cloudwatch
+        .on(DescribeAlarmsCommand, { AlarmNames: ['bookshelf-staging-api-errors'], AlarmTypes: ['MetricAlarm'] })
+        .resolves({ MetricAlarms: [{ AlarmName: 'bookshelf-staging-api-errors', AlarmArn: arn, Namespace: 'AWS/Lambda', MetricName: 'Errors', StateValue: 'OK' }] });
+      const resource = resourceOf('aws_cloudwatch_metric_alarm', { alarm_name: 'bookshelf-staging-api-errors' });
+      expect(await RESOURCE_KINDS.aws_cloudwatch_metric_alarm.find(resource, lookupFor(clients))).toEqual({
+        id: 'bookshelf-staging-api-errors',
+        note: 'alarm bookshelf-staging-api-errors (AWS/Lambda Errors, OK)',
+        attributes: { id: 'bookshelf-staging-api-errors', alarm_name: 'bookshelf-staging-api-errors', arn },
+        replacements: [],
+      });
+      cloudwatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [] });
+      expect(await RESOURCE_KINDS.aws_cloudwatch_metric_alarm.find(resource, lookupFor(clients))).toBeUndefined();
+    });
+  });
+
   test("a bucket policy with statements the stack's policy lacks is held back, naming them", async () => {
     const s3 = mockClient(S3Client);
     try {
@@ -210,7 +292,7 @@ describe('what adopt reads', () => {
         address: 'aws_s3_bucket_policy.state_bucket_policy',
         config: { bucket: 'bookshelf-terraform-state-111111111111', policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'DenyInsecureTransport' }] }) },
       };
-      const lookup = { clients, text: async (r: typeof resource, argument: string) => String((r.config as Record<string, unknown>)[argument]) };
+      const lookup = { clients, text: async (r: typeof resource, argument: string) => String((r.config as Record<string, unknown>)[argument]), referenced: () => undefined };
       const policy = (statements: object[]) => ({ Policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }) });
 
       s3.on(GetBucketPolicyCommand).resolves(policy([{ Sid: 'DenyInsecureTransport' }, { Sid: 'AuditRead' }, { Effect: 'Allow' }]));

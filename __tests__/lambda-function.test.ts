@@ -3,12 +3,19 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { LambdaFunction as LambdaFunctionResource } from '@cdktf/provider-aws/lib/lambda-function';
-import { Testing } from '../core/framework';
-import { RESERVED_ENVIRONMENT_VARIABLES } from '../core/rules';
-import { FUNCTION_CI_OWNED_ATTRIBUTES, LambdaFunction, LambdaFunctionProps, TRACING_STATEMENTS } from '../modules/lambda-function';
+import { TerraformOutput, Testing } from '../core/framework';
+import { FUNCTION_PAIR_RULES, RESERVED_ENVIRONMENT_VARIABLES } from '../core/rules';
+import {
+  ALIAS_CI_OWNED_ATTRIBUTES,
+  FUNCTION_CI_OWNED_ATTRIBUTES,
+  FUNCTION_SET_ON_CREATE_ATTRIBUTES,
+  LambdaFunction,
+  LambdaFunctionProps,
+  TRACING_STATEMENTS,
+} from '../modules/lambda-function';
 import { LambdaLayer } from '../modules/lambda-layer';
 import { PlaceholderPackage } from '../modules/placeholder-package';
-import { onlyResource, problemsOf, resourcesOf, synthJson, testStack } from './support/synth';
+import { messagesOf, onlyResource, problemsOf, resourcesOf, synthJson, testStack } from './support/synth';
 import { readZip } from './support/zip-reader';
 
 const minimal: LambdaFunctionProps = { functionName: 'team-api', handler: 'app.main.handler' };
@@ -43,14 +50,114 @@ describe('LambdaFunction', () => {
     expect(fn.reserved_concurrent_executions).toBeUndefined();
   });
 
-  test('CI owns the code and layer versions: Terraform ignores changes to them', () => {
+  test('CI owns the code and layer versions: Terraform ignores changes to them, and to publish, set on create', () => {
     const stack = testStack();
     new LambdaFunction(stack, 'api', minimal);
     const fn = onlyResource(synthJson(stack), 'aws_lambda_function');
-    expect(fn.lifecycle.ignore_changes).toEqual(FUNCTION_CI_OWNED_ATTRIBUTES);
+    expect(fn.publish).toBe(true);
+    expect(fn.lifecycle.ignore_changes).toEqual([...FUNCTION_CI_OWNED_ATTRIBUTES, ...FUNCTION_SET_ON_CREATE_ATTRIBUTES]);
     expect([...FUNCTION_CI_OWNED_ATTRIBUTES].sort()).toEqual(
       ['filename', 'layers', 's3_bucket', 's3_key', 's3_object_version', 'source_code_hash'].sort(),
     );
+    expect([...FUNCTION_SET_ON_CREATE_ATTRIBUTES]).toEqual(['publish']);
+  });
+
+  test('has an alias on the version Terraform published; CI owns which versions it routes to', () => {
+    const stack = testStack();
+    const fn = new LambdaFunction(stack, 'api', minimal);
+    const json = synthJson(stack);
+    const [functionId] = Object.keys(resourcesOf(json, 'aws_lambda_function'));
+    const [aliasId] = Object.keys(resourcesOf(json, 'aws_lambda_alias'));
+    expect(onlyResource(json, 'aws_lambda_alias')).toEqual({
+      name: 'live',
+      description: 'What invokes team-api targets; CI moves it from version to version',
+      function_name: `\${aws_lambda_function.${functionId}.function_name}`,
+      function_version: `\${aws_lambda_function.${functionId}.version}`,
+      lifecycle: { ignore_changes: ['function_version', 'routing_config'] },
+    });
+    expect([...ALIAS_CI_OWNED_ATTRIBUTES]).toEqual(['function_version', 'routing_config']);
+    expect(Object.isFrozen(ALIAS_CI_OWNED_ATTRIBUTES)).toBe(true);
+    expect(fn.aliasName).toBe('live');
+    new TerraformOutput(stack, 'alias-arns', { value: [fn.aliasArn, fn.aliasInvokeArn] });
+    expect(synthJson(stack).output['alias-arns'].value).toEqual([`\${aws_lambda_alias.${aliasId}.arn}`, `\${aws_lambda_alias.${aliasId}.invoke_arn}`]);
+    expect(resourcesOf(json, 'aws_lambda_provisioned_concurrency_config')).toEqual({});
+    expect(onlyResource(json, 'aws_lambda_function').snap_start).toBeUndefined();
+  });
+
+  test('an errors alarm watches the alias; the alarms a canary reads are that one, then the named ones', () => {
+    const stack = testStack();
+    const fn = new LambdaFunction(stack, 'api', { ...minimal, aliasName: 'prod', alarms: ['team-api-latency', 'team-api-throttles'], tags: { Team: 'books' } });
+    expect(onlyResource(synthJson(stack), 'aws_cloudwatch_metric_alarm')).toEqual({
+      alarm_name: 'team-api-errors',
+      alarm_description: 'Errors of team-api:prod; a canary release rolls back while it is in ALARM',
+      namespace: 'AWS/Lambda',
+      metric_name: 'Errors',
+      dimensions: { FunctionName: 'team-api', Resource: 'team-api:prod' },
+      statistic: 'Sum',
+      period: 60,
+      evaluation_periods: 1,
+      threshold: 1,
+      comparison_operator: 'GreaterThanOrEqualToThreshold',
+      treat_missing_data: 'notBreaching',
+      tags: { Team: 'books' },
+    });
+    expect(onlyResource(synthJson(stack), 'aws_lambda_alias').name).toBe('prod');
+    expect(fn.alarmNames).toEqual(['team-api-errors', 'team-api-latency', 'team-api-throttles']);
+  });
+
+  test('provisioned concurrency is configured on the alias', () => {
+    const stack = testStack();
+    new LambdaFunction(stack, 'api', { ...minimal, provisionedConcurrentExecutions: 2, reservedConcurrentExecutions: 5 });
+    const json = synthJson(stack);
+    const [functionId] = Object.keys(resourcesOf(json, 'aws_lambda_function'));
+    const [aliasId] = Object.keys(resourcesOf(json, 'aws_lambda_alias'));
+    expect(onlyResource(json, 'aws_lambda_provisioned_concurrency_config')).toEqual({
+      function_name: `\${aws_lambda_function.${functionId}.function_name}`,
+      qualifier: `\${aws_lambda_alias.${aliasId}.name}`,
+      provisioned_concurrent_executions: 2,
+    });
+    expect(problemsOf(stack)).toEqual([]);
+  });
+
+  test('SnapStart applies to published versions, on Python 3.12 and later', () => {
+    const stack = testStack();
+    new LambdaFunction(stack, 'api', { ...minimal, runtime: 'python3.13', snapStart: true });
+    expect(onlyResource(synthJson(stack), 'aws_lambda_function').snap_start).toEqual({ apply_on: 'PublishedVersions' });
+    expect(problemsOf(stack)).toEqual([]);
+  });
+
+  test.each<[string, Partial<LambdaFunctionProps>, string[]]>([
+    ['an all-digit alias name', { aliasName: '42' }, [`aliasName = "42": must be 1 to 128 letters, digits, hyphens and underscores, not all digits (an all-digit name reads as a version)`]],
+    ['an alias name over 128 characters', { aliasName: 'a'.repeat(129) }, [`aliasName = "${'a'.repeat(59)}... (129 characters): must be at most 128 characters long`]],
+    ['an empty alarm name', { alarms: ['team-api-latency', ''] }, ['alarms[1] = "": must be a CloudWatch alarm name: 1 to 255 printable characters']],
+    ['no provisioned instance', { provisionedConcurrentExecutions: 0 }, ['provisionedConcurrentExecutions = 0: must be a whole number of at least 1 (instances kept initialised on the alias)']],
+    [
+      'more provisioned than reserved concurrency',
+      { provisionedConcurrentExecutions: 6, reservedConcurrentExecutions: 5 },
+      [`provisionedConcurrentExecutions = 6: ${FUNCTION_PAIR_RULES.provisionedAboveReserved.text}`],
+    ],
+    ['SnapStart on python3.11', { runtime: 'python3.11', snapStart: true }, [`snapStart = true: ${FUNCTION_PAIR_RULES.snapStartRuntime.text}`]],
+    ['SnapStart on Node.js', { runtime: 'nodejs22.x', handler: 'index.handler', snapStart: true }, [`snapStart = true: ${FUNCTION_PAIR_RULES.snapStartRuntime.text}`]],
+    [
+      'SnapStart with provisioned concurrency',
+      { snapStart: true, provisionedConcurrentExecutions: 1 },
+      ['snapStart = true: SnapStart cannot be used together with provisioned concurrency: choose one'],
+    ],
+  ])('refuses %s, in the rule\'s words', (_case, props, messages) => {
+    const stack = testStack();
+    new LambdaFunction(stack, 'api', { ...minimal, ...props });
+    expect(messagesOf(stack)).toEqual(messages);
+  });
+
+  test.each<[string, Partial<LambdaFunctionProps>]>([
+    ['provisioned concurrency with unreserved concurrency', { provisionedConcurrentExecutions: 50, reservedConcurrentExecutions: -1 }],
+    ['as much provisioned as reserved concurrency', { provisionedConcurrentExecutions: 5, reservedConcurrentExecutions: 5 }],
+    ['SnapStart off on python3.9', { runtime: 'python3.9', snapStart: false }],
+    ['an alias name with digits and a hyphen', { aliasName: 'v2-live' }],
+  ])('accepts %s', (_case, props) => {
+    const stack = testStack();
+    new LambdaFunction(stack, 'api', { ...minimal, ...props });
+    expect(messagesOf(stack)).toEqual([]);
   });
 
   test('its contract constants cannot be changed by a caller', () => {
@@ -58,6 +165,10 @@ describe('LambdaFunction', () => {
     const changes = () => {
       // @ts-expect-error readonly: the ownership contract is not the caller's to change
       FUNCTION_CI_OWNED_ATTRIBUTES.push('runtime');
+      // @ts-expect-error readonly
+      ALIAS_CI_OWNED_ATTRIBUTES.pop();
+      // @ts-expect-error readonly
+      FUNCTION_SET_ON_CREATE_ATTRIBUTES.pop();
       // @ts-expect-error readonly
       TRACING_STATEMENTS.pop();
       // @ts-expect-error readonly
@@ -159,7 +270,7 @@ describe('LambdaFunction', () => {
     expect(Object.keys(policies(synthJson(stack)))).toEqual(['logs']);
   });
 
-  test('may invoke named functions, by reference or ARN, and their versions and aliases', () => {
+  test('may invoke named functions: a construct through its alias only, an ARN with its versions and aliases', () => {
     const stack = testStack();
     const worker = new LambdaFunction(stack, 'worker', { ...minimal, functionName: 'team-worker' });
     const cleanup = new LambdaFunction(stack, 'cleanup', { ...minimal, functionName: 'team-cleanup' });
@@ -173,12 +284,10 @@ describe('LambdaFunction', () => {
     expect(statement).toHaveLength(1);
     expect(statement[0].Action).toBe('lambda:InvokeFunction');
     expect(statement[0].Resource).toEqual([
-      expect.stringMatching(/^\$\{aws_lambda_function\.worker_function_\w+\.arn\}$/),
-      expect.stringMatching(/^\$\{aws_lambda_function\.worker_function_\w+\.arn\}:\*$/),
+      expect.stringMatching(/^\$\{aws_lambda_alias\.worker_alias_\w+\.arn\}$/),
       external,
       `${external}:*`,
-      expect.stringMatching(/^\$\{aws_lambda_function\.cleanup_function_\w+\.arn\}$/),
-      expect.stringMatching(/^\$\{aws_lambda_function\.cleanup_function_\w+\.arn\}:\*$/),
+      expect.stringMatching(/^\$\{aws_lambda_alias\.cleanup_alias_\w+\.arn\}$/),
     ]);
   });
 

@@ -53,7 +53,7 @@ describe('synth summary for pull requests', () => {
     const [changes] = changesBetween(generated, head);
     expect(changes.iam).toEqual(['aws_iam_role_policy.api_invoke_policy changed (policy)']);
     expect(changes.ignoreChanges).toEqual([
-      'aws_lambda_function.worker_function: [filename, s3_bucket, s3_key, s3_object_version, source_code_hash, layers] → [filename]',
+      'aws_lambda_function.worker_function: [filename, s3_bucket, s3_key, s3_object_version, source_code_hash, layers, publish] → [filename]',
     ]);
     const markdown = renderSummary([changes]);
     expect(markdown).toContain('| `stacks/staging` | 0 | 0 | 2 | 0 | 0 | 1 | 1 | 0 |');

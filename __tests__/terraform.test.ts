@@ -1,6 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { environments } from '../envs/index';
+import { staging } from '../envs/staging';
+import { ALIAS_CI_OWNED_ATTRIBUTES } from '../modules/lambda-function';
+import { EnvironmentConfig } from '../stacks/environment-config';
 import { synthesize } from '../synth/synthesize';
 import { bootstrapStackName } from '../stacks/bootstrap-stack';
 import { ownershipContract } from './support/ownership-contract';
@@ -12,10 +15,25 @@ jest.setTimeout(300_000);
 const outdir = path.join(tempDir('terraform'), 'cdktf.out');
 synthesize(environments, { outdir });
 
+/**
+ * Staging with the optional parts of a function's alias on: its own alias name, provisioned
+ * concurrency on the API's alias, SnapStart on the worker.
+ */
+const stagingWithVersionSettings: EnvironmentConfig = {
+  ...staging,
+  functions: {
+    ...staging.functions,
+    api: { ...staging.functions!.api, alias: 'current', provisionedConcurrentExecutions: 2 },
+    worker: { ...staging.functions!.worker, snapStart: true },
+  },
+};
+const variantOutdir = path.join(tempDir('terraform-variant'), 'cdktf.out');
+synthesize([stagingWithVersionSettings], { outdir: variantOutdir });
+
 /** A copy of a synthesized stack with its ownership-contract suite, initialised for validate and test. */
-function prepare(name: string, workName = name, edit: (stack: any) => void = () => undefined): string {
+function prepare(name: string, workName = name, edit: (stack: any) => void = () => undefined, from = outdir): string {
   const dir = path.join(path.dirname(outdir), 'work', workName);
-  fs.cpSync(path.join(outdir, 'stacks', name), dir, { recursive: true });
+  fs.cpSync(path.join(from, 'stacks', name), dir, { recursive: true });
   writeSuite(dir, edit);
   initWithoutBackend(dir);
   return dir;
@@ -26,9 +44,11 @@ function writeSuite(dir: string, edit: (stack: any) => void): void {
   const stack = JSON.parse(fs.readFileSync(file, 'utf8'));
   edit(stack);
   fs.writeFileSync(file, JSON.stringify(stack, null, 2));
-  const { testFile, ciReleased } = ownershipContract(stack);
-  fs.mkdirSync(path.join(dir, 'ci-released'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'ci-released', 'cdk.tf.json'), JSON.stringify(ciReleased, null, 2));
+  const { testFile, ciReleased, ciMovedAliases } = ownershipContract(stack);
+  for (const [module, json] of [['ci-released', ciReleased], ['ci-moved-aliases', ciMovedAliases]]) {
+    fs.mkdirSync(path.join(dir, module), { recursive: true });
+    fs.writeFileSync(path.join(dir, module, 'cdk.tf.json'), JSON.stringify(json, null, 2));
+  }
   fs.writeFileSync(path.join(dir, 'ownership.tftest.hcl'), testFile);
 }
 
@@ -44,10 +64,28 @@ describe.each(environments.map((e) => e.name))('the synthesized %s stack', (name
     validate(dir);
   });
 
-  test('keeps the code and layer versions CI released (terraform test, mocked provider)', () => {
+  test('keeps the code and layer versions CI released and the alias versions CI moved to (terraform test, mocked provider)', () => {
     const result = terraform(['test', '-no-color'], dir);
-    expect(`${result.stdout}${result.stderr}`).toMatch(/Success! 2 passed, 0 failed\./);
+    expect(`${result.stdout}${result.stderr}`).toMatch(/Success! 4 passed, 0 failed\./);
     expect(result.status).toBe(0);
+  });
+});
+
+describe('a stack with its own alias name, provisioned concurrency and SnapStart', () => {
+  test('keeps the ownership contract, the provisioned concurrency and SnapStart through an alias move (terraform test, mocked provider)', () => {
+    const dir = prepare('staging', 'staging-with-version-settings', () => undefined, variantOutdir);
+    const stack = JSON.parse(fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8'));
+    expect(Object.keys(stack.resource.aws_lambda_provisioned_concurrency_config)).toEqual(['api_provisioned_concurrency']);
+    expect(stack.resource.aws_lambda_function.worker_function.snap_start).toEqual({ apply_on: 'PublishedVersions' });
+    validate(dir);
+    const result = terraform(['test', '-no-color'], dir);
+    const output = `${result.stdout}${result.stderr}`;
+    expect(output).toMatch(/Success! 4 passed, 0 failed\./);
+    expect(result.status).toBe(0);
+    // The suite asserted on both, so it would have failed without them.
+    expect(fs.readFileSync(path.join(dir, 'ownership.tftest.hcl'), 'utf8')).toMatch(
+      /aws_lambda_provisioned_concurrency_config\.api_provisioned_concurrency\.qualifier == "current"[\s\S]*aws_lambda_function\.worker_function\.snap_start\[0\]\.apply_on == "PublishedVersions"/,
+    );
   });
 });
 
@@ -79,5 +117,20 @@ describe('the ownership-contract suite', () => {
     expect(output).toContain('aws_lambda_function.worker_function.source_code_hash would become');
     expect(output).toContain('aws_lambda_layer_version.deps_layer_version.s3_key would become');
     expect(output).toContain('aws_lambda_layer_version.shared_code_layer_version.filename would become');
+  });
+
+  test.each(ALIAS_CI_OWNED_ATTRIBUTES)('fails when the aliases do not ignore %s', (attribute) => {
+    const dir = prepare('staging', `staging-alias-without-${attribute}`, (stack) => {
+      for (const alias of Object.values<any>(stack.resource.aws_lambda_alias)) {
+        alias.lifecycle.ignore_changes = alias.lifecycle.ignore_changes.filter((ignored: string) => ignored !== attribute);
+      }
+    });
+    const result = terraform(['test', '-no-color'], dir);
+    const output = `${result.stdout}${result.stderr}`;
+    expect(result.status).not.toBe(0);
+    expect(output).toContain('run "ci_released_new_versions"... fail');
+    expect(output).toContain(`aws_lambda_alias.api_alias.${attribute} would become`);
+    expect(output).toContain('run "terraform_applies_again"... fail');
+    expect(output).toMatch(/aws_lambda_alias\.api_alias would go back to version\s[\s\S]*?Terraform\s+would\s+revert\s+CI's\s+alias\s+move/);
   });
 });

@@ -138,6 +138,33 @@ describe('synth-time validation', () => {
     ['an invalid lock table name', (c) => (c.backend.dynamodbTable = 'locks!'), ['dynamodb-table-name staging: backend.dynamodbTable']],
     ['a tag value over 256 characters', (c) => (c.tags = { Project: 'p'.repeat(257) }), ['tag-value staging: tags["Project"]']],
     ['an invalid function key', (c) => (c.functions.API = c.functions.api), ['environment-key staging: functions.API']],
+    ['an all-digit alias name', (c) => (c.functions.api.alias = '2'), ['alias-name staging/api: functions.api.alias']],
+    ['an empty alarm name', (c) => (c.functions.api.alarms = ['']), ['alarm-name staging/api: functions.api.alarms[0]']],
+    ['the errors alarm named again', (c) => (c.functions.api.alarms = ['bookshelf-staging-api-errors']), ['alarm-is-errors-alarm staging: functions.api.alarms[0]']],
+    ['an alarm named twice', (c) => (c.functions.api.alarms = ['latency', 'latency']), ['alarm-named-twice staging: functions.api.alarms[1]']],
+    ['no provisioned instance', (c) => (c.functions.api.provisionedConcurrentExecutions = 0), ['provisioned-concurrent-executions staging/api: functions.api.provisionedConcurrentExecutions']],
+    [
+      'more provisioned than reserved concurrency',
+      (c) => (c.functions.worker.provisionedConcurrentExecutions = 3),
+      ['provisioned-above-reserved staging/worker: functions.worker.provisionedConcurrentExecutions'],
+    ],
+    [
+      'SnapStart on python3.11',
+      (c) => {
+        c.functions.api.runtime = 'python3.11';
+        c.functions.api.layers = [];
+        c.functions.api.snapStart = true;
+      },
+      ['snap-start-runtime staging/api: functions.api.snapStart'],
+    ],
+    [
+      'SnapStart with provisioned concurrency',
+      (c) => {
+        c.functions.api.snapStart = true;
+        c.functions.api.provisionedConcurrentExecutions = 1;
+      },
+      ['snap-start-with-provisioned-concurrency staging/api: functions.api.snapStart'],
+    ],
   ])('rejects %s', (_case, change, expected) => {
     expect(stagingWith(change)).toEqual(expected);
   });

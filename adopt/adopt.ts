@@ -126,6 +126,12 @@ class AccountLookup implements Lookup {
     return found;
   }
 
+  readonly referenced = (resource: PlannedResource, argument: string): PlannedResource | undefined => {
+    const value = resource.config[argument];
+    const reference = typeof value === 'string' ? /^\$\{([a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*)\.[a-z0-9_]+\}$/.exec(value) : null;
+    return reference ? this.byAddress.get(`${resource.stack} ${reference[1]}`) : undefined;
+  };
+
   readonly text = async (resource: PlannedResource, argument: string): Promise<string | undefined> => {
     const value = resource.config[argument];
     if (value === undefined || value === null) return undefined;

@@ -1,3 +1,4 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -20,6 +21,7 @@ export interface AwsClients {
   readonly lambda: LambdaClient;
   readonly iam: IAMClient;
   readonly logs: CloudWatchLogsClient;
+  readonly cloudwatch: CloudWatchClient;
   readonly events: EventBridgeClient;
   readonly sts: STSClient;
   readonly s3: S3Client;
@@ -39,6 +41,7 @@ export function awsClients(region: string, endpoint?: string): AwsClients {
     lambda: new LambdaClient(config),
     iam: new IAMClient(config),
     logs: new CloudWatchLogsClient(config),
+    cloudwatch: new CloudWatchClient(config),
     events: new EventBridgeClient(config),
     sts: new STSClient(config),
     s3: new S3Client(config),
@@ -49,7 +52,7 @@ export function awsClients(region: string, endpoint?: string): AwsClients {
 
 /** Stops every client's connections, so the process can end. */
 export function closeClients(clients: AwsClients): void {
-  for (const client of [clients.lambda, clients.iam, clients.logs, clients.events, clients.sts, clients.s3, clients.dynamodb]) client.destroy();
+  for (const client of [clients.lambda, clients.iam, clients.logs, clients.cloudwatch, clients.events, clients.sts, clients.s3, clients.dynamodb]) client.destroy();
 }
 
 const NETWORK_ERRORS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ECONNRESET', 'ETIMEDOUT', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);

@@ -1,10 +1,18 @@
 import { arn } from '../core/arn';
 import { partitionOf, REGION_NAMES } from '../core/regions';
+import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeRuleCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { GetRoleCommand, GetRolePolicyCommand } from '@aws-sdk/client-iam';
-import { GetFunctionCommand, GetPolicyCommand, ListLayerVersionsCommand, LayerVersionsListItem } from '@aws-sdk/client-lambda';
+import {
+  GetAliasCommand,
+  GetFunctionCommand,
+  GetPolicyCommand,
+  GetProvisionedConcurrencyConfigCommand,
+  LayerVersionsListItem,
+  ListLayerVersionsCommand,
+} from '@aws-sdk/client-lambda';
 import {
   GetBucketEncryptionCommand,
   GetBucketLifecycleConfigurationCommand,
@@ -50,6 +58,8 @@ export interface Lookup {
    * as found in the account; undefined when it is not there (nor, then, anything that needs it).
    */
   text(resource: PlannedResource, argument: string): Promise<string | undefined>;
+  /** The resource of the stack an argument refers to (`${aws_lambda_alias.api_alias.arn}`: the alias), if it is a reference. */
+  referenced(resource: PlannedResource, argument: string): PlannedResource | undefined;
 }
 
 /** How to find one Terraform resource type in an account, and its import ID. */
@@ -84,6 +94,58 @@ export const RESOURCE_KINDS: Readonly<Record<string, ResourceKind>> = {
             consequence: `the function would be deleted and created again from the placeholder package: its code, versions, aliases and triggers would be lost`,
           },
         ]),
+      };
+    },
+  },
+
+  aws_lambda_alias: {
+    async find(resource, { clients, text }) {
+      const [functionName, name] = [await text(resource, 'function_name'), await text(resource, 'name')];
+      if (functionName === undefined || name === undefined) return undefined;
+      const alias = await absentOn(['ResourceNotFoundException'], () => clients.lambda.send(new GetAliasCommand({ FunctionName: functionName, Name: name })));
+      if (!alias?.AliasArn) return undefined;
+      // Its versions and weights are CI's (ignore_changes): whatever they are, the import keeps them.
+      const weights = Object.entries(alias.RoutingConfig?.AdditionalVersionWeights ?? {}).map(([version, weight]) => `${Math.round(weight * 100)}% to version ${version}`);
+      const id = `${functionName}/${name}`;
+      return {
+        id,
+        note: `alias ${name} of function ${functionName} (version ${alias.FunctionVersion ?? 'unknown'}${weights.length > 0 ? `, ${weights.join(', ')}` : ''})`,
+        attributes: { id: alias.AliasArn, arn: alias.AliasArn, name, function_name: functionName, function_version: alias.FunctionVersion ?? '' },
+        replacements: [],
+      };
+    },
+  },
+
+  aws_lambda_provisioned_concurrency_config: {
+    async find(resource, { clients, text }) {
+      const [functionName, qualifier] = [await text(resource, 'function_name'), await text(resource, 'qualifier')];
+      if (functionName === undefined || qualifier === undefined) return undefined;
+      const config = await absentOn(['ProvisionedConcurrencyConfigNotFoundException', 'ResourceNotFoundException'], () =>
+        clients.lambda.send(new GetProvisionedConcurrencyConfigCommand({ FunctionName: functionName, Qualifier: qualifier })),
+      );
+      if (!config) return undefined;
+      const id = `${functionName},${qualifier}`;
+      return {
+        id,
+        note: `provisioned concurrency of ${functionName}:${qualifier} (${config.RequestedProvisionedConcurrentExecutions ?? 0} requested, ${config.Status ?? 'status unknown'})`,
+        attributes: { id, function_name: functionName, qualifier },
+        replacements: [],
+      };
+    },
+  },
+
+  aws_cloudwatch_metric_alarm: {
+    async find(resource, { clients, text }) {
+      const name = await text(resource, 'alarm_name');
+      if (name === undefined) return undefined;
+      const alarms = (await clients.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [name], AlarmTypes: ['MetricAlarm'] }))).MetricAlarms ?? [];
+      const alarm = alarms.find((a) => a.AlarmName === name);
+      if (!alarm) return undefined;
+      return {
+        id: name,
+        note: `alarm ${name} (${alarm.Namespace ?? 'no namespace'} ${alarm.MetricName ?? 'no metric'}, ${alarm.StateValue ?? 'state unknown'})`,
+        attributes: { id: name, alarm_name: name, arn: alarm.AlarmArn ?? '' },
+        replacements: [],
       };
     },
   },
@@ -169,7 +231,13 @@ export const RESOURCE_KINDS: Readonly<Record<string, ResourceKind>> = {
     async find(resource, { clients, text }) {
       const [functionName, statementId] = [await text(resource, 'function_name'), await text(resource, 'statement_id')];
       if (functionName === undefined || statementId === undefined) return undefined;
-      const policy = await absentOn(['ResourceNotFoundException'], () => clients.lambda.send(new GetPolicyCommand({ FunctionName: functionName })));
+      // A permission on an alias is a statement of the alias's own policy: none while the alias is not in the account.
+      const qualified = resource.config.qualifier !== undefined;
+      const qualifier = qualified ? await text(resource, 'qualifier') : undefined;
+      if (qualified && qualifier === undefined) return undefined;
+      const policy = await absentOn(['ResourceNotFoundException'], () =>
+        clients.lambda.send(new GetPolicyCommand({ FunctionName: functionName, ...(qualifier === undefined ? {} : { Qualifier: qualifier }) })),
+      );
       const statements = policy?.Policy ? (JSON.parse(policy.Policy) as { Statement?: PermissionStatement[] }).Statement ?? [] : [];
       const statement = statements.find((s) => s.Sid === statementId);
       if (!statement) return undefined;
@@ -177,10 +245,10 @@ export const RESOURCE_KINDS: Readonly<Record<string, ResourceKind>> = {
       const sourceArn = statement.Condition?.ArnLike?.['AWS:SourceArn'];
       const consequence = `the statement ${statementId} would be removed from ${functionName}'s policy and added again`;
       const configSourceArn = await text(resource, 'source_arn');
-      const id = `${functionName}/${statementId}`;
+      const id = `${functionName}${qualifier === undefined ? '' : `:${qualifier}`}/${statementId}`;
       return {
         id,
-        note: `permission ${statementId} on function ${functionName} (${String(principal)})`,
+        note: `permission ${statementId} on ${qualifier === undefined ? 'function' : `alias ${qualifier} of`} ${functionName} (${String(principal)})`,
         attributes: { id: statementId, statement_id: statementId },
         replacements: differences([
           { attribute: 'action', config: resource.config.action, actual: statement.Action, consequence },
@@ -191,7 +259,7 @@ export const RESOURCE_KINDS: Readonly<Record<string, ResourceKind>> = {
           { attribute: 'source_account', config: resource.config.source_account, actual: statement.Condition?.StringEquals?.['AWS:SourceAccount'], consequence },
           { attribute: 'event_source_token', config: resource.config.event_source_token, actual: statement.Condition?.StringEquals?.['lambda:EventSourceToken'], consequence },
           { attribute: 'principal_org_id', config: resource.config.principal_org_id, actual: statement.Condition?.StringEquals?.['aws:PrincipalOrgID'], consequence },
-          { attribute: 'qualifier', config: resource.config.qualifier, actual: qualifierOf(statement.Resource, functionName), consequence },
+          { attribute: 'qualifier', config: qualifier, actual: qualifierOf(statement.Resource, functionName), consequence },
         ]),
       };
     },
@@ -211,7 +279,7 @@ export const RESOURCE_KINDS: Readonly<Record<string, ResourceKind>> = {
   },
 
   aws_cloudwatch_event_target: {
-    async find(resource, { clients, text }) {
+    async find(resource, { clients, text, referenced }) {
       const rule = await text(resource, 'rule');
       const bus = (await text(resource, 'event_bus_name')) ?? 'default';
       if (rule === undefined) return undefined;
@@ -219,8 +287,14 @@ export const RESOURCE_KINDS: Readonly<Record<string, ResourceKind>> = {
       const targets =
         (await absentOn(['ResourceNotFoundException'], () => clients.events.send(new ListTargetsByRuleCommand({ Rule: rule, EventBusName: bus }))))
           ?.Targets ?? [];
+      // A target on a function's alias is also the one that points at the function itself, as
+      // before the function had an alias: the apply moves it to the alias (the ARN is updated in place).
+      const alias = referenced(resource, 'arn');
+      const aliasFunction = alias?.type === 'aws_lambda_alias' ? await text(alias, 'function_name') : undefined;
+      const sameFunction = (targetArn: string | undefined) =>
+        aliasFunction !== undefined && targetArn !== undefined && /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:([^:]+)(:[^:]+)?$/.exec(targetArn)?.[1] === aliasFunction;
       // Without a target id in the configuration, Terraform makes one up: the target is the one that points at the same ARN.
-      const target = targets.find((t) => (targetId !== undefined ? t.Id === targetId : arn !== undefined && t.Arn === arn));
+      const target = targets.find((t) => (targetId !== undefined ? t.Id === targetId : (arn !== undefined && t.Arn === arn) || sameFunction(t.Arn)));
       if (!target?.Id) return undefined;
       const id = `${bus === 'default' ? '' : `${bus}/`}${rule}/${target.Id}`;
       return { id, note: `target ${target.Id} of rule ${rule} (${target.Arn ?? 'no ARN'})`, attributes: { id: target.Id, target_id: target.Id }, replacements: [] };

@@ -234,6 +234,8 @@ export const RULES = ruleTable({
     text: 'must be 1 to 128 letters, digits, hyphens and underscores, not all digits (an all-digit name reads as a version)',
   },
   aliasNameLength: { kind: 'maxLength', max: 128 },
+  // Lambda's floor; the ceiling is the account's concurrency quota, which only AWS knows.
+  provisionedConcurrentExecutions: { kind: 'range', min: 1, unit: '(instances kept initialised on the alias)' },
   alarmName: {
     kind: 'pattern',
     pattern: '^[^\\x00-\\x1f]{1,255}$',
@@ -246,6 +248,37 @@ export const RULES = ruleTable({
     text: 'must be an EventBridge schedule expression: rate(1 day), rate(6 hours) or cron(<6 fields>)',
   },
 });
+
+/** The runtimes of {@link SUPPORTED_RUNTIMES} that SnapStart supports: Python 3.12 and later. */
+export const SNAP_START_RUNTIMES = Object.freeze(['python3.12', 'python3.13'] as const satisfies readonly Runtime[]);
+
+/** A rule between two settings of a function, in words; the field it is reported on is the first of the two. */
+export interface FieldPairRule {
+  readonly code: string;
+  readonly text: string;
+}
+
+/**
+ * Rules between a function's settings. Synth checks them (modules/lambda-function.ts) and the
+ * generated modules state them as validations in Terraform's own functions, with these words.
+ */
+export const FUNCTION_PAIR_RULES = Object.freeze({
+  /** On the SnapStart switch: the runtime must be one SnapStart supports. */
+  snapStartRuntime: {
+    code: 'snap-start-runtime',
+    text: `SnapStart needs one of the runtimes that support it: ${SNAP_START_RUNTIMES.join(', ')} (Python 3.12 and later)`,
+  },
+  /** On the SnapStart switch: Lambda refuses it on a function with provisioned concurrency. */
+  snapStartWithProvisionedConcurrency: {
+    code: 'snap-start-with-provisioned-concurrency',
+    text: 'SnapStart cannot be used together with provisioned concurrency: choose one',
+  },
+  /** On provisioned concurrency: it is taken from the reserved concurrency, when that is set. */
+  provisionedAboveReserved: {
+    code: 'provisioned-above-reserved',
+    text: 'must not be more than the reserved concurrency of the function, when that is set (0 or more)',
+  },
+} as const satisfies Record<string, FieldPairRule>);
 
 /**
  * Environment variable names Lambda reserves for itself; setting one fails at deploy time.

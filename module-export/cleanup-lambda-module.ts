@@ -79,11 +79,12 @@ function scheduleOnEach(fn: CleanupLambda, schedule: string, tags: Readonly<Reco
     tags: tagsOrNothing(tags),
   });
   const perRule = TerraformIterator.fromResources(rule);
-  new CloudwatchEventTarget(fn, 'schedule-target', { forEach: perRule, rule: perRule.getString('name'), arn: fn.arn });
+  new CloudwatchEventTarget(fn, 'schedule-target', { forEach: perRule, rule: perRule.getString('name'), arn: fn.aliasArn });
   new LambdaPermission(fn, 'schedule-permission', {
     ...SCHEDULE_PERMISSION,
     forEach: perRule,
     functionName: fn.resource.functionName,
+    qualifier: fn.alias.name,
     sourceArn: perRule.getString('arn'),
   });
 }

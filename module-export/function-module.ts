@@ -1,4 +1,5 @@
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { LambdaProvisionedConcurrencyConfig } from '@cdktf/provider-aws/lib/lambda-provisioned-concurrency-config';
 import { Fn, Lazy, Op, Token } from '../core/framework';
 import {
   ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS,
@@ -9,8 +10,15 @@ import {
 } from '../core/policy-document';
 import { ModuleStack } from './module-stack';
 import { PlaceholderPackage } from '../modules/placeholder-package';
-import { RESERVED_ENVIRONMENT_VARIABLES, RULES } from '../core/rules';
-import { ENVIRONMENT_SIZE_RULE, invokeStatement, LambdaFunction, LambdaFunctionProps, TRACING_STATEMENTS } from '../modules/lambda-function';
+import { FUNCTION_PAIR_RULES, RESERVED_ENVIRONMENT_VARIABLES, RULES, SNAP_START_RUNTIMES } from '../core/rules';
+import {
+  DEFAULT_ALIAS_NAME,
+  ENVIRONMENT_SIZE_RULE,
+  invokeStatement,
+  LambdaFunction,
+  LambdaFunctionProps,
+  TRACING_STATEMENTS,
+} from '../modules/lambda-function';
 
 const ENVIRONMENT_TEXT = 'base64encode(join("", concat(keys(var.environment_variables), values(var.environment_variables))))';
 const STATEMENTS = 'values(var.policy_statements)';
@@ -27,7 +35,10 @@ const STATEMENTS = 'values(var.policy_statements)';
  * role's name (`role_name`, the function's by default), runtime, architecture and tracing mode
  * (set on the role and function resources, replacing the defaults), the tracing policy (counted
  * on `tracing_mode`), the environment block ({@link bindEnvironment}), the invoke policy over
- * `lambda_invoke_arns` (none when the list is empty), and the `policy_statements` policy.
+ * `lambda_invoke_arns` (none when the list is empty), the `policy_statements` policy, the
+ * provisioned concurrency of the alias (counted on `provisioned_concurrent_executions`) and the
+ * function's `snap_start` block (present when `snap_start` is true). The alias, its errors alarm
+ * and the ownership contract are the construct's.
  */
 export function functionModule<F extends LambdaFunction>(m: ModuleStack, create: (props: LambdaFunctionProps) => F): F {
   const functionName = m.variable('function_name', {
@@ -129,7 +140,46 @@ export function functionModule<F extends LambdaFunction>(m: ModuleStack, create:
     description: 'ARNs of functions this function may invoke (lambda:InvokeFunction on each, and on its versions and aliases).',
     rules: [[RULES.functionArn, 'each item']],
   });
-  const tags = m.variable('tags', { type: 'map(string)', default: {}, description: 'Tags for the function, its role and its log group.' });
+  const aliasName = m.variable('alias_name', {
+    type: 'string',
+    default: DEFAULT_ALIAS_NAME,
+    description:
+      'Name of the alias everything that invokes the function should target. Terraform creates it on version 1 (the package it created the function with); CI moves it afterwards (function_version and routing_config are in ignore_changes).',
+    rules: [RULES.aliasNameLength, RULES.aliasName],
+  });
+  const alarms = m.variable('alarms', {
+    type: 'list(string)',
+    default: [],
+    description:
+      'Names of existing CloudWatch alarms a canary release also watches, besides the <function_name>-errors alarm this module creates on the alias (see the alarm_names output).',
+    rules: [[RULES.alarmName, 'each item']],
+  });
+  const provisioned = m.variable('provisioned_concurrent_executions', {
+    type: 'number',
+    default: null,
+    description: 'Provisioned concurrency of the alias: instances kept initialised. Default: none. Not with snap_start.',
+    rules: [RULES.provisionedConcurrentExecutions],
+    conditions: [
+      [
+        'var.reserved_concurrent_executions < 0 || var.provisioned_concurrent_executions <= var.reserved_concurrent_executions',
+        FUNCTION_PAIR_RULES.provisionedAboveReserved.text,
+      ],
+    ],
+  });
+  const snapStart = m.variable('snap_start', {
+    type: 'bool',
+    default: false,
+    description: 'SnapStart on published versions (apply_on = "PublishedVersions"). Python 3.12 and later only; not with provisioned_concurrent_executions.',
+    conditions: [
+      [`!var.snap_start || contains(${JSON.stringify(SNAP_START_RUNTIMES)}, var.runtime)`, FUNCTION_PAIR_RULES.snapStartRuntime.text],
+      ['!var.snap_start || var.provisioned_concurrent_executions == null', FUNCTION_PAIR_RULES.snapStartWithProvisionedConcurrency.text],
+    ],
+  });
+  const tags = m.variable('tags', {
+    type: 'map(string)',
+    default: {},
+    description: 'Tags for the function, its role, its log group and its errors alarm.',
+  });
   m.variable('local_existing_package', {
     type: 'string',
     default: null,
@@ -148,6 +198,8 @@ export function functionModule<F extends LambdaFunction>(m: ModuleStack, create:
     reservedConcurrentExecutions: reservedConcurrency.numberValue,
     cloudwatchLogsRetentionInDays: logRetention.numberValue,
     tags: Token.asStringMap(tags.value),
+    aliasName: aliasName.stringValue,
+    alarms: alarms.listValue,
     // Written out: cdktf's conditional renders neither `null` nor a `${path.module}` kept in a literal.
     codePackage: {
       filename: `\${var.local_existing_package == null ? "${placeholder.filename}" : var.local_existing_package}`,
@@ -189,6 +241,18 @@ export function functionModule<F extends LambdaFunction>(m: ModuleStack, create:
     count: Token.asNumber(Fn.conditional(attachStatements.booleanValue, 1, 0)),
   });
 
+  // Written out: a null variable in cdktf's conditional would not render.
+  const provisionedConcurrency = new LambdaProvisionedConcurrencyConfig(fn, 'provisioned-concurrency', {
+    functionName: fn.resource.functionName,
+    qualifier: fn.alias.name,
+    provisionedConcurrentExecutions: provisioned.numberValue,
+  });
+  provisionedConcurrency.addOverride('count', '${var.provisioned_concurrent_executions == null ? 0 : 1}');
+  fn.resource.addOverride('dynamic.snap_start', {
+    for_each: Fn.conditional(snapStart.booleanValue, ['PublishedVersions'], []),
+    content: { apply_on: '${snap_start.value}' },
+  });
+
   m.output('function_name', fn.resource.functionName, 'Name of the Lambda function.');
   m.output('function_arn', fn.arn, 'ARN of the Lambda function.');
   m.output('invoke_arn', fn.invokeArn, 'ARN API Gateway uses to invoke the function.');
@@ -197,6 +261,11 @@ export function functionModule<F extends LambdaFunction>(m: ModuleStack, create:
   m.output('log_group_name', fn.logGroup.name, 'Name of the CloudWatch log group.');
   m.output('layers', fn.resource.layers, 'Layer version ARNs attached to the function, as last read from AWS (CI moves them).');
   m.output('source_code_hash', fn.resource.sourceCodeHash, 'Hash of the code package Terraform created the function with (CI releases later ones).');
+  m.output('lambda_alias_name', fn.alias.name, 'Name of the alias: what everything that invokes the function should target.');
+  m.output('lambda_alias_arn', fn.aliasArn, 'ARN of the alias, for invoke permissions and triggers.');
+  m.output('lambda_alias_invoke_arn', fn.aliasInvokeArn, 'ARN API Gateway uses to invoke the alias.');
+  m.output('lambda_alias_function_version', fn.alias.functionVersion, 'Version the alias points to, as last read from AWS (CI moves it).');
+  m.output('alarm_names', Fn.concat([[fn.errorsAlarm.alarmName], alarms.listValue]), 'Alarms a canary release watches: the errors alarm on the alias, then those named in alarms.');
   return fn;
 }
 

@@ -88,10 +88,12 @@ export class CleanupLambda extends LambdaFunction {
         scheduleExpression: props.schedule,
         tags: tagsOrNothing(props.tags),
       });
-      new CloudwatchEventTarget(this, 'schedule-target', { rule: this.scheduleRule.name, arn: this.arn });
+      // The schedule invokes the alias, the version CI promoted, never $LATEST.
+      new CloudwatchEventTarget(this, 'schedule-target', { rule: this.scheduleRule.name, arn: this.aliasArn });
       new LambdaPermission(this, 'schedule-permission', {
         ...SCHEDULE_PERMISSION,
         functionName: this.resource.functionName,
+        qualifier: this.alias.name,
         sourceArn: this.scheduleRule.arn,
       });
     }

@@ -1,7 +1,10 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { LambdaAlias } from '@cdktf/provider-aws/lib/lambda-alias';
 import { LambdaFunction as LambdaFunctionResource } from '@cdktf/provider-aws/lib/lambda-function';
+import { LambdaProvisionedConcurrencyConfig } from '@cdktf/provider-aws/lib/lambda-provisioned-concurrency-config';
 import { Lazy, Token } from '../core/framework';
 import { Construct } from 'constructs';
 import { addProblemCheck, Problem, problem } from '../core/problems';
@@ -12,10 +15,12 @@ import {
   Architecture,
   check,
   checkTags,
+  FUNCTION_PAIR_RULES,
   LIMITS,
   RESERVED_ENVIRONMENT_VARIABLES,
   RULES,
   Runtime,
+  SNAP_START_RUNTIMES,
   TracingMode,
 } from '../core/rules';
 import { LambdaLayer } from './lambda-layer';
@@ -69,6 +74,30 @@ export interface LambdaFunctionProps {
    */
   readonly codePackage?: CodePackage;
   /**
+   * Name of the alias everything that invokes the function targets, and that CI moves from
+   * version to version (see {@link ALIAS_CI_OWNED_ATTRIBUTES}).
+   * @default 'live'
+   */
+  readonly aliasName?: string;
+  /**
+   * Names of existing CloudWatch alarms that also watch this function's releases: a canary
+   * stops and rolls back when one of them, or the errors alarm the construct creates, is in ALARM.
+   * @default none: the errors alarm only
+   */
+  readonly alarms?: readonly string[];
+  /**
+   * Instances kept initialised on the alias (an `aws_lambda_provisioned_concurrency_config`):
+   * at least 1, not more than the reserved concurrency when that is set, not with SnapStart.
+   * @default none
+   */
+  readonly provisionedConcurrentExecutions?: number;
+  /**
+   * SnapStart on published versions (`apply_on = "PublishedVersions"`): Python 3.12 and later
+   * only, not with provisioned concurrency.
+   * @default false
+   */
+  readonly snapStart?: boolean;
+  /**
    * Partition of the ARNs the construct writes itself (`aws`, `aws-cn` in China, `aws-us-gov`
    * in GovCloud): that of the region it is deployed to.
    * @default 'aws'
@@ -109,11 +138,53 @@ export const FUNCTION_CI_OWNED_ATTRIBUTES = Object.freeze([
 ] as const);
 
 /**
- * A Lambda function with its own execution role and log group.
+ * Attributes Terraform sets only when it creates the function. `publish = true` publishes
+ * version 1 of the placeholder, for the alias to start on; later versions are CI's. An adopted
+ * function has `publish = false` in its state: without this, the first plan after adoption
+ * would show a diff, and the apply would publish whatever `$LATEST` holds.
+ */
+export const FUNCTION_SET_ON_CREATE_ATTRIBUTES = Object.freeze(['publish'] as const);
+
+/**
+ * Attributes of the alias that say *which versions* receive traffic. CI moves them (publish,
+ * promote, canary, rollback); Terraform sets them only when it creates the alias, on version 1.
+ * Without `routing_config` here, an apply during a canary would cancel it.
+ */
+export const ALIAS_CI_OWNED_ATTRIBUTES = Object.freeze(['function_version', 'routing_config'] as const);
+
+/** The default name of a function's alias. */
+export const DEFAULT_ALIAS_NAME = 'live';
+
+/** The name of a function's errors alarm. */
+export function errorsAlarmName(functionName: string): string {
+  return `${functionName}-errors`;
+}
+
+/**
+ * What the errors alarm watches, besides the function and alias it names: any error of the
+ * alias in a minute. Missing data (no invocations) is not an error.
+ */
+export const ERRORS_ALARM = Object.freeze({
+  namespace: 'AWS/Lambda',
+  metricName: 'Errors',
+  statistic: 'Sum',
+  period: 60,
+  evaluationPeriods: 1,
+  threshold: 1,
+  comparisonOperator: 'GreaterThanOrEqualToThreshold',
+  treatMissingData: 'notBreaching',
+} as const);
+
+/**
+ * A Lambda function with its own execution role and log group, and an alias.
  *
  * Terraform owns its shape: runtime, handler, memory, timeout, permissions, environment.
- * CI owns its code and layer versions: the function starts from a placeholder package and the
- * layers given here, and later releases are never reverted by `terraform apply`.
+ * CI owns its code and layer versions and the alias's versions: the function starts from a
+ * placeholder package and the layers given here, published once as version 1 for the alias;
+ * later releases and alias moves are never reverted by `terraform apply`. Everything that
+ * invokes a function of this project targets its alias, so a shape change Terraform makes lands
+ * on `$LATEST` and reaches traffic at the next publish and promote. An errors alarm watches the
+ * alias (see {@link ERRORS_ALARM}).
  *
  * It takes known values. The generated `lambda` module (module-export/) gives it the Terraform
  * variables it only passes on, and binds or builds what depends on the others itself.
@@ -132,6 +203,18 @@ export class LambdaFunction extends Construct {
   readonly arn: string;
   /** ARN API Gateway uses to invoke the function. */
   readonly invokeArn: string;
+  /** The alias CI moves; everything that invokes the function targets it. */
+  readonly alias: LambdaAlias;
+  /** Name of the alias. */
+  readonly aliasName: string;
+  /** ARN of the alias: what invoke policies and triggers name. */
+  readonly aliasArn: string;
+  /** ARN API Gateway uses to invoke the alias. */
+  readonly aliasInvokeArn: string;
+  /** The alarm on the alias's errors, named `<functionName>-errors`. */
+  readonly errorsAlarm: CloudwatchMetricAlarm;
+  /** The provisioned concurrency of the alias, when `provisionedConcurrentExecutions` is given. */
+  readonly provisionedConcurrency?: LambdaProvisionedConcurrencyConfig;
 
   private readonly layerReferences: LayerReference[] = [];
   private readonly environment: Record<string, string> = {};
@@ -190,6 +273,8 @@ export class LambdaFunction extends Construct {
       timeout: props.timeout ?? 3,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       tracingConfig: props.tracingMode ? { mode: props.tracingMode } : undefined,
+      snapStart: props.snapStart ? { applyOn: 'PublishedVersions' } : undefined,
+      publish: true,
       filename: codePackage.filename,
       sourceCodeHash: codePackage.sourceCodeHash,
       layers: Lazy.listValue({ produce: () => this.layerReferences.map(layerArn) }, { omitEmpty: true }),
@@ -197,10 +282,37 @@ export class LambdaFunction extends Construct {
       // The log group must exist before the first invocation, or Lambda creates one that
       // Terraform does not manage (no retention); the role must be able to write to it.
       dependsOn: [this.logGroup, logsPolicy],
-      lifecycle: { ignoreChanges: [...FUNCTION_CI_OWNED_ATTRIBUTES] },
+      lifecycle: { ignoreChanges: [...FUNCTION_CI_OWNED_ATTRIBUTES, ...FUNCTION_SET_ON_CREATE_ATTRIBUTES] },
     });
     this.arn = this.resource.arn;
     this.invokeArn = this.resource.invokeArn;
+
+    this.aliasName = props.aliasName ?? DEFAULT_ALIAS_NAME;
+    this.alias = new LambdaAlias(this, 'alias', {
+      name: this.aliasName,
+      description: `What invokes ${props.functionName} targets; CI moves it from version to version`,
+      functionName: this.resource.functionName,
+      functionVersion: this.resource.version,
+      lifecycle: { ignoreChanges: [...ALIAS_CI_OWNED_ATTRIBUTES] },
+    });
+    this.aliasArn = this.alias.arn;
+    this.aliasInvokeArn = this.alias.invokeArn;
+
+    if (props.provisionedConcurrentExecutions !== undefined) {
+      this.provisionedConcurrency = new LambdaProvisionedConcurrencyConfig(this, 'provisioned-concurrency', {
+        functionName: this.resource.functionName,
+        qualifier: this.alias.name,
+        provisionedConcurrentExecutions: props.provisionedConcurrentExecutions,
+      });
+    }
+
+    this.errorsAlarm = new CloudwatchMetricAlarm(this, 'errors-alarm', {
+      ...ERRORS_ALARM,
+      alarmName: errorsAlarmName(props.functionName),
+      alarmDescription: `Errors of ${props.functionName}:${this.aliasName}; a canary release rolls back while it is in ALARM`,
+      dimensions: { FunctionName: props.functionName, Resource: `${props.functionName}:${this.aliasName}` },
+      tags,
+    });
 
     this.addLayers(...(props.layers ?? []));
     for (const [name, value] of Object.entries(props.environmentVariables ?? {})) this.addEnvironment(name, value);
@@ -233,17 +345,24 @@ export class LambdaFunction extends Construct {
     this.extraPolicy.policy = policyDocument(this.statements);
   }
 
-  /** Lets `grantee` invoke this function (and its versions and aliases). */
+  /** Lets `grantee` invoke this function's alias. */
   grantInvoke(grantee: LambdaFunction): void {
     grantee.allowInvoke(this);
   }
 
-  /** Lets this function invoke `target` (and its versions and aliases). */
+  /**
+   * Lets this function invoke `target`: a function of this project through its alias only (the
+   * version CI promoted); a function ARN managed elsewhere, and its versions and aliases.
+   */
   allowInvoke(target: FunctionReference): void {
     this.invokeTargets.push(target);
     this.invokePolicy ??= new IamRolePolicy(this, 'invoke-policy', { name: 'invoke', role: this.role.id, policy: '' });
-    const arns = this.invokeTargets.map(functionArn);
-    this.invokePolicy.policy = policyDocument([invokeStatement(arns.flatMap((arn) => [arn, `${arn}:*`]))]);
+    this.invokePolicy.policy = policyDocument([invokeStatement(this.invokeTargets.flatMap(invokeResources))]);
+  }
+
+  /** The alarms a canary release of this function watches: its errors alarm, then those named in `alarms`. */
+  get alarmNames(): readonly string[] {
+    return [errorsAlarmName(this.functionName), ...(this.props.alarms ?? [])];
   }
 
   /** Layers in attachment order. */
@@ -276,7 +395,36 @@ export class LambdaFunction extends Construct {
         typeof target === 'string' ? check(`lambdaInvokeArns[${i}]`, target, RULES.functionArn) : [],
       ),
       ...checkTags('tags', p.tags),
+      ...this.validateVersions(),
     ];
+  }
+
+  /** The alias, its alarms, provisioned concurrency and SnapStart. */
+  private validateVersions(): Problem[] {
+    const p = this.props;
+    const provisioned = p.provisionedConcurrentExecutions;
+    const reserved = p.reservedConcurrentExecutions;
+    const known = (value: number | undefined): value is number => typeof value === 'number' && !Token.isUnresolved(value);
+    const problems = [
+      ...check('aliasName', this.aliasName, RULES.aliasNameLength, RULES.aliasName),
+      ...(p.alarms ?? []).flatMap((name, i) => check(`alarms[${i}]`, name, RULES.alarmName)),
+      ...(provisioned === undefined ? [] : check('provisionedConcurrentExecutions', provisioned, RULES.provisionedConcurrentExecutions)),
+    ];
+    if (known(provisioned) && known(reserved) && reserved >= 0 && provisioned > reserved) {
+      const rule = FUNCTION_PAIR_RULES.provisionedAboveReserved;
+      problems.push(problem(rule.code, 'provisionedConcurrentExecutions', provisioned, rule.text));
+    }
+    if (p.snapStart === true) {
+      if (!(SNAP_START_RUNTIMES as readonly string[]).includes(this.runtime)) {
+        const rule = FUNCTION_PAIR_RULES.snapStartRuntime;
+        problems.push(problem(rule.code, 'snapStart', p.snapStart, rule.text));
+      }
+      if (provisioned !== undefined) {
+        const rule = FUNCTION_PAIR_RULES.snapStartWithProvisionedConcurrency;
+        problems.push(problem(rule.code, 'snapStart', p.snapStart, rule.text));
+      }
+    }
+    return problems;
   }
 
   private validateLayers(): Problem[] {
@@ -346,8 +494,9 @@ function layerArn(layer: LayerReference): string {
   return typeof layer === 'string' ? layer : layer.versionArn;
 }
 
-function functionArn(target: FunctionReference): string {
-  return typeof target === 'string' ? target : target.arn;
+/** What an invoke policy names for a target: a construct's alias; an ARN, with its versions and aliases. */
+function invokeResources(target: FunctionReference): string[] {
+  return typeof target === 'string' ? [target, `${target}:*`] : [target.aliasArn];
 }
 
 function describeLayer(layer: LayerReference): string {

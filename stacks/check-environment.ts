@@ -4,6 +4,7 @@ import { Problem, problem } from '../core/problems';
 import { partitionOf } from '../core/regions';
 import { check, checkTags, RULES } from '../core/rules';
 import { checkSchema } from '../core/check-schema';
+import { errorsAlarmName } from '../modules/lambda-function';
 import { EnvironmentConfig, ENVIRONMENT_RULES, environmentSchema, stateKey } from './environment-config';
 
 /** One environment's config as checked: what can be built from it, and what is wrong with it. */
@@ -49,7 +50,24 @@ function checkSettings(config: EnvironmentConfig): Problem[] {
     ...checkReferences(config),
     ...checkPartitions(config),
     ...checkNamesUnique(config),
+    ...checkAlarms(config),
   ];
+}
+
+/**
+ * A function's `alarms` name existing alarms, each once, and not the errors alarm the stack
+ * creates for it (`<functionName>-errors`), which a canary watches anyway.
+ */
+function checkAlarms(config: EnvironmentConfig): Problem[] {
+  return Object.entries(config.functions ?? {}).flatMap(([key, fn]) => {
+    const own = errorsAlarmName(fn.functionName ?? `${config.namePrefix}-${key}`);
+    return (fn.alarms ?? []).flatMap((name, i) => {
+      const field = `functions.${key}.alarms[${i}]`;
+      if (name === own) return [problem('alarm-is-errors-alarm', field, name, 'is the errors alarm the stack creates for this function, watched anyway; name only other alarms')];
+      if ((fn.alarms ?? []).indexOf(name) < i) return [problem('alarm-named-twice', field, name, 'is named twice; name each alarm once')];
+      return [];
+    });
+  });
 }
 
 /** Every layer and function a function names is an ARN or the key of one in this environment. */

@@ -156,6 +156,24 @@ const functionSchema = fields({
       sourceCodeHash: z.string(),
     }),
   ),
+  /**
+   * Name of the function's alias: what every invocation targets, and what CI moves from version
+   * to version (`functions promote`, `rollback`). 1 to 128 letters, digits, hyphens and
+   * underscores, not all digits. @default 'live'
+   */
+  alias: z.optional(z.string()),
+  /**
+   * Names of existing CloudWatch alarms a canary release of this function also watches, besides
+   * the `<functionName>-errors` alarm the stack creates on the alias. @default none: the errors alarm only
+   */
+  alarms: z.optional(list(z.string())),
+  /**
+   * Instances kept initialised on the alias (provisioned concurrency): at least 1, not more than
+   * `reservedConcurrentExecutions` when that is set, not with `snapStart`. @default none
+   */
+  provisionedConcurrentExecutions: z.optional(z.int()),
+  /** SnapStart on published versions; Python 3.12 and later only, not with `provisionedConcurrentExecutions`. @default false */
+  snapStart: z.optional(z.boolean()),
   /** Makes this a cleanup function, scoped to one prefix of one bucket (see `CleanupLambda`). @default an ordinary function */
   cleanup: z.optional(cleanupSchema),
 });

@@ -67,12 +67,13 @@ export class EnvironmentStack extends ReadableStack {
 
     const functions: Record<string, LambdaFunction> = {};
     for (const [key, fn] of Object.entries(config.functions ?? {})) {
-      const { layers: layerKeys, invokes: _invokes, cleanup, functionName, ...props } = fn;
+      const { layers: layerKeys, invokes: _invokes, cleanup, functionName, alias, ...props } = fn;
       if (!claim(`functions.${key}`, key, [key, `${key}-function-name`, `${key}-function-arn`])) continue;
       const functionProps = {
         ...props,
         functionName: functionName ?? `${config.namePrefix}-${key}`,
         layers: (layerKeys ?? []).flatMap((ref) => resolve(ref, layers)),
+        aliasName: alias,
         partition,
       };
       functions[key] = cleanup
@@ -120,11 +121,12 @@ function resolve<T extends LayerReference | FunctionReference>(ref: string, know
 
 /**
  * A function construct's field as an environment's function config writes it: the functions it
- * invokes are `invokes`, and a cleanup function's scope is in its `cleanup` block.
+ * invokes are `invokes`, its alias's name is `alias`, and a cleanup function's scope is in its `cleanup` block.
  */
 function functionFieldAsWritten(field: string, isCleanup: boolean): string {
   const [name] = /^[A-Za-z]+/.exec(field) ?? [''];
   if (name === 'lambdaInvokeArns') return `invokes${field.slice(name.length)}`;
+  if (name === 'aliasName') return `alias${field.slice(name.length)}`;
   if (isCleanup && (CLEANUP_SCOPE_FIELDS as readonly string[]).includes(name)) return `cleanup.${field}`;
   return field;
 }

@@ -13,6 +13,8 @@ export interface BadInput {
    * plan, after other variables' errors have stopped it, so these cases need a plan of their own.
    */
   readonly readsOtherVariables?: boolean;
+  /** Other inputs the case needs, each valid on its own (the runtime a SnapStart case is refused on). */
+  readonly alongside?: Readonly<Record<string, string>>;
 }
 
 /** Values every case of a module starts from; each case replaces one of them. */
@@ -100,6 +102,35 @@ const FUNCTION_CASES: Omit<BadInput, 'module'>[] = [
       'policy_statements = {"ReadConfig":{"actions":["ssm:GetParameter"],"conditions":{},"effect":"Allow","resources":["arn:aws:ssm:us-west-2:111111111111:parameter/app"]}}: statements are only attached with attach_policy_statements = true.',
     readsOtherVariables: true,
   },
+  { variable: 'alias_name', value: '"42"', message: 'alias_name = "42": must be 1 to 128 letters, digits, hyphens and underscores, not all digits (an all-digit name reads as a version).' },
+  { variable: 'alias_name', value: long(129), message: `alias_name = ${long(129)}: must be at most 128 characters long.` },
+  { variable: 'alarms', value: '["bookshelf-api-latency", ""]', message: 'alarms = ["bookshelf-api-latency",""]: every item must be a CloudWatch alarm name: 1 to 255 printable characters.' },
+  {
+    variable: 'provisioned_concurrent_executions',
+    value: '0',
+    message: 'provisioned_concurrent_executions = 0: must be a whole number of at least 1 (instances kept initialised on the alias).',
+  },
+  {
+    variable: 'provisioned_concurrent_executions',
+    value: '3',
+    alongside: { reserved_concurrent_executions: '2' },
+    message: 'provisioned_concurrent_executions = 3: must not be more than the reserved concurrency of the function, when that is set (0 or more).',
+    readsOtherVariables: true,
+  },
+  {
+    variable: 'snap_start',
+    value: 'true',
+    alongside: { runtime: '"python3.11"' },
+    message: 'snap_start = true: SnapStart needs one of the runtimes that support it: python3.12, python3.13 (Python 3.12 and later).',
+    readsOtherVariables: true,
+  },
+  {
+    variable: 'snap_start',
+    value: 'true',
+    alongside: { provisioned_concurrent_executions: '1' },
+    message: 'snap_start = true: SnapStart cannot be used together with provisioned concurrency: choose one.',
+    readsOtherVariables: true,
+  },
   {
     variable: 'lambda_invoke_arns',
     value: '["arn:aws:lambda:us-west-2:111111111111:scraper"]',
@@ -109,7 +140,7 @@ const FUNCTION_CASES: Omit<BadInput, 'module'>[] = [
 
 export const BAD_INPUTS: readonly BadInput[] = [
   ...FUNCTION_CASES.map((c) => ({ ...c, module: 'lambda' as const })),
-  ...FUNCTION_CASES.filter((c) => c.variable === 'memory_size').map((c) => ({ ...c, module: 'cleanup-lambda' as const })),
+  ...FUNCTION_CASES.filter((c) => c.variable === 'memory_size' || c.variable === 'alias_name').map((c) => ({ ...c, module: 'cleanup-lambda' as const })),
   { module: 'lambda-layer', variable: 'layer_name', value: '"deps:v2"', message: 'layer_name = "deps:v2": must be 1 to 140 characters, each a letter, digit, hyphen or underscore.' },
   { module: 'lambda-layer', variable: 'description', value: long(257), message: `description = ${long(257)}: must be at most 256 characters long.` },
   { module: 'lambda-layer', variable: 'compatible_runtimes', value: '[]', message: 'compatible_runtimes = []: must have 1 to 15 compatible runtimes (the Lambda limit per layer version).' },
@@ -131,7 +162,7 @@ export const BAD_INPUTS: readonly BadInput[] = [
 
 /** HCL for the inputs of one case: the valid ones, with the case's variable replaced. */
 export function caseInputs(input: BadInput): Record<string, string> {
-  const inputs = { ...VALID_INPUTS[input.module], [input.variable]: input.value };
+  const inputs = { ...VALID_INPUTS[input.module], ...input.alongside, [input.variable]: input.value };
   // Statements are only attached on request; every statement case but that one asks for it.
   if (input.variable === 'policy_statements' && !input.readsOtherVariables) {
     inputs.attach_policy_statements = 'true';

@@ -1,24 +1,34 @@
 import { createHash } from 'node:crypto';
 
+/** CI's alias move in the suite: a canary of version 2, as `functions promote --canary 10` leaves it mid-way. */
+export const CI_ALIAS_MOVE = Object.freeze({ function_version: '2', routing_config: { additional_version_weights: { '2': 0.1 } } });
+
 /**
  * Builds a `terraform test` suite for one synthesized stack that proves the ownership contract:
  *
- * 1. `apply` the stack as synthesized: every function gets layer version 1 and code hash A.
+ * 1. `apply` the stack as synthesized: every function gets layer version 1 and code hash A,
+ *    and its alias version 1 with no weights.
  * 2. `plan` the same state against a copy of the stack that carries what a CI release changes:
  *    functions on layer version 2 (or with a layer attached if they had none), code hash B and
- *    a new package; layer versions pointing at CI's S3 packages. Every one of those attributes
- *    must keep the value Terraform applied in run 1.
+ *    a new package; layer versions pointing at CI's S3 packages; aliases on version 2 with
+ *    weights. Every one of those attributes must keep the value Terraform applied in run 1.
+ * 3. `apply` a copy whose aliases are not bound by `ignore_changes` and carry {@link CI_ALIAS_MOVE}:
+ *    what CI's `UpdateAlias` leaves in the state.
+ * 4. `apply` the stack as synthesized again: every alias keeps CI's version and weights, and
+ *    the provisioned concurrency and SnapStart the stack configures are still there.
  *
- * Run 2 uses `state_key` to plan a different configuration against run 1's state. Mocked
+ * Runs 2 to 4 use `state_key` to plan different configurations against one state. Mocked
  * providers cannot tell Terraform which changes force a replacement, so the suite checks the
  * planned attribute values themselves rather than the planned action.
  */
-export function ownershipContract(stack: any): { testFile: string; ciReleased: any } {
+export function ownershipContract(stack: any): { testFile: string; ciReleased: any; ciMovedAliases: any } {
   const provider = stack.provider.aws[0];
   const region: string = provider.region;
   const account: string = provider.allowed_account_ids[0];
   const layers: Record<string, any> = stack.resource?.aws_lambda_layer_version ?? {};
   const functions: Record<string, any> = stack.resource?.aws_lambda_function ?? {};
+  const aliases: Record<string, any> = stack.resource?.aws_lambda_alias ?? {};
+  const provisioned: Record<string, any> = stack.resource?.aws_lambda_provisioned_concurrency_config ?? {};
   const hashB = createHash('sha256').update('a release published by CI').digest('base64');
   const hcl = (value: unknown) => JSON.stringify(value);
 
@@ -42,6 +52,7 @@ export function ownershipContract(stack: any): { testFile: string; ciReleased: a
         filename: 'ci-release.zip',
       };
     },
+    aws_lambda_alias: () => ({ ...CI_ALIAS_MOVE }),
     aws_lambda_layer_version: (layer) => ({
       filename: null,
       s3_bucket: 'ci-artifacts',
@@ -53,12 +64,19 @@ export function ownershipContract(stack: any): { testFile: string; ciReleased: a
   /** The value Terraform applied in run 1, as state holds it (path.module is "." in a root module). */
   const applied = (type: string, resource: any, attribute: string): unknown => {
     if (type === 'aws_lambda_function' && attribute === 'layers') return layersAt(resource.layers, 1);
+    // The function's version 1, published on create (mocked below); no weights: an empty block list.
+    if (type === 'aws_lambda_alias') return attribute === 'function_version' ? '1' : [];
     const value = resource[attribute];
     return typeof value === 'string' ? value.replace('${path.module}', '.') : (value ?? null);
   };
 
   const ciReleased = structuredClone(stack);
   delete ciReleased.terraform.backend; // a module under test has no backend of its own
+  const ciMovedAliases = structuredClone(ciReleased);
+  for (const alias of Object.values<any>(ciMovedAliases.resource?.aws_lambda_alias ?? {})) {
+    delete alias.lifecycle;
+    Object.assign(alias, structuredClone(CI_ALIAS_MOVE));
+  }
   const assertions: string[] = [];
   for (const [type, changes] of Object.entries(release)) {
     for (const [name, resource] of Object.entries<any>(stack.resource?.[type] ?? {})) {
@@ -87,10 +105,39 @@ export function ownershipContract(stack: any): { testFile: string; ciReleased: a
     ...Object.entries(functions).map(
       ([name, fn]) => `  override_resource {
     target = aws_lambda_function.${name}
-    values = { arn = ${hcl(`arn:aws:lambda:${region}:${account}:function:${fn.function_name}`)} }
+    values = { arn = ${hcl(`arn:aws:lambda:${region}:${account}:function:${fn.function_name}`)}, version = "1" }
   }`,
     ),
   ];
+
+  /** After CI's move and Terraform's next apply: CI's alias versions, and what Terraform configures beside them. */
+  const keptAfterApply = [
+    ...Object.keys(aliases).map(
+      (name) => `  assert {
+    condition     = aws_lambda_alias.${name}.function_version == ${hcl(CI_ALIAS_MOVE.function_version)} && jsonencode(aws_lambda_alias.${name}.routing_config) == ${hcl(JSON.stringify([CI_ALIAS_MOVE.routing_config]))}
+    error_message = "aws_lambda_alias.${name} would go back to version $\{aws_lambda_alias.${name}.function_version} with weights $\{jsonencode(aws_lambda_alias.${name}.routing_config)}: Terraform would revert CI's alias move"
+  }`,
+    ),
+    ...Object.entries(provisioned).map(
+      ([name, config]) => `  assert {
+    condition     = aws_lambda_provisioned_concurrency_config.${name}.provisioned_concurrent_executions == ${config.provisioned_concurrent_executions} && aws_lambda_provisioned_concurrency_config.${name}.qualifier == ${hcl(aliasNamed(config.qualifier))}
+    error_message = "aws_lambda_provisioned_concurrency_config.${name} should keep ${config.provisioned_concurrent_executions} instances on the alias"
+  }`,
+    ),
+    ...Object.entries(functions)
+      .filter(([, fn]) => fn.snap_start)
+      .map(
+        ([name]) => `  assert {
+    condition     = aws_lambda_function.${name}.snap_start[0].apply_on == "PublishedVersions"
+    error_message = "aws_lambda_function.${name} should keep SnapStart on published versions"
+  }`,
+      ),
+  ];
+  /** The name of the alias a reference such as `\${aws_lambda_alias.api_alias.name}` points to. */
+  function aliasNamed(reference: string): string {
+    const match = /^\$\{aws_lambda_alias\.([A-Za-z0-9_-]+)\.name\}$/.exec(reference);
+    return match ? aliases[match[1]].name : reference;
+  }
 
   const testFile = `# Generated by the test suite: the ownership contract of this stack.
 mock_provider "aws" {
@@ -107,6 +154,12 @@ mock_provider "aws" {
     defaults = {
       arn        = "arn:aws:lambda:${region}:${account}:function:mock"
       invoke_arn = "arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/arn:aws:lambda:${region}:${account}:function:mock/invocations"
+    }
+  }
+  mock_resource "aws_lambda_alias" {
+    defaults = {
+      arn        = "arn:aws:lambda:${region}:${account}:function:mock:live"
+      invoke_arn = "arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/arn:aws:lambda:${region}:${account}:function:mock:live/invocations"
     }
   }
   mock_resource "aws_lambda_layer_version" {
@@ -132,6 +185,20 @@ run "ci_released_new_versions" {
   }
 ${assertions.join('\n')}
 }
+
+run "ci_moved_the_aliases" {
+  command   = apply
+  state_key = "stack"
+  module {
+    source = "./ci-moved-aliases"
+  }
+}
+
+run "terraform_applies_again" {
+  command   = apply
+  state_key = "stack"
+${keptAfterApply.join('\n')}
+}
 `;
-  return { testFile, ciReleased };
+  return { testFile, ciReleased, ciMovedAliases };
 }

@@ -10,7 +10,10 @@ mock_provider "aws" {
     defaults = { arn = "arn:aws:events:us-west-2:111111111111:rule/bookshelf-cleanup" }
   }
   mock_resource "aws_lambda_function" {
-    defaults = { arn = "arn:aws:lambda:us-west-2:111111111111:function:bookshelf-cleanup" }
+    defaults = { arn = "arn:aws:lambda:us-west-2:111111111111:function:bookshelf-cleanup", version = "1" }
+  }
+  mock_resource "aws_lambda_alias" {
+    defaults = { arn = "arn:aws:lambda:us-west-2:111111111111:function:bookshelf-cleanup:live" }
   }
   # Not the commercial partition, so an ARN written as arn:aws: shows.
   mock_data "aws_partition" {
@@ -67,6 +70,80 @@ run "lambda_defaults" {
   assert {
     condition     = aws_lambda_function.lambda_function.source_code_hash == filebase64sha256(aws_lambda_function.lambda_function.filename)
     error_message = "the source_code_hash should be that of the placeholder"
+  }
+  assert {
+    condition     = aws_lambda_function.lambda_function.publish && aws_lambda_alias.lambda_alias.name == "live" && aws_lambda_alias.lambda_alias.function_version == "1"
+    error_message = "the function should publish version 1 and the alias live should point to it"
+  }
+  assert {
+    condition     = jsonencode(output.alarm_names) == jsonencode(["bookshelf-api-errors"]) && jsonencode(aws_cloudwatch_metric_alarm.lambda_errors_alarm.dimensions) == jsonencode({ FunctionName = "bookshelf-api", Resource = "bookshelf-api:live" })
+    error_message = "the errors alarm should watch the alias and be the only alarm, not ${jsonencode(output.alarm_names)}"
+  }
+  assert {
+    condition     = length(aws_lambda_provisioned_concurrency_config.lambda_provisioned_concurrency) == 0 && length(aws_lambda_function.lambda_function.snap_start) == 0
+    error_message = "without provisioned_concurrent_executions and snap_start there should be neither"
+  }
+}
+
+run "lambda_alias_name_and_alarms" {
+  command = plan
+  module {
+    source = "../../generated/modules/lambda"
+  }
+  variables {
+    function_name = "bookshelf-api"
+    handler       = "app.main.handler"
+    alias_name    = "current"
+    alarms        = ["bookshelf-api-latency"]
+  }
+
+  assert {
+    condition     = aws_lambda_alias.lambda_alias.name == "current" && output.lambda_alias_name == "current"
+    error_message = "alias_name should name the alias"
+  }
+  assert {
+    condition     = jsonencode(output.alarm_names) == jsonencode(["bookshelf-api-errors", "bookshelf-api-latency"]) && aws_cloudwatch_metric_alarm.lambda_errors_alarm.dimensions["Resource"] == "bookshelf-api:current"
+    error_message = "the alarms should be the errors alarm on the alias current, then the named ones, not ${jsonencode(output.alarm_names)}"
+  }
+}
+
+run "lambda_provisioned_concurrency" {
+  command = plan
+  module {
+    source = "../../generated/modules/lambda"
+  }
+  variables {
+    function_name                     = "bookshelf-api"
+    handler                           = "app.main.handler"
+    reserved_concurrent_executions    = 5
+    provisioned_concurrent_executions = 5
+  }
+
+  assert {
+    condition     = length(aws_lambda_provisioned_concurrency_config.lambda_provisioned_concurrency) == 1
+    error_message = "provisioned_concurrent_executions should configure provisioned concurrency"
+  }
+  assert {
+    condition     = aws_lambda_provisioned_concurrency_config.lambda_provisioned_concurrency[0].qualifier == "live" && aws_lambda_provisioned_concurrency_config.lambda_provisioned_concurrency[0].provisioned_concurrent_executions == 5
+    error_message = "the provisioned concurrency should be 5, on the alias"
+  }
+}
+
+run "lambda_snap_start" {
+  command = plan
+  module {
+    source = "../../generated/modules/lambda"
+  }
+  variables {
+    function_name = "bookshelf-api"
+    handler       = "app.main.handler"
+    runtime       = "python3.13"
+    snap_start    = true
+  }
+
+  assert {
+    condition     = aws_lambda_function.lambda_function.snap_start[0].apply_on == "PublishedVersions"
+    error_message = "snap_start should apply SnapStart to published versions"
   }
 }
 
@@ -333,12 +410,12 @@ run "cleanup_scheduled" {
     error_message = "a schedule should give one rule with that expression"
   }
   assert {
-    condition     = length(aws_cloudwatch_event_target.lambda_schedule_target) == 1 && aws_cloudwatch_event_target.lambda_schedule_target["rate(1 day)"].arn == "arn:aws:lambda:us-west-2:111111111111:function:bookshelf-cleanup"
-    error_message = "the rule should target the function"
+    condition     = length(aws_cloudwatch_event_target.lambda_schedule_target) == 1 && aws_cloudwatch_event_target.lambda_schedule_target["rate(1 day)"].arn == "arn:aws:lambda:us-west-2:111111111111:function:bookshelf-cleanup:live"
+    error_message = "the rule should target the function's alias"
   }
   assert {
-    condition     = length(aws_lambda_permission.lambda_schedule_permission) == 1
-    error_message = "the rule should be allowed to invoke the function"
+    condition     = length(aws_lambda_permission.lambda_schedule_permission) == 1 && aws_lambda_permission.lambda_schedule_permission["rate(1 day)"].qualifier == "live"
+    error_message = "the rule should be allowed to invoke the function's alias"
   }
   assert {
     condition     = aws_lambda_permission.lambda_schedule_permission["rate(1 day)"].source_arn == aws_cloudwatch_event_rule.lambda_schedule["rate(1 day)"].arn

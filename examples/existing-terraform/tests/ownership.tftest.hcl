@@ -17,7 +17,11 @@ mock_provider "aws" {
     defaults = {
       arn        = "arn:aws:lambda:us-west-2:111111111111:function:mock"
       invoke_arn = "arn:aws:apigateway:us-west-2:lambda:path/2015-03-31/functions/arn:aws:lambda:us-west-2:111111111111:function:mock/invocations"
+      version    = "1"
     }
+  }
+  mock_resource "aws_lambda_alias" {
+    defaults = { arn = "arn:aws:lambda:us-west-2:111111111111:function:mock:live" }
   }
   mock_resource "aws_lambda_layer_version" {
     defaults = {
@@ -43,6 +47,10 @@ run "terraform_creates_the_functions" {
   assert {
     condition     = module.lambda.source_code_hash == filebase64sha256("tests/fixtures/release-a.zip")
     error_message = "the API function should start from package A"
+  }
+  assert {
+    condition     = module.lambda.lambda_alias_function_version == "1" && module.cleanup_lambda.lambda_alias_function_version == "1"
+    error_message = "the aliases should start on version 1, the package Terraform published"
   }
 }
 
