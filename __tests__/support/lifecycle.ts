@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GetRolePolicyCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import {
+  GetAliasCommand,
   GetFunctionConfigurationCommand,
   ListFunctionsCommand,
   ListLayerVersionsCommand,
@@ -16,6 +18,7 @@ import { synthesize } from '../../synth/synthesize';
 import { lockIds } from './local-aws';
 import { emulatorClients, emulatorEnvironment, Moto, startMoto } from './moto';
 import { Finished, killAll, run, start, waitWhileRunning } from './processes';
+import { parseReleaseManifest } from '../../contract/release-manifest';
 import { tempDir } from './synth';
 
 const repo = path.resolve(__dirname, '..', '..');
@@ -24,7 +27,8 @@ const repo = path.resolve(__dirname, '..', '..');
  * The whole lifecycle of one environment against an AWS API emulator serving its account, with
  * the real AWS provider, the real cdktf CLI and the project's own release command, in order:
  * bootstrap (terraform apply of the synthesized stack) → cdktf deploy → clean plan → CI release
- * → clean plan → rollback → clean plan → drift shows exactly → a held lock refuses a second run
+ * → clean plan → publish and promote → a canary stopped by its errors alarm (clean plans during
+ * and after) → rollbacks by alias → a layer rollback → clean plan → drift shows exactly → a held lock refuses a second run
  * → destroy keeps layer versions and the state bucket → destroying the bootstrap stack is refused. Each step is a test; a step fails the ones
  * after it (jest runs them in order, and each needs the one before).
  */
@@ -74,13 +78,16 @@ export function describeLifecycle(config: EnvironmentConfig): void {
 
   const cdktf = (args: string[]) => run('npx', ['cdktf', ...args, '--skip-provider-lock', '--output', outdir], { cwd: repo, env: env(), timeoutMs: 300_000 });
   const terraform = (args: string[], cwd = stackDir) => run('terraform', [...args, '-no-color'], { cwd, env: env(), timeoutMs: 300_000 });
-  const release = (...args: string[]) =>
-    run(process.execPath, [path.join(repo, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(repo, 'release', 'cli.ts'), ...args, '--env', config.name], {
-      cwd: releaseRoot,
-      // pip installs from the local wheel only: no index, no network.
-      env: { ...env(), PIP_NO_INDEX: '1', PIP_FIND_LINKS: path.join(scratch, 'wheels'), PIP_DISABLE_PIP_VERSION_CHECK: '1' },
-      timeoutMs: 300_000,
-    });
+  const releaseCommand = (args: readonly string[]) => [
+    path.join(repo, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+    path.join(repo, 'release', 'cli.ts'),
+    ...args,
+    '--env',
+    config.name,
+  ];
+  // pip installs from the local wheel only: no index, no network.
+  const releaseEnv = () => ({ ...env(), PIP_NO_INDEX: '1', PIP_FIND_LINKS: path.join(scratch, 'wheels'), PIP_DISABLE_PIP_VERSION_CHECK: '1' });
+  const release = (...args: string[]) => run(process.execPath, releaseCommand(args), { cwd: releaseRoot, env: releaseEnv(), timeoutMs: 300_000 });
   const ok = (what: string, result: Finished) => {
     if (result.status !== 0) throw new Error(`${what} failed (exit ${result.status}):\n${result.output}`);
     return result;
@@ -121,6 +128,21 @@ export function describeLifecycle(config: EnvironmentConfig): void {
         (config.functions![key].layers ?? []).map((ref) => `arn:aws:lambda:${region}:${config.accountId}:layer:${layerName(ref)}:${versions[ref]}`),
       ]),
     );
+  /** Where each function's alias points: its version and the weights of a canary. */
+  const aliases = async () =>
+    Object.fromEntries(
+      await Promise.all(
+        functionKeys.map(async (key) => {
+          const alias = await clients.lambda.send(new GetAliasCommand({ FunctionName: fn(key), Name: config.functions![key].alias ?? 'live' }));
+          return [key, { version: alias.FunctionVersion, weights: alias.RoutingConfig?.AdditionalVersionWeights ?? {} }];
+        }),
+      ),
+    );
+  const everyAlias = (version: string, weights: Record<string, number> = {}) => Object.fromEntries(functionKeys.map((key) => [key, { version, weights }]));
+  const manifest = () => {
+    const file = path.join(releaseRoot, 'generated', 'stacks', config.name, 'release-manifest.json');
+    return parseReleaseManifest(fs.readFileSync(file, 'utf8'), file);
+  };
   const actualLayers = async () =>
     Object.fromEntries(await Promise.all(functionKeys.map(async (key) => [fn(key), ((await configuration(fn(key))).Layers ?? []).map((l) => l.Arn)])));
 
@@ -172,10 +194,64 @@ export function describeLifecycle(config: EnvironmentConfig): void {
     await expectCleanPlan();
   });
 
-  step('rollback of a layer: every function back on version 1; plan stays clean', async () => {
+  step('publish and promote: every alias moves from the placeholder (version 1) to the release (version 2); plan stays clean', async () => {
+    expect(await aliases()).toEqual(everyAlias('1'));
+    ok('functions publish', await release('functions', 'publish'));
+    ok('functions promote', await release('functions', 'promote'));
+    expect(await aliases()).toEqual(everyAlias('2'));
+    const sha = createHash('sha256').update(codePackage).digest('base64');
+    for (const key of functionKeys) {
+      expect([key, (await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: fn(key), Qualifier: '2' }))).CodeSha256]).toEqual([key, sha]);
+    }
+    await expectCleanPlan();
+  });
+
+  step('a canary stopped by its errors alarm: every alias back on version 2 with no weights; the plan is clean during the canary and after', async () => {
+    fs.writeFileSync(path.join(releaseRoot, 'backend.zip'), deterministicZip([{ path: 'app/main.py', content: 'def handler(event, context):\n    raise RuntimeError("bad release")\n' }]));
+    ok('release code', await release('functions', 'update', '--package', 'backend.zip'));
+    ok('functions publish', await release('functions', 'publish'));
+    // Long enough that only the alarm can end it: the command reads the alarms every 15 s.
+    const canary = start(process.execPath, releaseCommand(['functions', 'promote', '--canary', '50', '--interval', '1h']), { cwd: releaseRoot, env: releaseEnv() });
+    await waitWhileRunning(canary, 'half the traffic on version 3', async () => JSON.stringify(await aliases()) === JSON.stringify(everyAlias('2', { '3': 0.5 })), 120_000);
+    // An apply during a canary would cancel it unless routing_config is CI's: the plan shows nothing.
+    await expectCleanPlan();
+    const [watched] = manifest().functions[functionKeys[0]].alarms;
+    await clients.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: watched, StateValue: 'ALARM', StateReason: 'Threshold Crossed: errors on the canary' }));
+    const stopped = await canary.finished;
+    expect(stopped.status).toBe(1);
+    expect(stopped.output).toContain(watched);
+    expect(stopped.output).toContain('Threshold Crossed: errors on the canary');
+    expect(await aliases()).toEqual(everyAlias('2'));
+    await clients.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: watched, StateValue: 'OK', StateReason: 'the test is over' }));
+    await expectCleanPlan();
+  });
+
+  step('rollback by alias: one function to a version, then back with --previous; plan stays clean', async () => {
+    const [first] = functionKeys;
+    ok('rollback --to-version', await release('rollback', '--function', first, '--to-version', '1'));
+    expect((await aliases())[first]).toEqual({ version: '1', weights: {} });
+    ok('rollback --to-version', await release('rollback', '--function', 'all', '--to-version', '3'));
+    expect(await aliases()).toEqual(everyAlias('3'));
+    ok('rollback --previous', await release('rollback', '--function', 'all', '--previous'));
+    expect(await aliases()).toEqual(everyAlias('2'));
+    await expectCleanPlan();
+  });
+
+  step('rollback of a layer: every function back on version 1, published and live; plan stays clean', async () => {
     const [first] = layerKeys;
+    // $LATEST still runs the failing code of version 3: a layer rollback publishes it too. Code first.
+    fs.writeFileSync(path.join(releaseRoot, 'backend.zip'), codePackage);
+    ok('release code', await release('functions', 'update', '--package', 'backend.zip'));
     ok('rollback', await release('rollback', '--layer', first, '--to-version', '1'));
-    expect(await actualLayers()).toEqual(expectedLayers(Object.fromEntries(layerKeys.map((key) => [key, key === first ? 1 : 2]))));
+    const expected = expectedLayers(Object.fromEntries(layerKeys.map((key) => [key, key === first ? 1 : 2])));
+    expect(await actualLayers()).toEqual(expected);
+    // the alias runs it: a published version with those layers
+    const live = await aliases();
+    for (const key of functionKeys) {
+      expect(live[key].weights).toEqual({});
+      const version = await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: fn(key), Qualifier: live[key].version }));
+      expect([key, (version.Layers ?? []).map((l) => l.Arn)]).toEqual([key, expected[fn(key)]]);
+    }
     await expectCleanPlan();
   });
 

@@ -1,3 +1,4 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import * as http from 'node:http';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -45,9 +46,10 @@ export function emulatorClients(endpoint: string, region: string) {
     iam: new IAMClient(config),
     logs: new CloudWatchLogsClient(config),
     events: new EventBridgeClient(config),
+    cloudwatch: new CloudWatchClient(config),
     s3: new S3Client({ ...config, forcePathStyle: true }),
     destroy() {
-      [this.lambda, this.iam, this.logs, this.events, this.s3].forEach((client) => client.destroy());
+      [this.lambda, this.iam, this.logs, this.events, this.cloudwatch, this.s3].forEach((client) => client.destroy());
     },
   };
 }
