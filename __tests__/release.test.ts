@@ -357,11 +357,10 @@ describe('functions update --layer', () => {
     const result = await release('functions', 'update', '--env', 'staging', '--layer', 'deps', '--version-arn', layerArn('deps', 7), '--concurrency', '1');
     expect(result.code).toBe(1);
     expect(result.err).toBe(
-      `release functions update failed: Pointing functions at ${layerArn('deps', 7)} stopped at bookshelf-staging-worker: ` +
-        'bookshelf-staging-worker: the update failed: Layer version not found\n' +
+      `release functions update failed: Pointing functions at ${layerArn('deps', 7)} failed for 1 of 3 functions:\n` +
+        '  failed: bookshelf-staging-worker: bookshelf-staging-worker: the update failed: Layer version not found\n' +
         '  updated: bookshelf-staging-api\n' +
         '  already up to date: none\n' +
-        '  failed: bookshelf-staging-worker\n' +
         '  not started: bookshelf-staging-cleanup',
     );
     expect(updates().map((u) => u.FunctionName)).toEqual([FUNCTIONS[0], FUNCTIONS[1]]);
@@ -442,8 +441,8 @@ describe('functions update --package', () => {
     s3.on(HeadObjectCommand).rejects(error());
     const result = await release('functions', 'update', '--env', 'staging', '--package', zip);
     expect(result.code).toBe(1);
-    expect(result.err.split('\n')[0]).toContain(
-      `stopped at bookshelf-staging-api: the artifacts bucket "bookshelf-artifacts-staging" of environment staging cannot be used (${reason}): ` +
+    expect(result.err.split('\n')[1]).toContain(
+      `failed: bookshelf-staging-api: the artifacts bucket "bookshelf-artifacts-staging" of environment staging cannot be used (${reason}): ` +
         'bootstrap-staging creates it (npx cdktf deploy bootstrap-staging), or, with artifactsBucketExists, it must exist in the ' +
         "environment's region and the release credentials must be allowed to read and write it",
     );
@@ -486,10 +485,14 @@ describe('several functions at once', () => {
     const result = await release('functions', 'update', '--env', 'staging', '--layer', 'deps', '--version-arn', layerArn('deps', 7), '--concurrency', '3');
     expect(result.code).toBe(1);
     const lines = result.err.split('\n');
-    expect(lines[0]).toBe(
-      `release functions update failed: Pointing functions at ${layerArn('deps', 7)} stopped at bookshelf-staging-worker: bookshelf-staging-worker: the update failed: Layer version not found`,
-    );
-    const list = (label: string) => lines.find((line) => line.startsWith(`  ${label}: `))!.slice(label.length + 4).split(', ');
+    expect(lines.slice(0, 2)).toEqual([
+      `release functions update failed: Pointing functions at ${layerArn('deps', 7)} failed for 1 of ${names.length} functions:`,
+      `  failed: bookshelf-staging-worker: bookshelf-staging-worker: the update failed: Layer version not found`,
+    ]);
+    const list = (label: string) =>
+      label === 'failed'
+        ? lines.filter((line) => line.startsWith('  failed: ')).map((line) => line.split(': ')[1])
+        : lines.find((line) => line.startsWith(`  ${label}: `))!.slice(label.length + 4).split(', ');
     // the api and the cleanup were running beside the worker: they finished
     expect(list('updated')).toEqual(expect.arrayContaining([FUNCTIONS[0], FUNCTIONS[2]]));
     expect(list('failed')).toEqual([FUNCTIONS[1]]);

@@ -5,7 +5,7 @@ import { ManifestLayer, ReleaseManifest } from '../contract/release-manifest';
 import { objectExists, uploadObject } from './artifacts';
 import { ReleaseContext, ReleaseError, readFunction, waitForUpdate, withRetries } from './context';
 import { functionsUsing, manifestLayer } from './manifest';
-import { eachFunction, Progress } from './pool';
+import { eachFunction, RunResult, UPDATES } from './pool';
 
 /** A layer version ARN without its version. */
 export function unversioned(arn: string): string {
@@ -80,13 +80,13 @@ export function layersOf(configuration: FunctionConfiguration): string[] {
  * {@link desiredLayers}: the manifest's order, its other built layers kept at their versions, its
  * external layers at their pinned versions.
  */
-export async function updateLayer(context: ReleaseContext, manifest: ReleaseManifest, key: string, versionArn: string): Promise<Progress> {
+export async function updateLayer(context: ReleaseContext, manifest: ReleaseManifest, key: string, versionArn: string): Promise<RunResult> {
   const layer = manifestLayer(manifest, key);
   if (unversioned(versionArn) !== layer.layerArn && versionArn !== upcomingVersion(layer)) {
     throw new ReleaseError(`--version-arn ${versionArn}: not a version of ${layer.layerArn}`);
   }
   const latest = latestVersions(context, manifest);
-  return eachFunction(context, `Pointing functions at ${versionArn}`, manifest, functionsUsing(manifest, key), async (functionName, fnKey) => {
+  return eachFunction(context, `Pointing functions at ${versionArn}`, UPDATES, manifest, functionsUsing(manifest, key), async (functionName, fnKey) => {
     const read = await readFunction(context, functionName);
     const current = layersOf(read);
     const desired = await desiredLayers(manifest, fnKey, current, latest, { layer: key, versionArn });
@@ -118,7 +118,7 @@ export async function updateLayer(context: ReleaseContext, manifest: ReleaseMani
 }
 
 /** Re-points the functions at an earlier version of the layer, which `skip_destroy` kept; says so once they are. */
-export async function rollbackLayer(context: ReleaseContext, manifest: ReleaseManifest, key: string, version: number): Promise<Progress> {
+export async function rollbackLayer(context: ReleaseContext, manifest: ReleaseManifest, key: string, version: number): Promise<RunResult> {
   const layer = manifestLayer(manifest, key);
   let versionArn: string | undefined;
   try {
@@ -157,7 +157,7 @@ export async function updateCode(
   manifest: ReleaseManifest,
   packageFile: string,
   functionKeys: readonly string[] = Object.keys(manifest.functions),
-): Promise<Progress> {
+): Promise<RunResult> {
   if (!fs.existsSync(packageFile)) throw new ReleaseError(`--package ${packageFile}: no such file`);
   for (const key of functionKeys) {
     if (!manifest.functions[key]) {
@@ -167,7 +167,7 @@ export async function updateCode(
   const bytes = fs.readFileSync(packageFile);
   const hash = createHash('sha256').update(bytes).digest('hex');
   const sha256 = codeSha256(bytes);
-  return eachFunction(context, `Releasing ${packageFile}`, manifest, functionKeys, async (functionName, _key, fn) => {
+  return eachFunction(context, `Releasing ${packageFile}`, UPDATES, manifest, functionKeys, async (functionName, _key, fn) => {
     const key = `${fn.packagePrefix}${hash}.zip`;
     const where = `s3://${manifest.artifactsBucket}/${key}`;
     const read = await readFunction(context, functionName);

@@ -39,59 +39,68 @@ export async function boundedPool<T, R>(
   return outcomes;
 }
 
-/** What a run over several functions did: function names, in manifest order. */
-export interface Progress {
+/** What one function's step did: changed it, or found it as it should be (or, in a dry run, would change it). */
+export type StepResult = 'done' | 'unchanged';
+
+/** The words for what a step did to a function, or found already done, in a summary. */
+export interface Outcomes {
+  readonly done: string;
+  readonly unchanged: string;
+}
+
+/** The words of the runs that update functions. */
+export const UPDATES: Outcomes = { done: 'updated', unchanged: 'already up to date' };
+
+/** The functions a run did something to, and those it found already done: names, in the order given. */
+export interface RunResult {
   readonly done: string[];
   readonly unchanged: string[];
 }
-
-/** What one function's step did: changed it, or found it as it should be (or, in a dry run, would change it). */
-export type StepResult = 'done' | 'unchanged';
 
 /** An error's message as the release command prints it. */
 export function reasonOf(error: unknown): string {
   return error instanceof ReleaseError ? error.message : `${(error as Error).name}: ${(error as Error).message}`;
 }
 
+/** `a, b` or `none`. */
+export function list(names: readonly string[]): string {
+  return names.length > 0 ? names.join(', ') : 'none';
+}
+
 /**
  * Runs `step` for each function, `context.concurrency` at a time (default 10), each step waiting
- * for its own updates. At the first real failure no further function is started; the running
- * ones finish, then the error says which functions were updated, already up to date, failed
- * (with each reason) and not started.
+ * for its own updates. After a failure no further function is started (unless `keepGoing`:
+ * moving traffic back tries every function); those running finish. Then it throws a message
+ * that says, function by function, what was done, what failed and why, and what was not started.
  */
 export async function eachFunction(
   context: Pick<ReleaseContext, 'concurrency'>,
   what: string,
+  words: Outcomes,
   manifest: ReleaseManifest,
   keys: readonly string[],
   step: (functionName: string, key: string, fn: ManifestFunction) => Promise<StepResult>,
-): Promise<Progress> {
-  const functionNames = keys.map((key) => manifest.functions[key].functionName);
-  const failedInTurn: number[] = []; // the first failure stopped the run
-  const outcomes = await boundedPool(keys, context.concurrency ?? DEFAULT_CONCURRENCY, (key, index) =>
-    step(functionNames[index], key, manifest.functions[key]).catch((error: unknown) => {
-      failedInTurn.push(index);
-      throw error;
-    }),
-  );
-  const names = (keep: (outcome: Outcome<StepResult>) => boolean) => functionNames.filter((_, index) => keep(outcomes[index]));
-  const progress: Progress = {
-    done: names((o) => o.status === 'fulfilled' && o.value === 'done'),
-    unchanged: names((o) => o.status === 'fulfilled' && o.value === 'unchanged'),
-  };
-  const failures = failedInTurn.map((index) => {
-    const outcome = outcomes[index];
-    return { functionName: functionNames[index], reason: outcome.status === 'rejected' ? reasonOf(outcome.reason) : '' };
+  { keepGoing = false }: { readonly keepGoing?: boolean } = {},
+): Promise<RunResult> {
+  const names = keys.map((key) => manifest.functions[key].functionName);
+  const outcomes = await boundedPool(keys, context.concurrency ?? DEFAULT_CONCURRENCY, (key, index) => step(names[index], key, manifest.functions[key]), {
+    keepGoing,
   });
-  if (failures.length === 0) return progress;
-  const list = (items: readonly string[]) => (items.length > 0 ? items.join(', ') : 'none');
-  const [first, ...others] = failures;
+  const having = (wanted: (outcome: Outcome<StepResult>) => boolean) => names.filter((_, index) => wanted(outcomes[index]));
+  const result = {
+    done: having((o) => o.status === 'fulfilled' && o.value === 'done'),
+    unchanged: having((o) => o.status === 'fulfilled' && o.value === 'unchanged'),
+  };
+  const failures = names.flatMap((name, index) => {
+    const outcome = outcomes[index];
+    return outcome.status === 'rejected' ? [`  failed: ${name}: ${reasonOf(outcome.reason).replace(/\n/g, '\n    ')}`] : [];
+  });
+  if (failures.length === 0) return result;
   throw new ReleaseError(
-    `${what} stopped at ${first.functionName}: ${first.reason}\n` +
-      `  updated: ${list(progress.done)}\n` +
-      `  already up to date: ${list(progress.unchanged)}\n` +
-      `  failed: ${list(failures.map((f) => f.functionName))}\n` +
-      others.map((f) => `    ${f.functionName}: ${f.reason}\n`).join('') +
-      `  not started: ${list(names((o) => o.status === 'not started'))}`,
+    `${what} failed for ${failures.length} of ${keys.length} function${keys.length === 1 ? '' : 's'}:\n` +
+      `${failures.join('\n')}\n` +
+      `  ${words.done}: ${list(result.done)}\n` +
+      `  ${words.unchanged}: ${list(result.unchanged)}\n` +
+      `  not started: ${list(having((o) => o.status === 'not started'))}`,
   );
 }

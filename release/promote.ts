@@ -3,8 +3,7 @@ import { AlarmState, describeAlarm, firing, readAlarms } from './alarms';
 import { AliasState, describeAlias, inCanary, moveAlias, publishedVersions, readAlias } from './aliases';
 import { ReleaseContext, ReleaseError } from './context';
 import { formatDuration } from './durations';
-import { inParallel, list, RunResult } from './in-parallel';
-import { reasonOf } from './pool';
+import { eachFunction, list, reasonOf, RunResult } from './pool';
 import { PublishedVersions } from './publish';
 
 /** How an alias moves to the new version: at once, or in steps with alarms watched in between. */
@@ -55,7 +54,7 @@ export async function promoteFunctions(
 ): Promise<RunResult> {
   const moves: Move[] = [];
   const words = { done: 'to move', unchanged: 'already live' };
-  const result = await inParallel(context, 'Reading the aliases (nothing was moved)', words, manifest, keys, async (functionName, key, fn) => {
+  const result = await eachFunction(context, 'Reading the aliases (nothing was moved)', words, manifest, keys, async (functionName, key, fn) => {
     const from = await readAlias(context, functionName, fn.alias);
     let to: number | undefined;
     if (targets?.has(key)) {
@@ -136,7 +135,7 @@ async function moveAll(context: ReleaseContext, manifest: ReleaseManifest, moves
   const keys = keysOf(manifest, moves);
   const words = { done: `moved to ${share}%`, unchanged: 'unchanged' };
   const what = steps > 1 ? `Moving the aliases to ${share}% (step ${step} of ${steps})` : 'Moving the aliases';
-  await inParallel(context, what, words, manifest, keys, async (functionName) => {
+  await eachFunction(context, what, words, manifest, keys, async (functionName) => {
     const move = moves.find((m) => m.functionName === functionName)!;
     const to = move.to!;
     const stepText = steps > 1 ? ` (step ${step} of ${steps})` : '';
@@ -187,7 +186,7 @@ async function watch(context: ReleaseContext, intervalMs: number, share: number,
 async function moveBack(context: ReleaseContext, manifest: ReleaseManifest, moves: readonly Move[]): Promise<string> {
   const words = { done: 'moved back to their old versions', unchanged: 'unchanged' };
   try {
-    await inParallel(context, 'Moving the aliases back', words, manifest, keysOf(manifest, moves), async (functionName) => {
+    await eachFunction(context, 'Moving the aliases back', words, manifest, keysOf(manifest, moves), async (functionName) => {
       const move = moves.find((m) => m.functionName === functionName)!;
       await moveAlias(context, functionName, move.alias, move.from.version);
       context.reporter.report(

@@ -3,7 +3,7 @@ import { ReleaseManifest } from '../contract/release-manifest';
 import { publishedVersions } from './aliases';
 import { nextPollDelay, ReleaseContext, ReleaseError, UPDATE_POLL, waitForUpdate, withRetries } from './context';
 import { desiredLayers, latestVersions, layersOf, pinnedChanges } from './functions';
-import { inParallel, RunResult } from './in-parallel';
+import { eachFunction, RunResult } from './pool';
 
 /** Lambda's limit on a version's description. */
 export const DESCRIPTION_LIMIT = 256;
@@ -41,7 +41,7 @@ export async function publishFunctions(
   const versions: PublishedVersions = new Map();
   const latestLayer = latestVersions(context, manifest);
   const words = { done: 'published', unchanged: context.dryRun ? 'not published (dry run)' : 'already published' };
-  const result = await inParallel(context, 'Publishing versions', words, manifest, keys, async (functionName, key) => {
+  const result = await eachFunction(context, 'Publishing versions', words, manifest, keys, async (functionName, key) => {
     let latest = await waitForUpdate(context, functionName);
     // The external layers envs/ pins reach the function here, at the next release.
     let layers = layersOf(latest);

@@ -2,8 +2,7 @@ import { ReleaseManifest } from '../contract/release-manifest';
 import { describeAlias, inCanary, moveAlias, publishedVersions, readAlias } from './aliases';
 import { ReleaseContext, ReleaseError } from './context';
 import { rollbackLayer } from './functions';
-import { inParallel, RunResult } from './in-parallel';
-import { reasonOf } from './pool';
+import { eachFunction, reasonOf, RunResult } from './pool';
 import { functionsUsing } from './manifest';
 import { AT_ONCE, promoteFunctions } from './promote';
 import { publishFunctions } from './publish';
@@ -26,7 +25,7 @@ export async function rollbackFunctions(
   target: RollbackTarget,
 ): Promise<RunResult> {
   const words = { done: 'moved back', unchanged: context.dryRun ? 'not moved (dry run) or already there' : 'already there' };
-  return inParallel(context, 'Rolling back', words, manifest, keys, async (functionName, _key, fn) => {
+  return eachFunction(context, 'Rolling back', words, manifest, keys, async (functionName, _key, fn) => {
     const alias = await readAlias(context, functionName, fn.alias);
     let version: number;
     if (target === 'previous' && inCanary(alias)) {
