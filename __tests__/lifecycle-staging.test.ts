@@ -1,4 +1,4 @@
 import { staging } from '../envs/staging';
 import { describeLifecycle } from './support/lifecycle';
 
-describeLifecycle(staging);
+describeLifecycle(staging, { aliasMoves: true });
