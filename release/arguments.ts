@@ -222,7 +222,7 @@ type Refuse = (field: string, value: unknown, rule: string) => void;
 
 function readConcurrency(value: string, refuse: Refuse): number | undefined {
   if (/^[1-9][0-9]*$/.test(value) && Number(value) <= MAX_CONCURRENCY) return Number(value);
-  refuse('--concurrency', value, `must be a whole number from 1 to ${MAX_CONCURRENCY}: how many functions are updated at once (default ${DEFAULT_CONCURRENCY})`);
+  refuse('--concurrency', value, `must be a whole number from 1 to ${MAX_CONCURRENCY}: how many functions are worked on at once (default ${DEFAULT_CONCURRENCY})`);
   return undefined;
 }
 

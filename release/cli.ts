@@ -55,8 +55,9 @@ Options of the commands above:
   --to-version <n>  the version to go back to: of the layer with --layer, of each function with --function
   --previous        with --function: the version before the alias's (during a canary: the alias's own)
 
-Options of the commands that update several functions (layer release, functions update, rollback):
-  --concurrency <n> how many functions are updated at once, 1 to 100 (default 10)
+Options of the commands that work on several functions (layer release, functions update, functions publish,
+functions promote, rollback):
+  --concurrency <n> how many functions are worked on at once, 1 to 100 (default 10)
 
 Options of every command:
   --env <name>      environment; its manifest is generated/stacks/<name>/release-manifest.json
