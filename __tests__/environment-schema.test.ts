@@ -153,6 +153,7 @@ describe('the environment schema refuses, before anything is built or written', 
     ['a function key that is a construct id', (c) => (c.functions.aws = { handler: 'app.main.handler' }), ['construct-id-taken staging: functions.aws']],
     ['a function key that is a layer output\'s id', (c) => (c.functions['deps-layer-arn'] = { handler: 'app.main.handler' }), ['construct-id-taken staging: functions.deps-layer-arn']],
     ['a function key that is another function\'s output id', (c) => (c.functions['api-function-name'] = { handler: 'app.main.handler' }), ['construct-id-taken staging: functions.api-function-name']],
+    ['a function key that is another function\'s alias output id', (c) => (c.functions['api-function-alias-arn'] = { handler: 'app.main.handler' }), ['construct-id-taken staging: functions.api-function-alias-arn']],
     ['a function key that is a layer\'s id', (c) => (c.functions['deps-layer'] = { handler: 'app.main.handler' }), ['construct-id-taken staging: functions.deps-layer']],
     ['a function key that names an object property', (c) => (c.functions.constructor = { handler: 'app.main.handler' }), ['construct-id-taken staging: functions.constructor']],
 

@@ -109,14 +109,17 @@ describe('shipped environments', () => {
 
     test('outputs name every layer and function for CI', () => {
       expect(Object.keys(json(name).output).sort()).toEqual([
+        'api_function_alias_arn',
         'api_function_arn',
         'api_function_name',
+        'cleanup_function_alias_arn',
         'cleanup_function_arn',
         'cleanup_function_name',
         'deps_layer_arn',
         'deps_layer_version_arn',
         'shared_code_layer_arn',
         'shared_code_layer_version_arn',
+        'worker_function_alias_arn',
         'worker_function_arn',
         'worker_function_name',
       ]);

@@ -342,6 +342,24 @@ describe('functions promote', () => {
     ]);
   });
 
+  test('an interval shorter than 2m is taken, with one warning on stderr, outside --json\'s document', async () => {
+    const warning =
+      "warning: --interval 1m 59s is shorter than 2m: the errors alarm sums 60 s of errors and Lambda's metrics arrive about a minute late, " +
+      "so the alarms may not have seen a step's errors yet when it ends; 5m is the usual interval";
+    const result = await release('functions', 'promote', '--env', 'staging', '--canary', '10', '--interval', '119s', '--json');
+    expect(result.code).toBe(0);
+    expect(result.err).toBe(warning);
+    expect(JSON.parse(result.out)).toMatchObject({ ok: true });
+    expect(fleet.aliases()).toEqual(FUNCTIONS.map(() => '3 {}'));
+    const linear = await release('functions', 'promote', '--env', 'staging', '--linear', '50', '--interval', '30s', '--dry-run');
+    expect(linear.err).toBe(warning.replace('1m 59s', '30s'));
+  });
+
+  test('an interval of 2m or more, and a promotion at once, warn of nothing', async () => {
+    expect((await release('functions', 'promote', '--env', 'staging', '--canary', '10', '--interval', '2m', '--dry-run')).err).toBe('');
+    expect((await release('functions', 'promote', '--env', 'staging', '--dry-run')).err).toBe('');
+  });
+
   test('an interval shorter than 15 s is watched once, at its end', async () => {
     await release('functions', 'promote', '--env', 'staging', '--canary', '50', '--interval', '10s');
     expect(sleeps).toEqual([10_000]);
@@ -392,7 +410,7 @@ describe('functions promote', () => {
 
   test('an alarm already in ALARM stops a canary before anything moves', async () => {
     fleet.alarms.set(errorsAlarm(API), { state: 'ALARM', reason: 'Threshold Crossed' });
-    const result = await release('functions', 'promote', '--env', 'staging', '--linear', '10', '--interval', '1m');
+    const result = await release('functions', 'promote', '--env', 'staging', '--linear', '10', '--interval', '5m');
     expect(result.code).toBe(1);
     expect(result.err.split('\n')[0]).toBe(`release functions promote failed: nothing was moved: alarm ${errorsAlarm(API)} is in ALARM: Threshold Crossed`);
     expect(fleet.moves()).toEqual([]);
@@ -402,7 +420,7 @@ describe('functions promote', () => {
     lambda
       .on(UpdateAliasCommand, { FunctionName: CLEANUP, FunctionVersion: '3' })
       .rejects(Object.assign(new Error('not authorized to perform lambda:UpdateAlias'), { name: 'AccessDeniedException' }));
-    const result = await release('functions', 'promote', '--env', 'staging', '--canary', '10', '--interval', '1m');
+    const result = await release('functions', 'promote', '--env', 'staging', '--canary', '10', '--interval', '5m');
     expect(result.code).toBe(1);
     expect(fleet.aliases()).toEqual(FUNCTIONS.map(() => '1 {}'));
     expect(result.err.split('\n')).toEqual([

@@ -7,7 +7,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { parseReleaseManifest, RELEASE_MANIFEST_FILE } from '../contract/release-manifest';
 import { deterministicZip } from '../core/deterministic-zip';
+import { COMMANDS, readArguments } from '../release/arguments';
 import { runRelease, USAGE, USAGE_HINT } from '../release/cli';
+import { UsageError } from '../release/context';
 import { tempDir } from './support/synth';
 
 const lambda = mockClient(LambdaClient);
@@ -375,7 +377,7 @@ describe('arguments that are unknown, malformed or misplaced are refused before 
     ...['0', '101', '2.5', 'ten', '-1', '1e1'].map((value): [string, string[], string] => [
       `--concurrency ${value}`,
       ['functions', 'update', '--env', 'staging', '--layer', 'deps', `--concurrency=${value}`],
-      `--concurrency = "${value}": must be a whole number from 1 to 100: how many functions are updated at once (default 10)`,
+      `--concurrency = "${value}": must be a whole number from 1 to 100: how many functions are worked on at once (default 10)`,
     ]),
     [
       '--concurrency on layer build',
@@ -441,6 +443,20 @@ describe('arguments that are unknown, malformed or misplaced are refused before 
       '--layer = "deps": bookshelf-staging-deps has no build in the release manifest of staging (set `build` on the layer in envs/)',
     );
     expect(effects()).toEqual([]);
+  });
+
+  test('the usage names exactly the commands that take --concurrency', () => {
+    const listed = /commands that work on several functions \(([^)]*)\)/.exec(USAGE)![1].replace(/\s+/g, ' ').split(', ');
+    const taking = COMMANDS.filter((command) => {
+      try {
+        readArguments([...command.split(' '), '--env', 'staging', '--concurrency', '4'], root);
+      } catch (error) {
+        if (!(error instanceof UsageError)) throw error;
+        return !error.message.includes('--concurrency = "4"');
+      }
+      return true;
+    });
+    expect(listed).toEqual([...taking]);
   });
 
   test.each([[['--help']], [['layer', 'build', '--help']], [['rollback', '--env', 'staging', '--help', '--to-version', 'six']]])(

@@ -86,3 +86,23 @@ test('--dry-run writes nothing; --json prints one document', async () => {
   const json = await release(root, 'functions', 'package', '--source', 'backend', '--out', 'backend.zip', '--json');
   expect(JSON.parse(json.out)).toMatchObject({ ok: true, command: 'functions package', files: 5, out: path.join(root, 'backend.zip') });
 });
+
+test('a symbolic link in the tree is refused, named, and nothing is written: the package holds what the tree holds', async () => {
+  const root = tempDir('package-link');
+  const source = writeTree(root, new Date());
+  fs.symlinkSync('../requirements.txt', path.join(source, 'app', 'requirements.txt'));
+  const result = await release(root, 'functions', 'package', '--source', 'backend', '--out', 'backend.zip');
+  expect(result.code).toBe(1);
+  expect(result.err).toBe(
+    `release functions package failed: Error: ${path.join(source, 'app', 'requirements.txt')} is a symbolic link (to ../requirements.txt): ` +
+      'a package holds files and directories only; replace the link with the file or directory it points to, or remove it',
+  );
+  expect(fs.existsSync(path.join(root, 'backend.zip'))).toBe(false);
+  // --include names the top-level entries: a link there is refused too; a tree without the link packages
+  fs.rmSync(path.join(source, 'app', 'requirements.txt'));
+  fs.symlinkSync('app', path.join(source, 'shared'));
+  const included = await release(root, 'functions', 'package', '--source', 'backend', '--include', 'app,shared', '--out', 'backend.zip');
+  expect(included.code).toBe(1);
+  expect(included.err).toContain(`${path.join(source, 'shared')} is a symbolic link (to app)`);
+  expect((await release(root, 'functions', 'package', '--source', 'backend', '--include', 'app', '--out', 'backend.zip')).code).toBe(0);
+});

@@ -550,13 +550,44 @@ describe('external layers', () => {
     pinPowertools(3);
     const dry = await release('functions', 'publish', '--env', 'staging', '--functions', 'api', '--dry-run');
     expect(dry.code).toBe(0);
-    expect(dry.out).toContain(`[dry run] would apply the pinned external layers ${POWERTOOLS(3)} to bookshelf-staging-api`);
+    expect(dry.out).toContain(
+      `[dry run] would point bookshelf-staging-api at [${POWERTOOLS(3)}, ${layerArn('deps', 1)}, ${layerArn('shared-code', 4)}] (now [${layerArn('deps', 1)}, ${layerArn('shared-code', 4)}]); pinned external layers applied: ${POWERTOOLS(3)}`,
+    );
     expect(updates()).toEqual([]);
     const result = await release('functions', 'publish', '--env', 'staging', '--functions', 'api');
     expect(result.code).toBe(0);
     expect(fake.functions.get(FUNCTIONS[0])!.layers).toEqual([POWERTOOLS(3), layerArn('deps', 1), layerArn('shared-code', 4)]);
     const published = lambda.commandCalls(PublishVersionCommand).map((c) => c.args[0].input.Description);
     expect(published).toEqual([expect.stringContaining('layers=AWSLambdaPowertoolsPythonV3-python312-x86_64:3,bookshelf-staging-deps:1,bookshelf-staging-shared-code:4')]);
+  });
+
+  test('a publish sets the whole list: a layer attached by hand is removed, and the version holds none of it', async () => {
+    const byHand = `arn:aws:lambda:us-west-2:${ACCOUNT}:layer:attached-by-hand:2`;
+    fake.functions.get(FUNCTIONS[0])!.layers = [layerArn('deps', 1), byHand, layerArn('shared-code', 4)];
+    const result = await release('functions', 'publish', '--env', 'staging', '--functions', 'api');
+    expect(result.code).toBe(0);
+    expect(fake.functions.get(FUNCTIONS[0])!.layers).toEqual([layerArn('deps', 1), layerArn('shared-code', 4)]);
+    expect(result.out).toContain(`bookshelf-staging-api: now on [${layerArn('deps', 1)}, ${layerArn('shared-code', 4)}]`);
+    const published = lambda.commandCalls(PublishVersionCommand).map((c) => c.args[0].input.Description);
+    expect(published).toEqual([expect.stringContaining('layers=bookshelf-staging-deps:1,bookshelf-staging-shared-code:4')]);
+  });
+
+  test('a publish applies a pin moved in the order, and one removed from envs/', async () => {
+    pinPowertools(3);
+    fake.functions.get(FUNCTIONS[0])!.layers = [layerArn('deps', 1), layerArn('shared-code', 4), POWERTOOLS(3)];
+    fake.functions.get(FUNCTIONS[1])!.layers = [POWERTOOLS(3), layerArn('deps', 1), layerArn('shared-code', 4)];
+    const result = await release('functions', 'publish', '--env', 'staging', '--functions', 'api,worker');
+    expect(result.code).toBe(0);
+    // the api's pin now comes first; the worker no longer pins Powertools
+    expect(fake.functions.get(FUNCTIONS[0])!.layers).toEqual([POWERTOOLS(3), layerArn('deps', 1), layerArn('shared-code', 4)]);
+    expect(fake.functions.get(FUNCTIONS[1])!.layers).toEqual([layerArn('deps', 1), layerArn('shared-code', 4)]);
+    expect(updates().map((update) => update.FunctionName).sort()).toEqual([FUNCTIONS[0], FUNCTIONS[1]]);
+  });
+
+  test('a publish leaves alone a function whose layers are already the manifest\'s', async () => {
+    const result = await release('functions', 'publish', '--env', 'staging', '--functions', 'api');
+    expect(result.code).toBe(0);
+    expect(updates()).toEqual([]);
   });
 
   test('a layer rollback applies them too; a function lacking a built layer gets its latest version', async () => {

@@ -91,9 +91,25 @@ export function deterministicZip(entries: readonly ZipEntry[], options: { compre
 }
 
 /**
+ * The refusal of a tree entry that is neither a file nor a directory (a symbolic link, a socket, a
+ * device): a zip of the tree would leave it out, or hold what it points to, which the tree does not.
+ */
+export function notFileOrDirectory(full: string): Error {
+  const stat = fs.lstatSync(full);
+  if (stat.isSymbolicLink()) {
+    return new Error(
+      `${full} is a symbolic link (to ${fs.readlinkSync(full)}): a package holds files and directories only; ` +
+        'replace the link with the file or directory it points to, or remove it',
+    );
+  }
+  return new Error(`${full} is neither a file nor a directory: a package holds files and directories only; remove it`);
+}
+
+/**
  * The files below `root` as zip entries under `prefix` (such as `python/`, or `''` for paths
  * relative to `root`), with their directories, in a stable order; Python caches are left out, as
- * they differ between builds.
+ * they differ between builds. A symbolic link, or anything else that is neither a file nor a
+ * directory, is refused ({@link notFileOrDirectory}), never left out unsaid.
  */
 export function directoryEntries(root: string, prefix: string): ZipEntry[] {
   const entries: ZipEntry[] = prefix === '' ? [] : [{ path: prefix }];
@@ -106,6 +122,8 @@ export function directoryEntries(root: string, prefix: string): ZipEntry[] {
         walk(full, `${at}${entry.name}/`);
       } else if (entry.isFile()) {
         entries.push({ path: `${at}${entry.name}`, content: fs.readFileSync(full) });
+      } else {
+        throw notFileOrDirectory(full);
       }
     }
   };

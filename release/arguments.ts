@@ -101,7 +101,7 @@ export function readArguments(argv: readonly string[], root = process.cwd()): Re
   const { values, positionals, tokens } = parsed;
   if (values.help) return 'help';
   const problems: string[] = [];
-  const refuse = (field: string, value: unknown, rule: string) => problems.push(formatProblem(problem('release-argument', field, value, rule)));
+  const refuse = refuser(problems);
 
   const given = new Map<Option, string[]>();
   for (const token of tokens) {
@@ -218,11 +218,17 @@ export interface PackageRequest {
   readonly out: string;
 }
 
+/** Records one refused argument: its field as the user wrote it, the value and the rule it breaks. */
 type Refuse = (field: string, value: unknown, rule: string) => void;
+
+/** A {@link Refuse} that adds each refusal to `problems`, as a formatted `release-argument` problem. */
+function refuser(problems: string[]): Refuse {
+  return (field, value, rule) => void problems.push(formatProblem(problem('release-argument', field, value, rule)));
+}
 
 function readConcurrency(value: string, refuse: Refuse): number | undefined {
   if (/^[1-9][0-9]*$/.test(value) && Number(value) <= MAX_CONCURRENCY) return Number(value);
-  refuse('--concurrency', value, `must be a whole number from 1 to ${MAX_CONCURRENCY}: how many functions are updated at once (default ${DEFAULT_CONCURRENCY})`);
+  refuse('--concurrency', value, `must be a whole number from 1 to ${MAX_CONCURRENCY}: how many functions are worked on at once (default ${DEFAULT_CONCURRENCY})`);
   return undefined;
 }
 
@@ -351,7 +357,7 @@ function readFunctionKeys(list: string, refuse: Refuse): string[] {
  */
 export function checkAgainstManifest(request: ReleaseRequest, manifest: ReleaseManifest): void {
   const problems: string[] = [];
-  const refuse = (field: string, value: unknown, rule: string) => problems.push(formatProblem(problem('release-argument', field, value, rule)));
+  const refuse = refuser(problems);
   const where = manifest.environment;
   if ('layer' in request) {
     const layer = manifest.layers[request.layer];

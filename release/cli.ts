@@ -4,7 +4,7 @@ import { latestVersionArn, upcomingVersion, updateCode, updateLayer } from './fu
 import { buildLayer, Installer, publishLayer } from './layers';
 import { loadManifest, manifestLayer } from './manifest';
 import { buildPackage } from './package';
-import { promoteFunctions } from './promote';
+import { promoteFunctions, shortIntervalWarning } from './promote';
 import { publishFunctions } from './publish';
 import { rollbackFunctions, rollbackLayerToAliases } from './rollback';
 import { localAwsEndpointFrom } from '../core/local-endpoint';
@@ -50,13 +50,15 @@ Options of the commands above:
   --canary <pct>    1 to 99, a whole percentage: the share of traffic on the new version for one interval
   --linear <pct>    1 to 99, a whole percentage: the share added at every step
   --interval <duration>  with --canary or --linear: how long each step waits and watches the alarms,
-                    a whole number followed by s, m or h, from 1s to 24h (30s, 5m, 1h)
+                    a whole number followed by s, m or h, from 1s to 24h (30s, 5m, 1h); under 2m, a warning:
+                    the alarms may not have seen a step's errors yet (5m is the usual interval)
   --function <key|all>   the function to roll back, by key, or all of the manifest's
   --to-version <n>  the version to go back to: of the layer with --layer, of each function with --function
   --previous        with --function: the version before the alias's (during a canary: the alias's own)
 
-Options of the commands that update several functions (layer release, functions update, rollback):
-  --concurrency <n> how many functions are updated at once, 1 to 100 (default 10)
+Options of the commands that work on several functions (layer release, functions update, functions publish,
+functions promote, rollback):
+  --concurrency <n> how many functions are worked on at once, 1 to 100 (default 10)
 
 Options of every command:
   --env <name>      environment; its manifest is generated/stacks/<name>/release-manifest.json
@@ -152,9 +154,13 @@ export async function runRelease(argv: readonly string[], deps: ReleaseDependenc
       case 'functions publish':
         await publishFunctions(context, manifest, request.functions);
         break;
-      case 'functions promote':
+      case 'functions promote': {
+        // on stderr: --json's stdout stays one document
+        const warning = shortIntervalWarning(request.strategy);
+        if (warning !== undefined) err(`warning: ${warning}`);
         await promoteFunctions(context, manifest, request.functions ?? Object.keys(manifest.functions), request.strategy);
         break;
+      }
       case 'rollback':
         if ('layer' in request) {
           await rollbackLayerToAliases(context, manifest, request.layer, request.toVersion);

@@ -71,7 +71,7 @@ export interface ReleaseContext {
   readonly sleep: (ms: number) => Promise<void>;
   /** Root of the repository, where build inputs are read. */
   readonly root: string;
-  /** How many functions are updated at once (`--concurrency`). @default {@link DEFAULT_CONCURRENCY} */
+  /** How many functions are worked on at once (`--concurrency`). @default {@link DEFAULT_CONCURRENCY} */
   readonly concurrency?: number;
 }
 

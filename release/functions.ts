@@ -74,6 +74,50 @@ export function layersOf(configuration: FunctionConfiguration): string[] {
   return configuration.Layers?.flatMap((layer) => (layer.Arn ? [layer.Arn] : [])) ?? [];
 }
 
+/** What {@link applyLayers} did: nothing to do, a dry run's report, or the update, with the configuration after it. */
+export interface LayersApplied {
+  readonly status: 'unchanged' | 'would do' | 'done';
+  /** The function's configuration: as read, or after the update. */
+  readonly configuration: FunctionConfiguration;
+}
+
+/**
+ * Brings a function's layers to `desired` (its {@link desiredLayers}), the whole list: order,
+ * removed pins and layers attached by hand included. Equal lists change nothing and report
+ * nothing (the caller says why). A dry run reports what it would set. Otherwise it waits for an
+ * update still running (`read`, just read), updates the layers, waits for that update and reports
+ * it, naming the pinned external layers the function gets (`pinned`, {@link pinnedChanges}).
+ */
+export async function applyLayers(
+  context: ReleaseContext,
+  functionName: string,
+  read: FunctionConfiguration,
+  desired: readonly string[],
+  pinned: readonly string[],
+): Promise<LayersApplied> {
+  const current = layersOf(read);
+  if (desired.join() === current.join()) return { status: 'unchanged', configuration: read };
+  const applied = pinned.length > 0 ? `; pinned external layers applied: ${pinned.join(', ')}` : '';
+  if (context.dryRun) {
+    context.reporter.report(
+      { action: 'function layers', status: 'would do', functionName, from: current, to: desired, pinned },
+      `point ${functionName} at [${desired.join(', ')}] (now [${current.join(', ')}])${applied}`,
+    );
+    return { status: 'would do', configuration: read };
+  }
+  context.reporter.progress(`${functionName}: updating its layers`);
+  if (read.LastUpdateStatus === 'InProgress') await waitForUpdate(context, functionName, read);
+  await withRetries(context, `update ${functionName}`, () =>
+    context.lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: functionName, Layers: [...desired] })),
+  );
+  const configuration = await waitForUpdate(context, functionName, 'just updated');
+  context.reporter.report(
+    { action: 'function layers', status: 'done', functionName, from: current, to: desired, pinned },
+    `${functionName}: now on [${desired.join(', ')}]${applied}`,
+  );
+  return { status: 'done', configuration };
+}
+
 /**
  * Points every function of the manifest that uses the layer at `versionArn` (in a dry run of a
  * layer release, {@link upcomingVersion}), `context.concurrency` at a time. Each function gets its
@@ -90,30 +134,11 @@ export async function updateLayer(context: ReleaseContext, manifest: ReleaseMani
     const read = await readFunction(context, functionName);
     const current = layersOf(read);
     const desired = await desiredLayers(manifest, fnKey, current, latest, { layer: key, versionArn });
-    const pinned = pinnedChanges(manifest, fnKey, current);
-    const applied = pinned.length > 0 ? `; pinned external layers applied: ${pinned.join(', ')}` : '';
-    if (desired.join() === current.join()) {
+    const { status } = await applyLayers(context, functionName, read, desired, pinnedChanges(manifest, fnKey, current));
+    if (status === 'unchanged') {
       context.reporter.report({ action: 'function layers', status: 'skipped', functionName, layers: current }, `${functionName}: already on ${versionArn}`);
-      return 'unchanged';
     }
-    if (context.dryRun) {
-      context.reporter.report(
-        { action: 'function layers', status: 'would do', functionName, from: current, to: desired, pinned },
-        `point ${functionName} at [${desired.join(', ')}] (now [${current.join(', ')}])${applied}`,
-      );
-      return 'unchanged';
-    }
-    context.reporter.progress(`${functionName}: updating its layers`);
-    if (read.LastUpdateStatus === 'InProgress') await waitForUpdate(context, functionName, read);
-    await withRetries(context, `update ${functionName}`, () =>
-      context.lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: functionName, Layers: desired })),
-    );
-    await waitForUpdate(context, functionName, 'just updated');
-    context.reporter.report(
-      { action: 'function layers', status: 'done', functionName, from: current, to: desired, pinned },
-      `${functionName}: now on [${desired.join(', ')}]${applied}`,
-    );
-    return 'done';
+    return status === 'done' ? 'done' : 'unchanged';
   });
 }
 

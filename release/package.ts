@@ -1,22 +1,24 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { deterministicZip, directoryEntries, ZipEntry } from '../core/deterministic-zip';
+import { deterministicZip, directoryEntries, notFileOrDirectory, ZipEntry } from '../core/deterministic-zip';
 import { isPythonCache, PackageRequest } from './arguments';
 import { Reporter } from './context';
 import { codeSha256 } from './functions';
 
 /**
  * The entries of a code package: the files of `source` (with `include`, only those top-level
- * entries) at paths relative to it, with their directories; never `__pycache__/` or `*.pyc`.
+ * entries) at paths relative to it, with their directories; never `__pycache__/` or `*.pyc`. A
+ * symbolic link is refused, named: the package holds what the tree holds.
  */
 export function packageEntries(source: string, include?: readonly string[]): ZipEntry[] {
   if (include === undefined) return directoryEntries(source, '');
   return include.flatMap((name): ZipEntry[] => {
     if (isPythonCache(name)) return [];
     const full = path.join(source, name);
-    const stat = fs.statSync(full);
+    const stat = fs.lstatSync(full);
     if (stat.isDirectory()) return directoryEntries(full, `${name}/`);
-    return stat.isFile() ? [{ path: name, content: fs.readFileSync(full) }] : [];
+    if (stat.isFile()) return [{ path: name, content: fs.readFileSync(full) }];
+    throw notFileOrDirectory(full);
   });
 }
 

@@ -11,7 +11,26 @@ export type PromoteStrategy =
   | { readonly kind: 'at once' }
   | { readonly kind: 'canary' | 'linear'; readonly percent: number; readonly intervalMs: number };
 
+/** The default promotion: every alias straight to the new version, 100%, with no step and no alarm watched. */
 export const AT_ONCE: PromoteStrategy = { kind: 'at once' };
+
+/**
+ * The shortest interval a step's alarms can judge: the errors alarm sums 60 s of errors, and
+ * Lambda's metrics reach CloudWatch about a minute late. Shorter ones are taken, with a warning.
+ */
+export const ALARM_LAG_MS = 120_000;
+
+/** The usual interval of a canary or linear step, for messages. */
+export const USUAL_INTERVAL = '5m';
+
+/** A warning for a step shorter than {@link ALARM_LAG_MS}, whose alarms may not have seen its errors yet; none otherwise. */
+export function shortIntervalWarning(strategy: PromoteStrategy): string | undefined {
+  if (strategy.kind === 'at once' || strategy.intervalMs >= ALARM_LAG_MS) return undefined;
+  return (
+    `--interval ${formatDuration(strategy.intervalMs)} is shorter than ${formatDuration(ALARM_LAG_MS)}: the errors alarm sums 60 s of errors and ` +
+    `Lambda's metrics arrive about a minute late, so the alarms may not have seen a step's errors yet when it ends; ${USUAL_INTERVAL} is the usual interval`
+  );
+}
 
 /** While a step waits, the alarms are read at least this often (or every interval, if shorter). */
 export const ALARM_POLL_MS = 15_000;

@@ -1,8 +1,8 @@
-import { GetFunctionConfigurationCommand, PublishVersionCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import { GetFunctionConfigurationCommand, PublishVersionCommand } from '@aws-sdk/client-lambda';
 import { ReleaseManifest } from '../contract/release-manifest';
 import { publishedVersions } from './aliases';
 import { nextPollDelay, ReleaseContext, ReleaseError, UPDATE_POLL, waitForUpdate, withRetries } from './context';
-import { desiredLayers, latestVersions, layersOf, pinnedChanges } from './functions';
+import { applyLayers, desiredLayers, latestVersions, layersOf, pinnedChanges } from './functions';
 import { eachFunction, RunResult } from './pool';
 
 /** Lambda's limit on a version's description. */
@@ -42,30 +42,13 @@ export async function publishFunctions(
   const latestLayer = latestVersions(context, manifest);
   const words = { done: 'published', unchanged: context.dryRun ? 'not published (dry run)' : 'already published' };
   const result = await eachFunction(context, 'Publishing versions', words, manifest, keys, async (functionName, key) => {
-    let latest = await waitForUpdate(context, functionName);
-    // The external layers envs/ pins reach the function here, at the next release.
-    let layers = layersOf(latest);
-    const pinned = pinnedChanges(manifest, key, layers);
-    if (pinned.length > 0) {
-      const desired = await desiredLayers(manifest, key, layers, latestLayer);
-      if (context.dryRun) {
-        context.reporter.report(
-          { action: 'function layers', status: 'would do', functionName, from: layers, to: desired, pinned },
-          `apply the pinned external layers ${pinned.join(', ')} to ${functionName}: [${desired.join(', ')}]`,
-        );
-      } else {
-        await withRetries(context, `update ${functionName}`, () =>
-          context.lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: functionName, Layers: desired })),
-        );
-        latest = await waitForUpdate(context, functionName, 'just updated');
-        context.reporter.report(
-          { action: 'function layers', status: 'done', functionName, from: layers, to: desired, pinned },
-          `${functionName}: pinned external layers applied: ${pinned.join(', ')}`,
-        );
-      }
-      layers = desired;
-    }
-    const description = versionDescription(latest.CodeSha256 ?? 'unknown', layers);
+    const read = await waitForUpdate(context, functionName);
+    // The layers envs/ sets (external pins included) reach the function here, at the next release:
+    // the manifest's whole list, in its order, without layers attached by hand.
+    const current = layersOf(read);
+    const desired = await desiredLayers(manifest, key, current, latestLayer);
+    const { configuration: latest } = await applyLayers(context, functionName, read, desired, pinnedChanges(manifest, key, current));
+    const description = versionDescription(latest.CodeSha256 ?? 'unknown', desired);
     const before = await publishedVersions(context, functionName);
     if (context.dryRun) {
       versions.set(key, undefined);

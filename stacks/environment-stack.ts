@@ -68,7 +68,7 @@ export class EnvironmentStack extends ReadableStack {
     const functions: Record<string, LambdaFunction> = {};
     for (const [key, fn] of Object.entries(config.functions ?? {})) {
       const { layers: layerKeys, invokes: _invokes, cleanup, functionName, alias, ...props } = fn;
-      if (!claim(`functions.${key}`, key, [key, `${key}-function-name`, `${key}-function-arn`])) continue;
+      if (!claim(`functions.${key}`, key, [key, `${key}-function-name`, `${key}-function-arn`, `${key}-function-alias-arn`])) continue;
       const functionProps = {
         ...props,
         functionName: functionName ?? `${config.namePrefix}-${key}`,
@@ -102,7 +102,11 @@ export class EnvironmentStack extends ReadableStack {
     }
     for (const [key, fn] of Object.entries(functions)) {
       new TerraformOutput(this, `${key}-function-name`, { value: fn.resource.functionName, description: `Name of the ${key} function` });
-      new TerraformOutput(this, `${key}-function-arn`, { value: fn.arn, description: `ARN of the ${key} function` });
+      new TerraformOutput(this, `${key}-function-arn`, { value: fn.arn, description: `ARN of the ${key} function, unqualified (callers invoke its alias ARN)` });
+      new TerraformOutput(this, `${key}-function-alias-arn`, {
+        value: fn.aliasArn,
+        description: `ARN of the ${key} function's ${fn.aliasName} alias: what callers invoke (invoke policies name the alias only)`,
+      });
     }
 
     addProblemCheck(this, () => this.wiringProblems);
