@@ -43,7 +43,12 @@ interface Move {
  * `targets`). All at once by default; a canary or linear promotion moves every function to each
  * step's share, then waits, watching the functions' alarms. An alarm in `ALARM`, or any failure
  * during the steps, moves every function of the run back to its old version with no weights, and
- * the command fails with the alarm's name and reason.
+ * the command fails with the alarm's name and reason; an alarm also holds the new versions back.
+ *
+ * Each alias's record (see {@link AliasRecord}): the last move records the version it replaced as
+ * `previous`. A function whose new version holds the same code and layers as a held-back version
+ * is not promoted (reported, the others go on). An alias on `$LATEST` moves at once only: a
+ * promotion in steps refuses it before anything moves.
  */
 export async function promoteFunctions(
   context: ReleaseContext,
