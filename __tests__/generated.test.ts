@@ -171,7 +171,7 @@ describe('module interfaces', () => {
       expect(fn.lifecycle.ignore_changes).toEqual(expect.arrayContaining(['layers', 'source_code_hash', 'filename', 's3_key', 'publish']));
       expect(fn.publish).toBe(true);
       const alias = Object.values<any>(moduleJson(name).resource.aws_lambda_alias)[0];
-      expect(alias.lifecycle.ignore_changes).toEqual(['function_version', 'routing_config']);
+      expect(alias.lifecycle.ignore_changes).toEqual(['function_version', 'routing_config', 'description']);
     }
     const layer = Object.values<any>(moduleJson('lambda-layer').resource.aws_lambda_layer_version)[0];
     expect(layer.lifecycle.ignore_changes).toEqual(expect.arrayContaining(['s3_key', 'source_code_hash']));

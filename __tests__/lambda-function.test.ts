@@ -73,9 +73,9 @@ describe('LambdaFunction', () => {
       description: 'What invokes team-api targets; CI moves it from version to version',
       function_name: `\${aws_lambda_function.${functionId}.function_name}`,
       function_version: `\${aws_lambda_function.${functionId}.version}`,
-      lifecycle: { ignore_changes: ['function_version', 'routing_config'] },
+      lifecycle: { ignore_changes: ['function_version', 'routing_config', 'description'] },
     });
-    expect([...ALIAS_CI_OWNED_ATTRIBUTES]).toEqual(['function_version', 'routing_config']);
+    expect([...ALIAS_CI_OWNED_ATTRIBUTES]).toEqual(['function_version', 'routing_config', 'description']);
     expect(Object.isFrozen(ALIAS_CI_OWNED_ATTRIBUTES)).toBe(true);
     expect(fn.aliasName).toBe('live');
     new TerraformOutput(stack, 'alias-arns', { value: [fn.aliasArn, fn.aliasInvokeArn] });

@@ -18,6 +18,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { runRelease } from '../release/cli';
 import { formatDuration, parseDuration } from '../release/durations';
+import { formatRecord, NO_RECORD, parseRecord, RECORD_PREFIX } from '../release/aliases';
 import { promotionSteps } from '../release/promote';
 import { DESCRIPTION_LIMIT, versionDescription } from '../release/publish';
 import { tempDir } from './support/synth';
@@ -50,8 +51,11 @@ interface FakeFunction {
   updating: boolean;
   /** Versions 1..n; index 0 is version 1. Deleted versions are undefined. */
   readonly versions: (FakeVersion | undefined)[];
-  alias: { version: string; weights: Record<string, number> };
+  alias: { version: string; weights: Record<string, number>; description?: string };
 }
+
+/** The description Terraform gives the alias when it creates it: no record. */
+const TERRAFORM_DESCRIPTION = 'What invokes it targets; CI moves it from version to version';
 
 /**
  * Lambda with versions and aliases, and CloudWatch alarms whose state a test can change as time
@@ -80,7 +84,7 @@ class Fleet {
           description: `v${n}`,
           pending: 0,
         })),
-        alias: { version: '1', weights: {} },
+        alias: { version: '1', weights: {}, description: TERRAFORM_DESCRIPTION },
       });
       this.alarms.set(errorsAlarm(name), { state: 'OK', reason: 'Threshold Crossed: no datapoints were received' });
     }
@@ -88,9 +92,11 @@ class Fleet {
     lambda.on(GetFunctionConfigurationCommand).callsFake(({ FunctionName, Qualifier }) => {
       const fn = this.fn(FunctionName);
       this.log.push(`GetFunctionConfiguration:${FunctionName}:${Qualifier}`);
-      const version = fn.versions[Number(Qualifier) - 1]!;
+      const version = fn.versions[Number(Qualifier) - 1];
+      if (!version) throw new ResourceNotFoundException({ message: `Function not found: ${FunctionName}:${Qualifier}`, $metadata: {} });
       if (version.failure) return { State: 'Failed', StateReasonCode: 'InvalidImage', StateReason: version.failure };
-      return { State: version.pending-- > 0 ? 'Pending' : 'Active' };
+      const content = { CodeSha256: version.codeSha256, Layers: version.layers.map((Arn) => ({ Arn })) };
+      return { ...content, State: version.pending-- > 0 ? 'Pending' : 'Active' };
     });
     lambda.on(GetFunctionCommand).callsFake(({ FunctionName }) => {
       const fn = this.fn(FunctionName);
@@ -123,14 +129,19 @@ class Fleet {
     });
     lambda.on(GetAliasCommand).callsFake(({ FunctionName, Name }) => {
       if (Name !== 'live') throw new ResourceNotFoundException({ message: `Alias not found: ${Name}`, $metadata: {} });
-      const { version, weights } = this.fn(FunctionName).alias;
-      return { FunctionVersion: version, RoutingConfig: Object.keys(weights).length > 0 ? { AdditionalVersionWeights: { ...weights } } : undefined };
+      const { version, weights, description } = this.fn(FunctionName).alias;
+      return {
+        FunctionVersion: version,
+        Description: description,
+        RoutingConfig: Object.keys(weights).length > 0 ? { AdditionalVersionWeights: { ...weights } } : undefined,
+      };
     });
-    lambda.on(UpdateAliasCommand).callsFake(({ FunctionName, FunctionVersion, RoutingConfig }) => {
-      // Lambda keeps the weights when no RoutingConfig is given
-      const weights = { ...(RoutingConfig ? (RoutingConfig.AdditionalVersionWeights ?? {}) : this.fn(FunctionName!).alias.weights) };
+    lambda.on(UpdateAliasCommand).callsFake(({ FunctionName, FunctionVersion, RoutingConfig, Description }) => {
+      // Lambda keeps the weights (and the description) when none is given
+      const before = this.fn(FunctionName!).alias;
+      const weights = { ...(RoutingConfig ? (RoutingConfig.AdditionalVersionWeights ?? {}) : before.weights) };
       this.log.push(`UpdateAlias:${FunctionName}:${FunctionVersion}:${JSON.stringify(weights)}`);
-      this.fn(FunctionName).alias = { version: FunctionVersion!, weights };
+      this.fn(FunctionName).alias = { version: FunctionVersion!, weights, description: Description ?? before.description };
       return {};
     });
     lambda.on(UpdateFunctionConfigurationCommand).callsFake(({ FunctionName, Layers }) => {
@@ -170,6 +181,21 @@ class Fleet {
       const { version, weights } = this.fn(name).alias;
       return `${version} ${JSON.stringify(weights)}`;
     });
+  }
+
+  /** The record in each function's alias description, as the command wrote it (`-`: Terraform's). */
+  records(): string[] {
+    return FUNCTIONS.map((name) => {
+      const { description } = this.fn(name).alias;
+      return description === TERRAFORM_DESCRIPTION ? '-' : (description ?? '').replace(RECORD_PREFIX, '').trim();
+    });
+  }
+
+  /** A new version published from `$LATEST` as it is (as Terraform does on a shape change, or publish): its number. */
+  publish(name: string): number {
+    const fn = this.fn(name);
+    fn.versions.push({ codeSha256: fn.codeSha256, layers: [...fn.layers], description: '', pending: 0 });
+    return fn.versions.length;
   }
 
   moves(): string[] {
@@ -300,7 +326,7 @@ describe('functions promote', () => {
   });
 
   test('all at once: each alias to its latest published version, weights cleared; one already there is "already live"', async () => {
-    fleet.fn(WORKER).alias = { version: '3', weights: {} };
+    fleet.fn(WORKER).alias.version = '3';
     const result = await release('functions', 'promote', '--env', 'staging');
     expect(result.code).toBe(0);
     expect(fleet.moves()).toEqual([`UpdateAlias:${API}:3:{}`, `UpdateAlias:${CLEANUP}:3:{}`]);
@@ -308,8 +334,11 @@ describe('functions promote', () => {
       FunctionName: API,
       Name: 'live',
       FunctionVersion: '3',
+      Description: "Moved by CI's release command. previous=1",
       RoutingConfig: { AdditionalVersionWeights: {} },
     });
+    // the worker was not moved: Terraform's description, no record
+    expect(fleet.records()).toEqual(['previous=1', '-', 'previous=1']);
     expect(result.out).toContain(`${WORKER}: already live, live is on version 3`);
     expect(result.out).toContain(`${API}: live now on version 3, 100% (was version 1)`);
     expect(cloudwatch.calls()).toEqual([]); // no steps, nothing to watch
@@ -378,7 +407,9 @@ describe('functions promote', () => {
       `release functions promote failed: promotion stopped at 10%: alarm ${errorsAlarm(WORKER)} is in ALARM: ${reason}\n` +
         `  moved back to their old versions, with no weights: ${API} (version 1), ${WORKER} (version 1), ${CLEANUP} (version 1)`,
     );
-    expect(result.out).toContain(`${WORKER}: live back on version 1, 100%`);
+    expect(result.out).toContain(`${WORKER}: live back on version 1, 100%; version 3 held back`);
+    // every function of the run held back version 3; the canary steps wrote no record
+    expect(fleet.records()).toEqual(FUNCTIONS.map(() => 'held-back=3'));
   });
 
   test('linear: the share grows by the percentage at every step, then 100%', async () => {
@@ -431,6 +462,8 @@ describe('functions promote', () => {
       '  not started: none',
       `  moved back to their old versions, with no weights: ${API} (version 1), ${WORKER} (version 1), ${CLEANUP} (version 1)`,
     ]);
+    // a failed call is not a failed version: nothing is held back, the record is as before the run
+    expect(fleet.records()).toEqual(['', '', '']);
   });
 
   test('--dry-run reads the aliases and alarms, describes the steps, and moves and waits for nothing', async () => {
@@ -473,19 +506,33 @@ describe('rollback --function', () => {
     }
   });
 
-  test('--previous: the highest published version below the alias', async () => {
+  test('--previous with no record: the highest published version below the alias, saying it fell back to it', async () => {
     const result = await release('rollback', '--env', 'staging', '--function', 'api', '--previous');
     expect(result.code).toBe(0);
     expect(fleet.moves()).toEqual([`UpdateAlias:${API}:2:{}`]);
-    expect(result.out).toBe(`${API}: live back on version 2, 100% (was version 4)`);
+    expect(result.out).toBe(
+      `${API}: live back on version 2, 100% (was version 4); no record of the version live before 4: fell back to the highest published version below it`,
+    );
+    // the version it left is held back; what was live before 2 is not known
+    expect(fleet.records()[0]).toBe('held-back=4');
   });
 
-  test('--previous during a canary: all traffic back on the alias\'s own version', async () => {
-    fleet.fn(API).alias = { version: '2', weights: { '4': 0.1 } };
+  test('--previous: the version the record says was live before, not the highest one below', async () => {
+    fleet.fn(API).alias.description = formatRecord({ previous: 1, heldBack: [2] });
+    const result = await release('rollback', '--env', 'staging', '--function', 'api', '--previous');
+    expect(result.code).toBe(0);
+    expect(fleet.moves()).toEqual([`UpdateAlias:${API}:1:{}`]);
+    expect(result.out).toBe(`${API}: live back on version 1, 100% (was version 4)`);
+    expect(fleet.records()[0]).toBe('held-back=4,2');
+  });
+
+  test('--previous during a canary: all traffic back on the alias\'s own version, the canary\'s held back', async () => {
+    fleet.fn(API).alias = { version: '2', weights: { '4': 0.1 }, description: formatRecord({ previous: 1, heldBack: [] }) };
     const result = await release('rollback', '--env', 'staging', '--function', 'api', '--previous');
     expect(result.code).toBe(0);
     expect(fleet.moves()).toEqual([`UpdateAlias:${API}:2:{}`]);
     expect(result.out).toBe(`${API}: live back on version 2, 100% (was version 2 (10% on version 4))`);
+    expect(fleet.records()[0]).toBe('held-back=4');
   });
 
   test('--to-version must be a published version of the function', async () => {
@@ -514,10 +561,136 @@ describe('rollback --function', () => {
   test('--dry-run says what it would move and moves nothing', async () => {
     const result = await release('rollback', '--env', 'staging', '--function', 'all', '--previous', '--dry-run');
     expect(result.code).toBe(0);
-    expect(result.out.split('\n')).toEqual(FUNCTIONS.map((name) => `[dry run] would move the alias live of ${name} from version 4 back to version 2, 100%`));
+    expect(result.out.split('\n')).toEqual(
+      FUNCTIONS.map(
+        (name) =>
+          `[dry run] would move the alias live of ${name} from version 4 back to version 2, 100%; no record of the version live before 4: fell back to the highest published version below it`,
+      ),
+    );
     expect(fleet.moves()).toEqual([]);
   });
 });
+
+describe('the record in the alias description', () => {
+  const promote = (...more: string[]) => release('functions', 'promote', '--env', 'staging', '--functions', 'api', ...more);
+  const rollback = (...more: string[]) => release('rollback', '--env', 'staging', '--function', 'api', ...more);
+  const heldBackLine = (text: string) => text.split('\n').find((line) => line.startsWith(`${API}: held back:`));
+
+  test('a rollback sticks: the next promote leaves the bad version off, also under a new number with the same code, and the others go on', async () => {
+    ok(await promote()); // 1 -> 2
+    fleet.changeCode(API, 'bad');
+    expect(fleet.publish(API)).toBe(3);
+    ok(await promote()); // 2 -> 3
+    expect(fleet.records()[0]).toBe('previous=2');
+    ok(await rollback('--previous'));
+    expect(fleet.fn(API).alias.version).toBe('2');
+    expect(fleet.records()[0]).toBe('held-back=3');
+
+    // the deploy workflow publishes and promotes after every apply
+    fleet.changeCode(WORKER, 'worker-3');
+    fleet.publish(WORKER);
+    let result = await release('functions', 'promote', '--env', 'staging', '--functions', 'api,worker');
+    expect(result.code).toBe(0);
+    expect(heldBackLine(result.out)).toBe(
+      `${API}: held back: version 3 is held back (taken off live after it failed): not promoted; release a fix, or put it back on purpose with release rollback --function api --to-version 3`,
+    );
+    expect(fleet.fn(API).alias.version).toBe('2');
+    expect(fleet.fn(WORKER).alias.version).toBe('3');
+
+    // Terraform published the same $LATEST as version 4 (publish = true, a shape change)
+    expect(fleet.publish(API)).toBe(4);
+    ok(await release('functions', 'publish', '--env', 'staging', '--functions', 'api'));
+    result = await promote();
+    expect(result.code).toBe(0);
+    expect(heldBackLine(result.out)).toBe(
+      `${API}: held back: version 4 holds the same code and layers as version 3, held back (taken off live after it failed): not promoted; ` +
+        'release a fix, or put it back on purpose with release rollback --function api --to-version 4',
+    );
+    expect(JSON.parse((await promote('--json')).out).events).toEqual([
+      expect.objectContaining({ action: 'alias move', status: 'skipped', functionName: API, version: 4, heldBack: 3 }),
+    ]);
+    expect(fleet.fn(API).alias.version).toBe('2');
+
+    // a fix: new code, published and promoted; the record keeps what is held back
+    fleet.changeCode(API, 'fixed');
+    ok(await release('functions', 'publish', '--env', 'staging', '--functions', 'api'));
+    ok(await promote());
+    expect(fleet.fn(API).alias.version).toBe('5');
+    expect(fleet.records()[0]).toBe('previous=2 held-back=3');
+  });
+
+  test('a canary of version 3 stopped, version 4 live: --previous goes to the version live before 4, not to 3', async () => {
+    ok(await promote()); // 1 -> 2
+    fleet.changeCode(API, 'bad');
+    fleet.publish(API);
+    fleet.onSleep = () => fleet.alarms.set(errorsAlarm(API), { state: 'ALARM', reason: 'Threshold Crossed' });
+    expect((await promote('--canary', '10', '--interval', '1m')).code).toBe(1);
+    fleet.alarms.set(errorsAlarm(API), { state: 'OK', reason: 'quiet' });
+    expect(fleet.fn(API).alias).toMatchObject({ version: '2', weights: {} });
+    expect(fleet.records()[0]).toBe('previous=1 held-back=3');
+    fleet.changeCode(API, 'good');
+    fleet.publish(API);
+    ok(await promote()); // 2 -> 4
+    expect(fleet.records()[0]).toBe('previous=2 held-back=3');
+    const result = await rollback('--previous');
+    expect(result.code).toBe(0);
+    expect(result.out).toBe(`${API}: live back on version 2, 100% (was version 4)`);
+    expect(fleet.records()[0]).toBe('held-back=4,3');
+  });
+
+  test('a deliberate rollback --to-version of a held-back version puts it back and clears it', async () => {
+    fleet.changeCode(API, 'bad');
+    fleet.publish(API);
+    fleet.fn(API).alias = { version: '2', weights: {}, description: formatRecord({ heldBack: [3] }) };
+    ok(await rollback('--to-version', '3'));
+    expect(fleet.fn(API).alias.version).toBe('3');
+    expect(fleet.records()[0]).toBe('held-back=2');
+    // the same code under a new number is no longer held back
+    fleet.publish(API);
+    ok(await promote());
+    expect(fleet.fn(API).alias.version).toBe('4');
+  });
+
+  test('an alias on $LATEST: a canary is refused before anything moves; promoted at once, then no earlier version to go back to', async () => {
+    fleet.fn(API).alias.version = '$LATEST';
+    const canary = await release('functions', 'promote', '--env', 'staging', '--canary', '10', '--interval', '1m');
+    expect(canary.code).toBe(2);
+    expect(canary.err.split('\n')[0]).toBe(
+      `functions promote --canary: nothing was moved: ${API}: its alias points at $LATEST: promote once all at once first (without --canary or --linear), then in steps`,
+    );
+    expect(fleet.moves()).toEqual([]);
+    let result = await rollback('--previous');
+    expect(result.code).toBe(1);
+    expect(result.err).toContain(`${API}: live points at $LATEST: there is no earlier version to go back to; use --to-version <n>`);
+
+    result = await promote();
+    expect(result.code).toBe(0);
+    expect(result.out).toBe(`${API}: live now on version 2, 100% (was version $LATEST)`);
+    expect(fleet.records()[0]).toBe('previous=$LATEST');
+    result = await rollback('--previous');
+    expect(result.code).toBe(1);
+    expect(result.err).toContain(`${API}: no earlier version was live: live was on $LATEST before version 2; use --to-version <n> to go to a published version`);
+    expect(fleet.moves()).toEqual([`UpdateAlias:${API}:2:{}`]);
+  });
+
+  test('a description Terraform or a person wrote is no record; the command reads back what it writes', () => {
+    for (const description of [undefined, TERRAFORM_DESCRIPTION, 'previous=2 held-back=3', `${RECORD_PREFIX} previous=2 owner=me`, `${RECORD_PREFIX} previous=two`]) {
+      expect(parseRecord(description)).toEqual(NO_RECORD);
+    }
+    const record = { previous: '$LATEST' as const, heldBack: [3, 1] };
+    expect(formatRecord(record)).toBe("Moved by CI's release command. previous=$LATEST held-back=3,1");
+    expect(parseRecord(formatRecord(record))).toEqual(record);
+    const long = formatRecord({ previous: 999_999, heldBack: Array.from({ length: 50 }, (_, i) => 999_999 - i) });
+    expect(long.length).toBeLessThanOrEqual(256);
+    expect(parseRecord(long).heldBack).toHaveLength(10);
+  });
+});
+
+/** The command succeeded; otherwise its error output, to see why. */
+function ok(result: { code: number; err: string }) {
+  expect(result.err).toBe('');
+  expect(result.code).toBe(0);
+}
 
 test('rollback --layer: $LATEST back on the layer version, then a version published and the aliases moved to it at once', async () => {
   lambda.on(GetLayerVersionCommand).resolves({ LayerVersionArn: layerArn('deps', 3), Version: 3 });

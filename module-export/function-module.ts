@@ -144,7 +144,7 @@ export function functionModule<F extends LambdaFunction>(m: ModuleStack, create:
     type: 'string',
     default: DEFAULT_ALIAS_NAME,
     description:
-      'Name of the alias everything that invokes the function should target. Terraform creates it on version 1 (the package it created the function with); CI moves it afterwards (function_version and routing_config are in ignore_changes).',
+      'Name of the alias everything that invokes the function should target. Terraform creates it on version 1 (the package it created the function with); CI moves it afterwards and keeps its record in the description (function_version, routing_config and description are in ignore_changes).',
     rules: [RULES.aliasNameLength, RULES.aliasName],
   });
   const alarms = m.variable('alarms', {

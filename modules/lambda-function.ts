@@ -146,11 +146,14 @@ export const FUNCTION_CI_OWNED_ATTRIBUTES = Object.freeze([
 export const FUNCTION_SET_ON_CREATE_ATTRIBUTES = Object.freeze(['publish'] as const);
 
 /**
- * Attributes of the alias that say *which versions* receive traffic. CI moves them (publish,
- * promote, canary, rollback); Terraform sets them only when it creates the alias, on version 1.
- * Without `routing_config` here, an apply during a canary would cancel it.
+ * Attributes of the alias that say *which versions* receive traffic, and CI's record of them.
+ * CI moves them (publish, promote, canary, rollback); Terraform sets them only when it creates
+ * the alias, on version 1. Without `routing_config` here, an apply during a canary would cancel
+ * it. `description` is the release command's record (the version live before, the versions held
+ * back after they failed): an apply that reset it would let the next promote put a version that
+ * was rolled back live again.
  */
-export const ALIAS_CI_OWNED_ATTRIBUTES = Object.freeze(['function_version', 'routing_config'] as const);
+export const ALIAS_CI_OWNED_ATTRIBUTES = Object.freeze(['function_version', 'routing_config', 'description'] as const);
 
 /** The default name of a function's alias. */
 export const DEFAULT_ALIAS_NAME = 'live';

@@ -33,14 +33,17 @@ Commands, with the options each takes:
                                                   waits, the functions' alarms (the manifest's \`alarms\`) are read at
                                                   least every 15s: on ALARM every function goes back to its old
                                                   version, with no weights, and the command exits 1 with the alarm's
-                                                  name and reason. A function already there is "already live".
+                                                  name and reason. A function already there is "already live"; one
+                                                  whose new version holds the same code and layers as a held-back
+                                                  version (the alias's record) is not promoted, and said so.
   rollback          --layer <key> --to-version <n>
                                                   point the functions' $LATEST back at an earlier layer version, then
                                                   publish a version of each and move their aliases to it at once
   rollback          --function <key|all> (--to-version <n> | --previous)
                                                   move each function's alias (code and layers together) to a published
                                                   version, with no weights; --previous: during a canary the alias's
-                                                  own version, otherwise the highest published version below it
+                                                  own version, otherwise the version the alias's record says was live
+                                                  before (none recorded: the highest published version below it)
 
 Options of the commands above:
   --layer <key>     a layer of the manifest, by key

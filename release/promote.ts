@@ -1,7 +1,7 @@
 import { ReleaseManifest } from '../contract/release-manifest';
 import { AlarmState, describeAlarm, firing, readAlarms } from './alarms';
-import { AliasState, describeAlias, inCanary, moveAlias, publishedVersions, readAlias } from './aliases';
-import { ReleaseContext, ReleaseError } from './context';
+import { AliasRecord, AliasState, describeAlias, holdBack, inCanary, LATEST, moveAlias, publishedVersions, readAlias, versionContent } from './aliases';
+import { ReleaseContext, ReleaseError, UsageError } from './context';
 import { formatDuration } from './durations';
 import { eachFunction, list, reasonOf, RunResult } from './pool';
 import { PublishedVersions } from './publish';
@@ -62,7 +62,12 @@ interface Move {
  * `targets`). All at once by default; a canary or linear promotion moves every function to each
  * step's share, then waits, watching the functions' alarms. An alarm in `ALARM`, or any failure
  * during the steps, moves every function of the run back to its old version with no weights, and
- * the command fails with the alarm's name and reason.
+ * the command fails with the alarm's name and reason; an alarm also holds the new versions back.
+ *
+ * Each alias's record (see {@link AliasRecord}): the last move records the version it replaced as
+ * `previous`. A function whose new version holds the same code and layers as a held-back version
+ * is not promoted (reported, the others go on). An alias on `$LATEST` moves at once only: a
+ * promotion in steps refuses it before anything moves.
  */
 export async function promoteFunctions(
   context: ReleaseContext,
@@ -72,9 +77,14 @@ export async function promoteFunctions(
   targets?: PublishedVersions,
 ): Promise<RunResult> {
   const moves: Move[] = [];
-  const words = { done: 'to move', unchanged: 'already live' };
+  const onLatest: string[] = [];
+  const words = { done: 'to move', unchanged: 'already live or held back' };
   const result = await eachFunction(context, 'Reading the aliases (nothing was moved)', words, manifest, keys, async (functionName, key, fn) => {
     const from = await readAlias(context, functionName, fn.alias);
+    if (from.version === LATEST && strategy.kind !== 'at once') {
+      onLatest.push(functionName);
+      return 'unchanged';
+    }
     let to: number | undefined;
     if (targets?.has(key)) {
       to = targets.get(key);
@@ -86,9 +96,24 @@ export async function promoteFunctions(
       context.reporter.report({ action: 'alias move', status: 'skipped', functionName, alias: fn.alias, version: to }, `${functionName}: already live, ${fn.alias} is on version ${to}`);
       return 'unchanged';
     }
+    const matched = to === undefined ? undefined : await heldBackMatch(context, functionName, from, to);
+    if (to !== undefined && matched !== undefined) {
+      const what = matched === to ? `version ${to} is held back` : `version ${to} holds the same code and layers as version ${matched}, held back`;
+      const reason =
+        `${what} (taken off ${fn.alias} after it failed): not promoted; ` +
+        `release a fix, or put it back on purpose with release rollback --function ${key} --to-version ${to}`;
+      context.reporter.report({ action: 'alias move', status: 'skipped', functionName, alias: fn.alias, version: to, heldBack: matched, reason }, `${functionName}: held back: ${reason}`);
+      return 'unchanged';
+    }
     moves.push({ functionName, alias: fn.alias, alarms: fn.alarms, from, to });
     return 'done';
   });
+  if (onLatest.length > 0) {
+    throw new UsageError([
+      `functions promote --${strategy.kind}: nothing was moved: ${onLatest.join(', ')}: its alias points at $LATEST: promote once all at once first ` +
+        '(without --canary or --linear), then in steps',
+    ]);
+  }
   // in manifest order, whatever order the reads finished in
   moves.sort((a, b) => result.done.indexOf(a.functionName) - result.done.indexOf(b.functionName));
   if (moves.length === 0) return { done: [], unchanged: result.unchanged };
@@ -110,9 +135,29 @@ export async function promoteFunctions(
       if (share < 100) await watch(context, strategy.intervalMs, share, alarms);
     }
   } catch (error) {
-    throw new ReleaseError(`${reasonOf(error)}\n${await moveBack(context, manifest, moves)}`);
+    throw new ReleaseError(`${reasonOf(error)}\n${await moveBack(context, manifest, moves, error instanceof AlarmStopped)}`);
   }
   return { done: moves.map((move) => move.functionName), unchanged: result.unchanged };
+}
+
+/**
+ * The held-back version (see {@link AliasRecord}) whose code and layers version `to` holds, if any:
+ * a version Terraform or a publish made from the same `$LATEST` is the same failure under a new number.
+ */
+async function heldBackMatch(context: ReleaseContext, functionName: string, from: AliasState, to: number): Promise<number | undefined> {
+  const { heldBack } = from.record;
+  if (heldBack.length === 0) return undefined;
+  if (heldBack.includes(to)) return to;
+  const content = await versionContent(context, functionName, to);
+  for (const held of heldBack) {
+    if (content !== undefined && (await versionContent(context, functionName, held)) === content) return held;
+  }
+  return undefined;
+}
+
+/** The record of a promotion's last move: the version it replaced is the previous one; held-back versions stay. */
+function promotedRecord(from: AliasState, to: number): AliasRecord {
+  return { previous: from.version === to ? from.record.previous : from.version, heldBack: from.record.heldBack };
 }
 
 /** Every alarm must exist and be quiet before anything moves: a canary cannot watch what is not there. */
@@ -159,13 +204,13 @@ async function moveAll(context: ReleaseContext, manifest: ReleaseManifest, moves
     const to = move.to!;
     const stepText = steps > 1 ? ` (step ${step} of ${steps})` : '';
     if (share === 100) {
-      await moveAlias(context, functionName, move.alias, to);
+      await moveAlias(context, functionName, move.alias, to, promotedRecord(move.from, to));
       context.reporter.report(
         { action: 'alias move', status: 'done', functionName, alias: move.alias, from: move.from.version, to, percent: 100, step, steps },
         `${functionName}: ${move.alias} now on version ${to}, 100% (was ${describeAlias(move.from)})${stepText}`,
       );
     } else {
-      await moveAlias(context, functionName, move.alias, move.from.version, { [String(to)]: share / 100 });
+      await moveAlias(context, functionName, move.alias, move.from.version, move.from.record, { [String(to)]: share / 100 });
       context.reporter.report(
         { action: 'alias move', status: 'done', functionName, alias: move.alias, from: move.from.version, to, percent: share, step, steps },
         `${functionName}: ${move.alias} at ${share}% on version ${to}, ${100 - share}% on version ${move.from.version}${stepText}`,
@@ -195,22 +240,29 @@ async function watch(context: ReleaseContext, intervalMs: number, share: number,
         { action: 'alarm', status: 'done', percent: share, alarm: alarm.name, state: alarm.state, reason: alarm.reason },
         `${describeAlarm(alarm)} (after ${formatDuration(waited)} at ${share}%)`,
       );
-      throw new ReleaseError(`promotion stopped at ${share}%: ${describeAlarm(alarm)}`);
+      throw new AlarmStopped(`promotion stopped at ${share}%: ${describeAlarm(alarm)}`);
     }
   }
   context.reporter.report({ action: 'alarm watch', status: 'done', percent: share, alarms, state: 'OK' }, `no alarm after ${formatDuration(intervalMs)} at ${share}%`);
 }
 
-/** Every function of the run back on its old version, with no weights; what did and did not go back, in words. */
-async function moveBack(context: ReleaseContext, manifest: ReleaseManifest, moves: readonly Move[]): Promise<string> {
+/** A promotion in steps stopped by an alarm: the new versions failed, and are held back. */
+class AlarmStopped extends ReleaseError {}
+
+/**
+ * Every function of the run back on its old version, with no weights; what did and did not go
+ * back, in words. When an alarm stopped the run (`heldBack`), each new version is recorded as held back.
+ */
+async function moveBack(context: ReleaseContext, manifest: ReleaseManifest, moves: readonly Move[], heldBack: boolean): Promise<string> {
   const words = { done: 'moved back to their old versions', unchanged: 'unchanged' };
   try {
     await eachFunction(context, 'Moving the aliases back', words, manifest, keysOf(manifest, moves), async (functionName) => {
       const move = moves.find((m) => m.functionName === functionName)!;
-      await moveAlias(context, functionName, move.alias, move.from.version);
+      const record: AliasRecord = heldBack ? { ...move.from.record, heldBack: holdBack(move.from.record.heldBack, move.to!) } : move.from.record;
+      await moveAlias(context, functionName, move.alias, move.from.version, record);
       context.reporter.report(
-        { action: 'alias move back', status: 'done', functionName, alias: move.alias, to: move.from.version },
-        `${functionName}: ${move.alias} back on version ${move.from.version}, 100%`,
+        { action: 'alias move back', status: 'done', functionName, alias: move.alias, to: move.from.version, heldBack: heldBack ? move.to! : null },
+        `${functionName}: ${move.alias} back on version ${move.from.version}, 100%${heldBack ? `; version ${move.to} held back` : ''}`,
       );
       return 'done';
     }, { keepGoing: true });

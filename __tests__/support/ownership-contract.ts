@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 
-/** CI's alias move in the suite: a canary of version 2, as `functions promote --canary 10` leaves it mid-way. */
-export const CI_ALIAS_MOVE = Object.freeze({ function_version: '2', routing_config: { additional_version_weights: { '2': 0.1 } } });
+/**
+ * CI's alias move in the suite: a canary of version 2, as `functions promote --canary 10` leaves it
+ * mid-way, with the record the release command keeps in the description.
+ */
+export const CI_ALIAS_MOVE = Object.freeze({
+  function_version: '2',
+  routing_config: { additional_version_weights: { '2': 0.1 } },
+  description: "Moved by CI's release command. previous=1 held-back=3",
+});
 
 /**
  * Builds a `terraform test` suite for one synthesized stack that proves the ownership contract:
@@ -14,8 +21,9 @@ export const CI_ALIAS_MOVE = Object.freeze({ function_version: '2', routing_conf
  *    weights. Every one of those attributes must keep the value Terraform applied in run 1.
  * 3. `apply` a copy whose aliases are not bound by `ignore_changes` and carry {@link CI_ALIAS_MOVE}:
  *    what CI's `UpdateAlias` leaves in the state.
- * 4. `apply` the stack as synthesized again: every alias keeps CI's version and weights, and
- *    the provisioned concurrency and SnapStart the stack configures are still there.
+ * 4. `apply` the stack as synthesized again: every alias keeps CI's version, weights and record
+ *    (its description), and the provisioned concurrency and SnapStart the stack configures are
+ *    still there.
  *
  * Runs 2 to 4 use `state_key` to plan different configurations against one state. Mocked
  * providers cannot tell Terraform which changes force a replacement, so the suite checks the
@@ -65,7 +73,8 @@ export function ownershipContract(stack: any): { testFile: string; ciReleased: a
   const applied = (type: string, resource: any, attribute: string): unknown => {
     if (type === 'aws_lambda_function' && attribute === 'layers') return layersAt(resource.layers, 1);
     // The function's version 1, published on create (mocked below); no weights: an empty block list.
-    if (type === 'aws_lambda_alias') return attribute === 'function_version' ? '1' : [];
+    if (type === 'aws_lambda_alias' && attribute === 'function_version') return '1';
+    if (type === 'aws_lambda_alias' && attribute === 'routing_config') return [];
     const value = resource[attribute];
     return typeof value === 'string' ? value.replace('${path.module}', '.') : (value ?? null);
   };
@@ -114,8 +123,8 @@ export function ownershipContract(stack: any): { testFile: string; ciReleased: a
   const keptAfterApply = [
     ...Object.keys(aliases).map(
       (name) => `  assert {
-    condition     = aws_lambda_alias.${name}.function_version == ${hcl(CI_ALIAS_MOVE.function_version)} && jsonencode(aws_lambda_alias.${name}.routing_config) == ${hcl(JSON.stringify([CI_ALIAS_MOVE.routing_config]))}
-    error_message = "aws_lambda_alias.${name} would go back to version $\{aws_lambda_alias.${name}.function_version} with weights $\{jsonencode(aws_lambda_alias.${name}.routing_config)}: Terraform would revert CI's alias move"
+    condition     = aws_lambda_alias.${name}.function_version == ${hcl(CI_ALIAS_MOVE.function_version)} && jsonencode(aws_lambda_alias.${name}.routing_config) == ${hcl(JSON.stringify([CI_ALIAS_MOVE.routing_config]))} && aws_lambda_alias.${name}.description == ${hcl(CI_ALIAS_MOVE.description)}
+    error_message = "aws_lambda_alias.${name} would go back to version $\{aws_lambda_alias.${name}.function_version} with weights $\{jsonencode(aws_lambda_alias.${name}.routing_config)} and description $\{jsonencode(aws_lambda_alias.${name}.description)}: Terraform would revert CI's alias move"
   }`,
     ),
     ...Object.entries(provisioned).map(
