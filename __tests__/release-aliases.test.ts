@@ -653,7 +653,7 @@ describe('the record in the alias description', () => {
 
   test('an alias on $LATEST: a canary is refused before anything moves; promoted at once, then no earlier version to go back to', async () => {
     fleet.fn(API).alias.version = '$LATEST';
-    const canary = await release('functions', 'promote', '--env', 'staging', '--canary', '10', '--interval', '1m');
+    const canary = await release('functions', 'promote', '--env', 'staging', '--canary', '10', '--interval', '5m');
     expect(canary.code).toBe(2);
     expect(canary.err.split('\n')[0]).toBe(
       `functions promote --canary: nothing was moved: ${API}: its alias points at $LATEST: promote once all at once first (without --canary or --linear), then in steps`,

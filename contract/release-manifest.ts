@@ -62,7 +62,8 @@ export interface ManifestFunction {
   readonly packagePrefix: string;
   /**
    * The alias everything invokes (`live` unless the environment names another). Terraform created
-   * it on the function's first published version; CI moves it (`function_version`, `routing_config`).
+   * it on the function's first published version; CI moves it (`function_version`,
+   * `routing_config`) and records its moves in its `description`.
    */
   readonly alias: string;
   /**
