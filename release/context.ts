@@ -155,6 +155,40 @@ export async function readFunction(context: ReleaseContext, functionName: string
 }
 
 /**
+ * Reads `read` on the {@link UPDATE_POLL} schedule until `settled` says the answer is final (it
+ * throws for a failure), and returns that answer. `first` saves a read: an answer the caller has
+ * just had, or 'wait first' (a read is worth making only after the first wait). After
+ * {@link UPDATE_POLL.timeoutMs} it fails with `timedOut`; every {@link UPDATE_POLL.progressEveryMs}
+ * it prints `waiting(seconds)`.
+ */
+export async function poll<T>(
+  context: ReleaseContext,
+  steps: {
+    readonly read: () => Promise<T>;
+    readonly settled: (answer: T) => boolean;
+    readonly timedOut: string;
+    readonly waiting: (seconds: number) => string;
+    readonly first?: T | 'wait first';
+  },
+): Promise<T> {
+  let waited = 0;
+  let delay = 0;
+  let current = steps.first === 'wait first' ? undefined : { answer: steps.first ?? (await steps.read()) };
+  for (;;) {
+    if (current && steps.settled(current.answer)) return current.answer;
+    if (waited >= UPDATE_POLL.timeoutMs) throw new ReleaseError(steps.timedOut);
+    delay = nextPollDelay(waited, delay);
+    await context.sleep(delay);
+    const before = waited;
+    waited += delay;
+    if (Math.floor(waited / UPDATE_POLL.progressEveryMs) > Math.floor(before / UPDATE_POLL.progressEveryMs)) {
+      context.reporter.progress(steps.waiting(waited / 1000));
+    }
+    current = { answer: await steps.read() };
+  }
+}
+
+/**
  * Waits until the function's last update has finished, and returns its configuration then.
  * Lambda refuses a second update while one runs (ResourceConflictException), so every update
  * waits for the one before it. `known` saves a read: the configuration the caller has just read,
@@ -165,28 +199,16 @@ export async function waitForUpdate(
   functionName: string,
   known?: FunctionConfiguration | 'just updated',
 ): Promise<FunctionConfiguration> {
-  let waited = 0;
-  let delay = 0;
-  let current = known === 'just updated' ? undefined : (known ?? (await readFunction(context, functionName)));
-  for (;;) {
-    const status = current?.LastUpdateStatus;
-    if (current && (status === 'Successful' || status === undefined)) return current;
-    if (current && status === 'Failed') {
-      const reason = [current.LastUpdateStatusReasonCode, current.LastUpdateStatusReason].filter(Boolean).join(': ');
-      throw new ReleaseError(`${functionName}: the update failed: ${reason || 'no reason given'}`);
-    }
-    if (waited >= UPDATE_POLL.timeoutMs) {
-      throw new ReleaseError(`${functionName}: the update did not finish within ${UPDATE_POLL.timeoutMs / 1000} s`);
-    }
-    delay = nextPollDelay(waited, delay);
-    await context.sleep(delay);
-    const before = waited;
-    waited += delay;
-    if (Math.floor(waited / UPDATE_POLL.progressEveryMs) > Math.floor(before / UPDATE_POLL.progressEveryMs)) {
-      context.reporter.progress(`${functionName}: still updating after ${waited / 1000} s`);
-    }
-    current = await readFunction(context, functionName);
-  }
+  return poll(context, {
+    read: () => readFunction(context, functionName),
+    settled: ({ LastUpdateStatus: status, LastUpdateStatusReasonCode: code, LastUpdateStatusReason: reason }) => {
+      if (status === 'Failed') throw new ReleaseError(`${functionName}: the update failed: ${[code, reason].filter(Boolean).join(': ') || 'no reason given'}`);
+      return status === 'Successful' || status === undefined;
+    },
+    timedOut: `${functionName}: the update did not finish within ${UPDATE_POLL.timeoutMs / 1000} s`,
+    waiting: (seconds) => `${functionName}: still updating after ${seconds} s`,
+    first: known === 'just updated' ? 'wait first' : known,
+  });
 }
 
 /**

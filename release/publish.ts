@@ -1,7 +1,7 @@
 import { GetFunctionConfigurationCommand, PublishVersionCommand } from '@aws-sdk/client-lambda';
 import { ReleaseManifest } from '../contract/release-manifest';
 import { publishedVersions } from './aliases';
-import { nextPollDelay, ReleaseContext, ReleaseError, UPDATE_POLL, waitForUpdate, withRetries } from './context';
+import { poll, ReleaseContext, ReleaseError, UPDATE_POLL, waitForUpdate, withRetries } from './context';
 import { applyLayers, desiredLayers, latestVersions, layersOf, pinnedChanges } from './functions';
 import { eachFunction, RunResult } from './pool';
 
@@ -87,20 +87,18 @@ export async function publishFunctions(
 
 /** Waits until a published version can run: `Active`. `Failed` is an error with Lambda's reason. */
 export async function waitForActive(context: ReleaseContext, functionName: string, version: number): Promise<void> {
-  let waited = 0;
-  let delay = 0;
-  for (;;) {
-    const configuration = await withRetries(context, `read version ${version} of ${functionName}`, () =>
-      context.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName, Qualifier: String(version) })),
-    );
-    if (configuration.State === 'Active') return;
-    if (configuration.State === 'Failed') {
-      const reason = [configuration.StateReasonCode, configuration.StateReason].filter(Boolean).join(': ');
-      throw new ReleaseError(`${functionName}: version ${version} failed to become active: ${reason || 'no reason given'}`);
-    }
-    if (waited >= UPDATE_POLL.timeoutMs) throw new ReleaseError(`${functionName}: version ${version} was not active within ${UPDATE_POLL.timeoutMs / 1000} s`);
-    delay = nextPollDelay(waited, delay);
-    await context.sleep(delay);
-    waited += delay;
-  }
+  await poll(context, {
+    read: () =>
+      withRetries(context, `read version ${version} of ${functionName}`, () =>
+        context.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName, Qualifier: String(version) })),
+      ),
+    settled: ({ State: state, StateReasonCode: code, StateReason: reason }) => {
+      if (state === 'Failed') {
+        throw new ReleaseError(`${functionName}: version ${version} failed to become active: ${[code, reason].filter(Boolean).join(': ') || 'no reason given'}`);
+      }
+      return state === 'Active';
+    },
+    timedOut: `${functionName}: version ${version} was not active within ${UPDATE_POLL.timeoutMs / 1000} s`,
+    waiting: (seconds) => `${functionName}: version ${version} still not active after ${seconds} s`,
+  });
 }
