@@ -270,7 +270,11 @@ type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] ext
 type Assignable<A, B> = [A] extends [B] ? true : false;
 const drift: true[] = [
   // A function's config is the construct's props, except what the environment derives.
-  true satisfies SameKeys<Omit<FunctionConfig, 'invokes' | 'cleanup' | 'alias'>, Omit<LambdaFunctionProps, 'lambdaInvokeArns' | 'partition' | 'aliasName'>>,
+  // Triggers and failure handling are constructs of their own, wired by the stack.
+  true satisfies SameKeys<
+    Omit<FunctionConfig, 'invokes' | 'cleanup' | 'alias' | 'eventSources' | 'functionUrl' | 'schedules' | 'asyncInvoke' | 'vpc' | 'logging' | 'kmsKeyArn' | 'logsKmsKeyArn' | 'ephemeralStorageSize'>,
+    Omit<LambdaFunctionProps, 'lambdaInvokeArns' | 'partition' | 'aliasName'>
+  >,
   true satisfies SameKeys<LayerConfig, LambdaLayerProps & { build?: unknown }>,
   true satisfies SameKeys<CleanupConfig, CleanupScope>,
   true satisfies Assignable<CleanupConfig, CleanupScope>,

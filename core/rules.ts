@@ -110,6 +110,18 @@ export type Architecture = (typeof ARCHITECTURES)[number];
 export const TRACING_MODES = ['PassThrough', 'Active'] as const;
 export type TracingMode = (typeof TRACING_MODES)[number];
 
+/** Log formats of Lambda's `logging_config`. */
+export const LOG_FORMATS = ['JSON', 'Text'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+/** Levels of the handler's own log lines Lambda can filter on (JSON format only). */
+export const APPLICATION_LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'] as const;
+export type ApplicationLogLevel = (typeof APPLICATION_LOG_LEVELS)[number];
+
+/** Levels of Lambda's own log lines (JSON format only). */
+export const SYSTEM_LOG_LEVELS = ['DEBUG', 'INFO', 'WARN'] as const;
+export type SystemLogLevel = (typeof SYSTEM_LOG_LEVELS)[number];
+
 /** The retention periods CloudWatch Logs accepts (days). */
 export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
@@ -165,6 +177,9 @@ export const RULES = ruleTable({
   runtime: { kind: 'oneOf', values: SUPPORTED_RUNTIMES, what: 'runtimes' },
   architecture: { kind: 'oneOf', values: ARCHITECTURES, what: 'architectures' },
   tracingMode: { kind: 'oneOf', values: TRACING_MODES, what: 'tracing modes' },
+  logFormat: { kind: 'oneOf', values: LOG_FORMATS, what: 'log formats' },
+  applicationLogLevel: { kind: 'oneOf', values: APPLICATION_LOG_LEVELS, what: 'application log levels' },
+  systemLogLevel: { kind: 'oneOf', values: SYSTEM_LOG_LEVELS, what: 'system log levels' },
   logRetentionDays: { kind: 'oneOf', values: LOG_RETENTION_DAYS, what: 'CloudWatch Logs retention periods (days)' },
   layers: { kind: 'items', max: LIMITS.maxLayersPerFunction, what: 'layers (the Lambda limit per function)' },
   architectures: { kind: 'items', min: 1, max: 1, what: 'architecture' },

@@ -2,7 +2,18 @@ import * as z from 'zod/mini';
 import type { $ZodLooseShape, SomeType } from 'zod/v4/core';
 import { ARN_RULES } from '../core/arn';
 import { REGION_NAMES } from '../core/regions';
-import { ARCHITECTURES, describeRule, Rule, RULES, ruleTable, SUPPORTED_RUNTIMES, TRACING_MODES } from '../core/rules';
+import {
+  APPLICATION_LOG_LEVELS,
+  ARCHITECTURES,
+  describeRule,
+  LOG_FORMATS,
+  Rule,
+  RULES,
+  ruleTable,
+  SUPPORTED_RUNTIMES,
+  SYSTEM_LOG_LEVELS,
+  TRACING_MODES,
+} from '../core/rules';
 import { follows, SchemaRule, withRule } from '../core/check-schema';
 
 // The environment config is this schema: envs/ write its input type, synth checks every
@@ -105,6 +116,130 @@ const layerSchema = fields({
   build: z.optional(layerBuild),
 });
 
+const cors = fields({
+  /** Origins allowed to call, such as `https://app.example.com`; `*` for any. */
+  allowOrigins: list(z.string()),
+  /** HTTP methods allowed, such as `GET`; `*` for any. @default any method ('*') */
+  allowMethods: z.optional(list(z.string())),
+  /** Request headers allowed. @default none */
+  allowHeaders: z.optional(list(z.string())),
+  /** Response headers the browser may read. @default none */
+  exposeHeaders: z.optional(list(z.string())),
+  /** Allow cookies and credentials (not with the origin `*`). @default false */
+  allowCredentials: z.optional(z.boolean()),
+  /** Seconds a browser may cache the preflight answer, 0 to 86400. @default 0 */
+  maxAge: z.optional(z.int()),
+});
+
+const queueSchema = fields({
+  /** Name of the queue; its dead-letter queue is `<queueName>-dlq`. @default `<namePrefix>-<key>` */
+  queueName: z.optional(z.string()),
+  /**
+   * Seconds a received message stays invisible to other consumers: at least 6 × the timeout of
+   * every function consuming the queue (AWS's advice for Lambda event sources), at most 43200.
+   * @default 6 × the longest timeout of its consumers (30 when nothing consumes it)
+   */
+  visibilityTimeoutSeconds: z.optional(z.int()),
+  /** Seconds a message is kept, 60 to 1209600 (14 days). @default 345600 (4 days) */
+  messageRetentionSeconds: z.optional(z.int()),
+  /** Receives before a message moves to the dead-letter queue, 1 to 1000. @default 5 */
+  maxReceiveCount: z.optional(z.int()),
+  /** Seconds the dead-letter queue keeps a message, 60 to 1209600. @default 1209600 (14 days, the most SQS keeps) */
+  deadLetterRetentionSeconds: z.optional(z.int()),
+  /** KMS key ARN encrypting both queues (SSE-KMS); consumers are granted kms:Decrypt on it. @default SQS-managed encryption (SSE-SQS) */
+  kmsKeyArn: z.optional(z.string()),
+  /** The age-of-oldest-message alarm goes off when a message has waited this many seconds. @default 900 (15 minutes) */
+  oldestMessageAlarmSeconds: z.optional(z.int()),
+});
+
+const httpApiSchema = fields({
+  /** Name of the API; its access logs go to `/aws/apigateway/<apiName>`. @default `<namePrefix>-<key>` */
+  apiName: z.optional(z.string()),
+  /** Description of the API. @default none */
+  description: z.optional(z.string()),
+  /**
+   * Routes, each to a function of this environment (its alias): `'GET /books': 'api'`,
+   * `'ANY /{proxy+}': 'api'`, `'$default': 'api'`.
+   */
+  routes: map(z.string()),
+  /** Requests per second the stage allows, on average. @default the account's limit (no stage limit) */
+  throttlingRateLimit: z.optional(z.number()),
+  /** Requests the stage allows in a burst. @default the account's limit (no stage limit) */
+  throttlingBurstLimit: z.optional(z.int()),
+  /** Days to keep the stage's access logs. @default 30 */
+  accessLogRetentionInDays: z.optional(z.int()),
+  /** A JWT authorizer on every route (such as Cognito or Auth0). @default no authorizer: every route is open */
+  jwtAuthorizer: z.optional(
+    fields({
+      /** The token issuer, an https:// URL. */
+      issuer: z.string(),
+      /** Audiences a token must name one of (the client ids). At least one. */
+      audience: list(z.string()),
+      /** Where the token is read from. @default '$request.header.Authorization' */
+      identitySource: z.optional(z.string()),
+    }),
+  ),
+  /** CORS of the API. @default no CORS headers */
+  cors: z.optional(cors),
+});
+
+const eventSourceSchema = fields({
+  /** The queue to consume: the key of one of this environment's `queues`, or the ARN of a queue managed elsewhere. */
+  queue: z.string(),
+  /** Messages per invocation: 1 to 10, up to 10000 with a batching window. @default 10 */
+  batchSize: z.optional(z.int()),
+  /** Seconds to gather a batch, 0 to 300. @default 0 */
+  maximumBatchingWindowInSeconds: z.optional(z.int()),
+  /** Most concurrent invocations this queue may start, 2 to 1000, not above the function's reserved concurrency. @default Lambda's own scaling */
+  maximumConcurrency: z.optional(z.int()),
+  /** The handler reports the failed messages of a batch, so only those are retried. @default true */
+  reportBatchItemFailures: z.optional(z.boolean()),
+  /** Event filter patterns (JSON), at most 5: only matching messages invoke the function, the others are deleted. @default every message */
+  filterPatterns: z.optional(list(z.string())),
+  /** Whether the mapping polls. @default true */
+  enabled: z.optional(z.boolean()),
+  /** For a queue ARN encrypted with a KMS key: that key, granted kms:Decrypt. @default the queue is not KMS-encrypted */
+  kmsKeyArn: z.optional(z.string()),
+});
+
+const scheduleSchema = fields({
+  /** `rate(1 day)`, `cron(0 3 * * ? *)` or `at(2026-12-01T09:00:00)`. */
+  expression: z.string(),
+  /** IANA time zone the expression is read in, such as `Europe/Berlin`. @default 'UTC' */
+  timezone: z.optional(z.string()),
+  /** Description of the schedule. @default "Runs <functionName> on <expression>" */
+  description: z.optional(z.string()),
+  /** The event the function receives, as JSON. @default {} */
+  input: z.optional(z.string()),
+  /** Whether the schedule runs. @default true */
+  enabled: z.optional(z.boolean()),
+  /** Retries when the scheduler cannot invoke, 0 to 185. @default 185 */
+  maximumRetryAttempts: z.optional(z.int()),
+  /** Seconds the scheduler keeps trying, 60 to 86400. @default 86400 */
+  maximumEventAgeInSeconds: z.optional(z.int()),
+});
+
+const asyncInvokeSchema = fields({
+  /** Retries of a failed asynchronous invocation, 0 to 2. @default 2 */
+  maximumRetryAttempts: z.optional(z.int()),
+  /** Seconds an event may wait to be processed, 60 to 21600. @default 21600 (6 hours) */
+  maximumEventAgeInSeconds: z.optional(z.int()),
+  /**
+   * Where failed events go: the key of one of this environment's `queues`, or an SQS queue or SNS
+   * topic ARN. The role may send there and nowhere else. @default a queue created for the function, `<functionName>-failures`
+   */
+  onFailure: z.optional(z.string()),
+});
+
+const loggingSchema = fields({
+  /** `JSON` (structured) or `Text`. @default 'JSON' */
+  format: z.optional(withRule(z.enum(LOG_FORMATS), ruleOf(RULES.logFormat))),
+  /** Least level of the handler's own log lines that is kept (JSON only). @default Lambda's: INFO */
+  applicationLogLevel: z.optional(withRule(z.enum(APPLICATION_LOG_LEVELS), ruleOf(RULES.applicationLogLevel))),
+  /** Least level of Lambda's own log lines (START, END, REPORT) that is kept (JSON only). @default Lambda's: INFO */
+  systemLogLevel: z.optional(withRule(z.enum(SYSTEM_LOG_LEVELS), ruleOf(RULES.systemLogLevel))),
+});
+
 const cleanupSchema = fields({
   /** Name of the bucket to clean. */
   bucketName: z.string(),
@@ -174,6 +309,47 @@ const functionSchema = fields({
   provisionedConcurrentExecutions: z.optional(z.int()),
   /** SnapStart on published versions; Python 3.12 and later only, not with `provisionedConcurrentExecutions`. @default false */
   snapStart: z.optional(z.boolean()),
+  /** Queues the function consumes (SQS event source mappings on its alias). @default none */
+  eventSources: z.optional(list(eventSourceSchema)),
+  /**
+   * A function URL on the alias: `AWS_IAM` auth unless `authType: 'NONE'` with `public: true`.
+   * A function behind an HTTP API (`httpApis`) has no URL. @default no URL
+   */
+  functionUrl: z.optional(
+    fields({
+      /** `AWS_IAM` (callers sign requests) or `NONE` (anyone on the internet). @default 'AWS_IAM' */
+      authType: z.optional(withRule(z.enum(['AWS_IAM', 'NONE']), { code: 'function-url-auth-type', text: 'must be "AWS_IAM" or "NONE"' })),
+      /** Must be `true` for `authType: 'NONE'`: says the function is open to anyone on purpose. @default false */
+      public: z.optional(z.boolean()),
+      /** CORS of the URL. @default no CORS headers */
+      cors: z.optional(cors),
+    }),
+  ),
+  /** EventBridge Scheduler schedules invoking the alias, by name (`<functionName>-<name>`). @default none */
+  schedules: z.optional(byKey(scheduleSchema)),
+  /**
+   * What happens to failed asynchronous invocations (on the alias). Scheduled functions, and
+   * functions another function `invokes`, get it with its defaults when it is not given.
+   * @default not configured (Lambda's: 2 retries, 6 hours, then dropped)
+   */
+  asyncInvoke: z.optional(asyncInvokeSchema),
+  /** Runs the function in a VPC: both lists, each not empty. The role gets the network interface permissions. @default no VPC */
+  vpc: z.optional(
+    fields({
+      /** Subnet ids, such as `subnet-0abc…`. */
+      subnetIds: list(z.string()),
+      /** Security group ids, such as `sg-0abc…`. */
+      securityGroupIds: list(z.string()),
+    }),
+  ),
+  /** Structured logs (`logging_config`): the handler reads levels from Lambda, not from a LOG_LEVEL variable. @default Lambda's: Text */
+  logging: z.optional(loggingSchema),
+  /** KMS key ARN encrypting the environment variables at rest. @default Lambda's own key */
+  kmsKeyArn: z.optional(z.string()),
+  /** KMS key ARN encrypting the log group (its key policy must let CloudWatch Logs use it). @default CloudWatch Logs' own encryption */
+  logsKmsKeyArn: z.optional(z.string()),
+  /** Size of /tmp in MB, 512 to 10240. @default 512 */
+  ephemeralStorageSize: z.optional(z.int()),
   /** Makes this a cleanup function, scoped to one prefix of one bucket (see `CleanupLambda`). @default an ordinary function */
   cleanup: z.optional(cleanupSchema),
 });
@@ -221,6 +397,12 @@ export const environmentSchema = fields({
   layers: z.optional(byKey(layerSchema)),
   /** Functions by key. @default none */
   functions: z.optional(byKey(functionSchema)),
+  /** SQS queues by key, each with a dead-letter queue; functions consume them with `eventSources`. @default none */
+  queues: z.optional(byKey(queueSchema)),
+  /** API Gateway HTTP APIs by key, each with routes to functions. @default none */
+  httpApis: z.optional(byKey(httpApiSchema)),
+  /** SNS topic ARN every alarm of the environment notifies, going into ALARM and back to OK. @default no notifications */
+  alarmTopicArn: z.optional(z.string()),
 });
 
 /** Everything that differs between environments. One per file in `envs/`; see {@link environmentSchema}. */
@@ -235,6 +417,20 @@ export type BackendConfig = z.input<typeof backendSchema>;
 export type CleanupConfig = z.input<typeof cleanupSchema>;
 /** A statement of a function's `policyStatements`. */
 export type PolicyStatementConfig = z.input<typeof policyStatement>;
+/** A queue of an environment, with its dead-letter queue. */
+export type QueueConfig = z.input<typeof queueSchema>;
+/** An HTTP API of an environment. */
+export type HttpApiConfig = z.input<typeof httpApiSchema>;
+/** A queue a function consumes. */
+export type EventSourceConfig = z.input<typeof eventSourceSchema>;
+/** A schedule of a function. */
+export type ScheduleConfig = z.input<typeof scheduleSchema>;
+/** What happens to a function's failed asynchronous invocations. */
+export type AsyncInvokeConfig = z.input<typeof asyncInvokeSchema>;
+/** CORS of an HTTP API or function URL. */
+export type CorsConfig = z.input<typeof cors>;
+/** A function's structured logs. */
+export type LoggingConfig = z.input<typeof loggingSchema>;
 
 /** The state key an environment uses. */
 export function stateKey(config: EnvironmentConfig): string {
