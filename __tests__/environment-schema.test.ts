@@ -273,7 +273,7 @@ const drift: true[] = [
   // Triggers and failure handling are constructs of their own, wired by the stack.
   true satisfies SameKeys<
     Omit<FunctionConfig, 'invokes' | 'cleanup' | 'alias' | 'eventSources' | 'functionUrl' | 'schedules' | 'asyncInvoke' | 'vpc' | 'logging' | 'kmsKeyArn' | 'logsKmsKeyArn' | 'ephemeralStorageSize'>,
-    Omit<LambdaFunctionProps, 'lambdaInvokeArns' | 'partition' | 'aliasName'>
+    Omit<LambdaFunctionProps, 'lambdaInvokeArns' | 'partition' | 'aliasName' | 'alarmTopicArn'>
   >,
   true satisfies SameKeys<LayerConfig, LambdaLayerProps & { build?: unknown }>,
   true satisfies SameKeys<CleanupConfig, CleanupScope>,

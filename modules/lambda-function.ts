@@ -98,6 +98,12 @@ export interface LambdaFunctionProps {
    */
   readonly snapStart?: boolean;
   /**
+   * SNS topic ARN the function's alarms notify, going into ALARM and back to OK (see
+   * {@link alarmNotifications}).
+   * @default no notifications
+   */
+  readonly alarmTopicArn?: string;
+  /**
    * Partition of the ARNs the construct writes itself (`aws`, `aws-cn` in China, `aws-us-gov`
    * in GovCloud): that of the region it is deployed to.
    * @default 'aws'
@@ -157,6 +163,14 @@ export const ALIAS_CI_OWNED_ATTRIBUTES = Object.freeze(['function_version', 'rou
 
 /** The default name of a function's alias. */
 export const DEFAULT_ALIAS_NAME = 'live';
+
+/**
+ * The actions of an alarm that notifies `topicArn` going into ALARM and back to OK, to spread
+ * into a `CloudwatchMetricAlarm`'s config; none without a topic. Every alarm of a stack uses it.
+ */
+export function alarmNotifications(topicArn: string | undefined): { alarmActions?: string[]; okActions?: string[] } {
+  return topicArn === undefined ? {} : { alarmActions: [topicArn], okActions: [topicArn] };
+}
 
 /** The name of a function's errors alarm. */
 export function errorsAlarmName(functionName: string): string {
@@ -224,6 +238,7 @@ export class LambdaFunction extends Construct {
   private readonly statements: PolicyStatement[] = [];
   private readonly invokeTargets: FunctionReference[] = [];
   private readonly props: LambdaFunctionProps;
+  private readonly watchedAlarms: string[] = [];
   private extraPolicy?: IamRolePolicy;
   private invokePolicy?: IamRolePolicy;
 
@@ -314,6 +329,7 @@ export class LambdaFunction extends Construct {
       alarmName: errorsAlarmName(props.functionName),
       alarmDescription: `Errors of ${props.functionName}:${this.aliasName}; a canary release rolls back while it is in ALARM`,
       dimensions: { FunctionName: props.functionName, Resource: `${props.functionName}:${this.aliasName}` },
+      ...alarmNotifications(props.alarmTopicArn),
       tags,
     });
 
@@ -363,9 +379,22 @@ export class LambdaFunction extends Construct {
     this.invokePolicy.policy = policyDocument([invokeStatement(this.invokeTargets.flatMap(invokeResources))]);
   }
 
-  /** The alarms a canary release of this function watches: its errors alarm, then those named in `alarms`. */
+  /** SNS topic ARN the function's alarms notify, when one is given. */
+  get alarmTopicArn(): string | undefined {
+    return this.props.alarmTopicArn;
+  }
+
+  /** Adds an alarm, created alongside the function, to those a canary release of it watches. */
+  watchAlarm(alarmName: string): void {
+    this.watchedAlarms.push(alarmName);
+  }
+
+  /**
+   * The alarms a canary release of this function watches: its errors alarm, those added with
+   * {@link watchAlarm}, then those named in `alarms`.
+   */
   get alarmNames(): readonly string[] {
-    return [errorsAlarmName(this.functionName), ...(this.props.alarms ?? [])];
+    return [errorsAlarmName(this.functionName), ...this.watchedAlarms, ...(this.props.alarms ?? [])];
   }
 
   /** Layers in attachment order. */

@@ -74,6 +74,7 @@ export class EnvironmentStack extends ReadableStack {
         functionName: functionName ?? `${config.namePrefix}-${key}`,
         layers: (layerKeys ?? []).flatMap((ref) => resolve(ref, layers)),
         aliasName: alias,
+        alarmTopicArn: config.alarmTopicArn,
         partition,
       };
       functions[key] = cleanup
