@@ -107,6 +107,15 @@ const slope = (() => {
   return scaling.reduce((a, p) => a + (p.count - mx) * (p.seconds - my), 0) / scaling.reduce((a, p) => a + (p.count - mx) ** 2, 0);
 })();
 const linearity = scaling.map((p) => p.seconds - (scaling[0].seconds + slope * (p.count - scaling[0].count)));
+// 500 functions, plain and wired (each with its queue and dead-letter queue, a schedule, an
+// on-failure queue and their alarms), alternating.
+const wiring = alternate(3, {
+  plain: () => measure('node', [scaleBundle, '500', path.join(scratch, 'wired-plain')]),
+  wired: () => measure('node', [scaleBundle, '500', path.join(scratch, 'wired-500'), 'wired']),
+});
+const wiredSeconds = median(wiring.wired.map((r) => r.seconds));
+const plainSeconds = median(wiring.plain.map((r) => r.seconds));
+const wiredPeakKb = Math.max(...wiring.wired.map((r) => r.peakKb ?? 0)) || undefined;
 
 // 3b. The release command: a layer release to N functions against a fake Lambda in the
 // benchmark's process, each update running for 1 s of real time (bench/release-fleet.ts).
@@ -187,6 +196,8 @@ Node.js ${process.version}; ${terraform}.
 | \`cdktf synth\` end to end, ${synths.app.length} runs | ${s(synthMedian)} | ${s(floorSynthMedian)} | ${(synthMedian / floorSynthMedian).toFixed(2)}× | ≤ 1.15× the floor's | ${verdict(synthMedian <= 1.15 * floorSynthMedian)} |
 | 500 functions: time | ${s(at500.seconds)} | | | < 3 s, linear | ${verdict(at500.seconds < 3)} |
 | 500 functions: peak memory | ${mb(at500.peakKb)} | | | < 300 MB | ${verdict(at500.peakKb !== undefined && at500.peakKb < 300 * 1024)} |
+| 500 functions, each with a queue, a schedule and alarms: time | ${s(wiredSeconds)} | ${s(plainSeconds)} (500 plain) | ${(wiredSeconds / plainSeconds).toFixed(2)}× | < 3× the plain fleet's | ${verdict(wiredSeconds < 3 * plainSeconds)} |
+| 500 functions, each with a queue, a schedule and alarms: peak memory | ${mb(wiredPeakKb)} | | | < 400 MB | ${verdict(wiredPeakKb !== undefined && wiredPeakKb < 400 * 1024)} |
 | 2000 functions: time | ${s(at2000.seconds)} | | | | |
 | 2000 functions: peak memory | ${mb(at2000.peakKb)} | | | < 250 MB | ${verdict(at2000.peakKb !== undefined && at2000.peakKb < 250 * 1024)} |
 ${releaseRuns.map((r) => `| layer release to ${r.count} functions, fake Lambda, 1 s per update | ${s(r.seconds)}, at most ${r.maxUpdating} updating at once | | | ≤ ${RELEASE_TARGETS[r.count]} s, at most ${RELEASE_CONCURRENCY} at once | ${verdict(r.seconds <= RELEASE_TARGETS[r.count] && r.maxUpdating <= RELEASE_CONCURRENCY)} |`).join('\n')}
