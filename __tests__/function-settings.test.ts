@@ -225,3 +225,29 @@ describe('bad settings are refused at synth, naming the field as written, the va
     expect(R.ephemeralStorageSize).toMatchObject({ min: 512, max: 10240 });
   });
 });
+
+describe('the generated function modules', () => {
+  const modules = ['lambda', 'cleanup-lambda'].map((name) => [
+    name,
+    JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'generated', 'modules', name, 'main.tf.json'), 'utf8')),
+  ]);
+
+  test.each(modules)('%s: the function depends on the vpc policy, which exists when vpc_subnet_ids is given', (_name, module) => {
+    expect(module.resource.aws_lambda_function.lambda_function.depends_on).toContain('aws_iam_role_policy.lambda_vpc_policy');
+    expect(module.resource.aws_iam_role_policy.lambda_vpc_policy).toEqual({
+      count: '${var.vpc_subnet_ids == null ? 0 : 1}',
+      name: 'vpc',
+      role: '${aws_iam_role.lambda_role.id}',
+      policy: JSON.stringify({ Version: '2012-10-17', Statement: [vpcStatement] }),
+    });
+  });
+
+  test.each(modules)('%s: every new variable is optional (null), described, and named as in terraform-aws-modules/lambda', (_name, module) => {
+    const names = ['vpc_subnet_ids', 'vpc_security_group_ids', 'logging_log_format', 'logging_application_log_level', 'logging_system_log_level', 'kms_key_arn', 'cloudwatch_logs_kms_key_id', 'ephemeral_storage_size'];
+    for (const name of names) {
+      expect(module.variable[name]).toMatchObject({ default: null, description: expect.stringMatching(/^\S.{20,}\.$/) });
+      expect(module.variable[name].validation.length).toBeGreaterThan(0);
+    }
+    expect(module.variable.attach_network_policy).toBeUndefined();
+  });
+});
