@@ -8,8 +8,7 @@ import { EnvironmentConfig, FunctionConfig } from '../stacks/environment-config'
 import { synthesize } from '../synth/synthesize';
 import { decide, policiesOfRole } from './support/iam-simulator';
 import { BAD_INPUTS } from './support/module-bad-inputs';
-import { messagesOf, onlyResource, resourcesOf, synthJson, testStack } from './support/synth';
-import { tempDir } from './support/synth';
+import { messagesOf, onlyResource, resourcesOf, synthJson, tempDir, testStack } from './support/synth';
 
 const SUBNET_A = 'subnet-0123456789abcdef0';
 const SUBNET_B = 'subnet-0fedcba9876543210';
