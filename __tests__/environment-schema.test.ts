@@ -11,8 +11,9 @@ import { prod } from '../envs/prod';
 import { staging } from '../envs/staging';
 import { CleanupScope } from '../modules/cleanup-lambda';
 import { LambdaFunctionProps } from '../modules/lambda-function';
+import { LoggingSettings, VpcSettings } from '../modules/function-settings';
 import { LambdaLayerProps } from '../modules/lambda-layer';
-import { CleanupConfig, EnvironmentConfig, FunctionConfig, LayerConfig, PolicyStatementConfig } from '../stacks/environment-config';
+import { CleanupConfig, EnvironmentConfig, FunctionConfig, LayerConfig, LoggingConfig, PolicyStatementConfig } from '../stacks/environment-config';
 import { runSynth, synthesize } from '../synth/synthesize';
 import { readTree, tempDir } from './support/synth';
 
@@ -272,7 +273,7 @@ const drift: true[] = [
   // A function's config is the construct's props, except what the environment derives.
   // Triggers and failure handling are constructs of their own, wired by the stack.
   true satisfies SameKeys<
-    Omit<FunctionConfig, 'invokes' | 'cleanup' | 'alias' | 'eventSources' | 'functionUrl' | 'schedules' | 'asyncInvoke' | 'vpc' | 'logging' | 'kmsKeyArn' | 'logsKmsKeyArn' | 'ephemeralStorageSize'>,
+    Omit<FunctionConfig, 'invokes' | 'cleanup' | 'alias' | 'eventSources' | 'functionUrl' | 'schedules' | 'asyncInvoke'>,
     Omit<LambdaFunctionProps, 'lambdaInvokeArns' | 'partition' | 'aliasName' | 'alarmTopicArn'>
   >,
   true satisfies SameKeys<LayerConfig, LambdaLayerProps & { build?: unknown }>,
@@ -282,6 +283,10 @@ const drift: true[] = [
   true satisfies Assignable<LayerBuild, NonNullable<LayerConfig['build']>>,
   true satisfies Assignable<PolicyStatementConfig, PolicyStatement>,
   true satisfies SameKeys<PolicyStatementConfig, PolicyStatement>,
+  true satisfies Assignable<NonNullable<FunctionConfig['vpc']>, VpcSettings>,
+  true satisfies SameKeys<NonNullable<FunctionConfig['vpc']>, VpcSettings>,
+  true satisfies Assignable<LoggingConfig, LoggingSettings>,
+  true satisfies SameKeys<LoggingConfig, LoggingSettings>,
 ];
 
 test('the config types follow the constructs (checked when this file compiles)', () => {

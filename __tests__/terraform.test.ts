@@ -17,14 +17,24 @@ synthesize(environments, { outdir });
 
 /**
  * Staging with the optional parts of a function's alias on: its own alias name, provisioned
- * concurrency on the API's alias, SnapStart on the worker.
+ * concurrency on the API's alias, SnapStart on the worker; and the function settings moto
+ * cannot hold or drops (structured logs), with a VPC, KMS keys and ephemeral storage.
  */
 const stagingWithVersionSettings: EnvironmentConfig = {
   ...staging,
   functions: {
     ...staging.functions,
-    api: { ...staging.functions!.api, alias: 'current', provisionedConcurrentExecutions: 2 },
-    worker: { ...staging.functions!.worker, snapStart: true },
+    api: {
+      ...staging.functions!.api,
+      alias: 'current',
+      provisionedConcurrentExecutions: 2,
+      logging: { applicationLogLevel: 'DEBUG', systemLogLevel: 'WARN' },
+      vpc: { subnetIds: ['subnet-0123456789abcdef0', 'subnet-0fedcba9876543210'], securityGroupIds: ['sg-0123456789abcdef0'] },
+      ephemeralStorageSize: 2048,
+      kmsKeyArn: 'arn:aws:kms:us-west-2:111111111111:key/0b1c2d3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e',
+      logsKmsKeyArn: 'arn:aws:kms:us-west-2:111111111111:key/mrk-0123456789abcdef0123456789abcdef',
+    },
+    worker: { ...staging.functions!.worker, snapStart: true, logging: { format: 'Text' } },
   },
 };
 const variantOutdir = path.join(tempDir('terraform-variant'), 'cdktf.out');
@@ -71,8 +81,8 @@ describe.each(environments.map((e) => e.name))('the synthesized %s stack', (name
   });
 });
 
-describe('a stack with its own alias name, provisioned concurrency and SnapStart', () => {
-  test('keeps the ownership contract, the provisioned concurrency and SnapStart through an alias move (terraform test, mocked provider)', () => {
+describe('a stack with its own alias name, provisioned concurrency, SnapStart, structured logs, a VPC, KMS keys and ephemeral storage', () => {
+  test('keeps the ownership contract and those settings through an alias move (terraform test, mocked provider)', () => {
     const dir = prepare('staging', 'staging-with-version-settings', () => undefined, variantOutdir);
     const stack = JSON.parse(fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8'));
     expect(Object.keys(stack.resource.aws_lambda_provisioned_concurrency_config)).toEqual(['api_provisioned_concurrency']);
@@ -87,6 +97,33 @@ describe('a stack with its own alias name, provisioned concurrency and SnapStart
     expect(fs.readFileSync(path.join(dir, 'ownership.tftest.hcl'), 'utf8')).toMatch(
       /aws_lambda_provisioned_concurrency_config\.api_provisioned_concurrency\.qualifier == "current"[\s\S]*aws_lambda_function\.worker_function\.snap_start\[0\]\.apply_on == "PublishedVersions"/,
     );
+    const api = stack.resource.aws_lambda_function.api_function;
+    expect(api.logging_config).toEqual({
+      log_format: 'JSON',
+      application_log_level: 'DEBUG',
+      system_log_level: 'WARN',
+      log_group: '${aws_cloudwatch_log_group.api_log_group.name}',
+    });
+    expect([api.ephemeral_storage, api.vpc_config.subnet_ids.length]).toEqual([{ size: 2048 }, 2]);
+    expect(stack.resource.aws_lambda_function.worker_function.logging_config).toEqual({
+      log_format: 'Text',
+      log_group: '${aws_cloudwatch_log_group.worker_log_group.name}',
+    });
+  });
+
+  // moto drops logging_config, so this suite is the proof it is applied: without the block in the
+  // configuration, it must fail.
+  test('fails when the applied configuration has no logging_config', () => {
+    const dir = prepare('staging', 'staging-without-logging-config', () => undefined, variantOutdir);
+    const file = path.join(dir, 'cdk.tf.json');
+    const stack = JSON.parse(fs.readFileSync(file, 'utf8'));
+    delete stack.resource.aws_lambda_function.api_function.logging_config;
+    fs.writeFileSync(file, JSON.stringify(stack, null, 2));
+    const result = terraform(['test', '-no-color'], dir);
+    const output = `${result.stdout}${result.stderr}`;
+    expect(result.status).not.toBe(0);
+    expect(output).toContain('run "terraform_applies_again"... fail');
+    expect(output).toMatch(/aws_lambda_function\.api_function\s+should\s+keep\s+its\s+logging_config\s+\(JSON\s+into\s+its\s+own\s+log\s+group\)/);
   });
 });
 

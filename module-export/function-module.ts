@@ -9,6 +9,7 @@ import {
   WILDCARD_ACTION_RULE,
 } from '../core/policy-document';
 import { ModuleStack } from './module-stack';
+import { bindFunctionSettings } from './function-settings-variables';
 import { PlaceholderPackage } from '../modules/placeholder-package';
 import { FUNCTION_PAIR_RULES, RESERVED_ENVIRONMENT_VARIABLES, RULES, SNAP_START_RUNTIMES } from '../core/rules';
 import {
@@ -37,8 +38,9 @@ const STATEMENTS = 'values(var.policy_statements)';
  * on `tracing_mode`), the environment block ({@link bindEnvironment}), the invoke policy over
  * `lambda_invoke_arns` (none when the list is empty), the `policy_statements` policy, the
  * provisioned concurrency of the alias (counted on `provisioned_concurrent_executions`) and the
- * function's `snap_start` block (present when `snap_start` is true). The alias, its errors alarm
- * and the ownership contract are the construct's.
+ * function's `snap_start` block (present when `snap_start` is true), and the function's VPC,
+ * structured logs, KMS keys and ephemeral storage ({@link bindFunctionSettings}). The alias, its
+ * errors alarm and the ownership contract are the construct's.
  */
 export function functionModule<F extends LambdaFunction>(m: ModuleStack, create: (props: LambdaFunctionProps) => F): F {
   const functionName = m.variable('function_name', {
@@ -252,6 +254,8 @@ export function functionModule<F extends LambdaFunction>(m: ModuleStack, create:
     for_each: Fn.conditional(snapStart.booleanValue, ['PublishedVersions'], []),
     content: { apply_on: '${snap_start.value}' },
   });
+
+  bindFunctionSettings(m, fn);
 
   m.output('function_name', fn.resource.functionName, 'Name of the Lambda function.');
   m.output('function_arn', fn.arn, 'ARN of the Lambda function.');

@@ -24,6 +24,7 @@ import {
   TracingMode,
 } from '../core/rules';
 import { LambdaLayer } from './lambda-layer';
+import { checkFunctionSettings, DEFAULT_LOG_FORMAT, LoggingSettings, VPC_ACCESS_STATEMENTS, VpcSettings } from './function-settings';
 
 /** A layer to attach: a layer construct, or the ARN of a layer version managed elsewhere. */
 export type LayerReference = LambdaLayer | string;
@@ -103,6 +104,29 @@ export interface LambdaFunctionProps {
    * @default no notifications
    */
   readonly alarmTopicArn?: string;
+  /**
+   * Runs the function in a VPC (`vpc_config`): 1 to 16 subnets and 1 to 5 security groups. The
+   * role gets the network interface permissions (an inline policy `vpc`, see
+   * {@link VPC_ACCESS_STATEMENTS}), and the function is created after it: Lambda refuses to create
+   * a VPC function whose role cannot manage network interfaces.
+   * @default no VPC
+   */
+  readonly vpc?: VpcSettings;
+  /**
+   * Structured logs (`logging_config`, into the function's own log group): `{}` is JSON with
+   * Lambda's levels (INFO); levels only with JSON.
+   * @default no `logging_config`: Lambda's Text format
+   */
+  readonly logging?: LoggingSettings;
+  /** KMS key ARN encrypting the environment variables at rest (`kms_key_arn`). @default Lambda's own key */
+  readonly kmsKeyArn?: string;
+  /**
+   * KMS key ARN encrypting the function's log group (`kms_key_id`); its key policy must let
+   * CloudWatch Logs use it. @default CloudWatch Logs' own encryption
+   */
+  readonly logsKmsKeyArn?: string;
+  /** Size of /tmp in MB, 512 to 10240 (`ephemeral_storage`). @default not set: Lambda's 512 */
+  readonly ephemeralStorageSize?: number;
   /**
    * Partition of the ARNs the construct writes itself (`aws`, `aws-cn` in China, `aws-us-gov`
    * in GovCloud): that of the region it is deployed to.
@@ -232,6 +256,8 @@ export class LambdaFunction extends Construct {
   readonly errorsAlarm: CloudwatchMetricAlarm;
   /** The provisioned concurrency of the alias, when `provisionedConcurrentExecutions` is given. */
   readonly provisionedConcurrency?: LambdaProvisionedConcurrencyConfig;
+  /** The role's network interface permissions (inline policy `vpc`), when the function runs in a VPC. */
+  readonly vpcPolicy?: IamRolePolicy;
 
   private readonly layerReferences: LayerReference[] = [];
   private readonly environment: Record<string, string> = {};
@@ -260,6 +286,7 @@ export class LambdaFunction extends Construct {
     this.logGroup = new CloudwatchLogGroup(this, 'log-group', {
       name: `/aws/lambda/${props.functionName}`,
       retentionInDays: props.cloudwatchLogsRetentionInDays ?? 30,
+      kmsKeyId: props.logsKmsKeyArn,
       tags,
     });
 
@@ -279,6 +306,10 @@ export class LambdaFunction extends Construct {
       new IamRolePolicy(this, 'tracing-policy', { name: 'tracing', role: this.role.id, policy: policyDocument(TRACING_STATEMENTS) });
     }
 
+    if (props.vpc !== undefined) {
+      this.vpcPolicy = new IamRolePolicy(this, 'vpc-policy', { name: 'vpc', role: this.role.id, policy: policyDocument(VPC_ACCESS_STATEMENTS) });
+    }
+
     const codePackage = props.codePackage ?? PlaceholderPackage.forFunction(this, 'placeholder', this.runtime, props.handler);
     this.resource = new LambdaFunctionResource(this, 'function', {
       functionName: props.functionName,
@@ -292,14 +323,24 @@ export class LambdaFunction extends Construct {
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       tracingConfig: props.tracingMode ? { mode: props.tracingMode } : undefined,
       snapStart: props.snapStart ? { applyOn: 'PublishedVersions' } : undefined,
+      vpcConfig: props.vpc && { subnetIds: [...props.vpc.subnetIds], securityGroupIds: [...props.vpc.securityGroupIds] },
+      loggingConfig: props.logging && {
+        logFormat: props.logging.format ?? DEFAULT_LOG_FORMAT,
+        applicationLogLevel: props.logging.applicationLogLevel,
+        systemLogLevel: props.logging.systemLogLevel,
+        logGroup: this.logGroup.name,
+      },
+      kmsKeyArn: props.kmsKeyArn,
+      ephemeralStorage: props.ephemeralStorageSize === undefined ? undefined : { size: props.ephemeralStorageSize },
       publish: true,
       filename: codePackage.filename,
       sourceCodeHash: codePackage.sourceCodeHash,
       layers: Lazy.listValue({ produce: () => this.layerReferences.map(layerArn) }, { omitEmpty: true }),
       tags,
       // The log group must exist before the first invocation, or Lambda creates one that
-      // Terraform does not manage (no retention); the role must be able to write to it.
-      dependsOn: [this.logGroup, logsPolicy],
+      // Terraform does not manage (no retention); the role must be able to write to it, and,
+      // for a VPC function, to manage its network interfaces, which Lambda checks on create.
+      dependsOn: [this.logGroup, logsPolicy, ...(this.vpcPolicy ? [this.vpcPolicy] : [])],
       lifecycle: { ignoreChanges: [...FUNCTION_CI_OWNED_ATTRIBUTES, ...FUNCTION_SET_ON_CREATE_ATTRIBUTES] },
     });
     this.arn = this.resource.arn;
@@ -428,6 +469,7 @@ export class LambdaFunction extends Construct {
       ),
       ...checkTags('tags', p.tags),
       ...this.validateVersions(),
+      ...checkFunctionSettings(p),
     ];
   }
 

@@ -104,6 +104,8 @@ function checkPartitions(config: EnvironmentConfig): Problem[] {
   for (const [key, fn] of Object.entries(config.functions ?? {})) {
     (fn.layers ?? []).forEach((ref, i) => arns.push([`functions.${key}.layers[${i}]`, ref]));
     (fn.invokes ?? []).forEach((ref, i) => arns.push([`functions.${key}.invokes[${i}]`, ref]));
+    if (fn.kmsKeyArn !== undefined) arns.push([`functions.${key}.kmsKeyArn`, fn.kmsKeyArn]);
+    if (fn.logsKmsKeyArn !== undefined) arns.push([`functions.${key}.logsKmsKeyArn`, fn.logsKmsKeyArn]);
     (fn.policyStatements ?? []).forEach((statement, s) => {
       const at = `functions.${key}.policyStatements[${s}]`;
       (statement.resources ?? []).forEach((resource, i) => arns.push([`${at}.resources[${i}]`, resource]));

@@ -131,6 +131,66 @@ const FUNCTION_CASES: Omit<BadInput, 'module'>[] = [
     message: 'snap_start = true: SnapStart cannot be used together with provisioned concurrency: choose one.',
     readsOtherVariables: true,
   },
+  { variable: 'vpc_subnet_ids', value: '[]', alongside: { vpc_security_group_ids: '["sg-0123456789abcdef0"]' }, message: 'vpc_subnet_ids = []: must have 1 to 16 subnet ids.' },
+  {
+    variable: 'vpc_subnet_ids',
+    value: '["subnet-12345"]',
+    alongside: { vpc_security_group_ids: '["sg-0123456789abcdef0"]' },
+    message: 'vpc_subnet_ids = ["subnet-12345"]: every item must be a subnet id: subnet- and 8 to 17 hexadecimal digits, such as subnet-0123456789abcdef0.',
+  },
+  {
+    variable: 'vpc_subnet_ids',
+    value: '["subnet-0123456789abcdef0"]',
+    message: 'vpc_subnet_ids = ["subnet-0123456789abcdef0"]: subnets and security groups go together: give both, or neither.',
+    readsOtherVariables: true,
+  },
+  {
+    variable: 'vpc_subnet_ids',
+    value: 'null',
+    alongside: { vpc_security_group_ids: '["sg-0123456789abcdef0"]' },
+    message: 'vpc_subnet_ids = null: subnets and security groups go together: give both, or neither.',
+    readsOtherVariables: true,
+  },
+  { variable: 'vpc_security_group_ids', value: '[]', alongside: { vpc_subnet_ids: '["subnet-0123456789abcdef0"]' }, message: 'vpc_security_group_ids = []: must have 1 to 5 security group ids.' },
+  {
+    variable: 'vpc_security_group_ids',
+    value: '["default"]',
+    alongside: { vpc_subnet_ids: '["subnet-0123456789abcdef0"]' },
+    message: 'vpc_security_group_ids = ["default"]: every item must be a security group id: sg- and 8 to 17 hexadecimal digits, such as sg-0123456789abcdef0.',
+  },
+  { variable: 'logging_log_format', value: '"json"', message: 'logging_log_format = "json": must be one of the supported log formats: JSON, Text.' },
+  {
+    variable: 'logging_application_log_level',
+    value: '"VERBOSE"',
+    message: 'logging_application_log_level = "VERBOSE": must be one of the supported application log levels: TRACE, DEBUG, INFO, WARN, ERROR, FATAL.',
+  },
+  {
+    variable: 'logging_application_log_level',
+    value: '"DEBUG"',
+    alongside: { logging_log_format: '"Text"' },
+    message: 'logging_application_log_level = "DEBUG": log levels only apply to the JSON log format: leave the level out, or use JSON.',
+    readsOtherVariables: true,
+  },
+  { variable: 'logging_system_log_level', value: '"ERROR"', message: 'logging_system_log_level = "ERROR": must be one of the supported system log levels: DEBUG, INFO, WARN.' },
+  {
+    variable: 'logging_system_log_level',
+    value: '"WARN"',
+    alongside: { logging_log_format: '"Text"' },
+    message: 'logging_system_log_level = "WARN": log levels only apply to the JSON log format: leave the level out, or use JSON.',
+    readsOtherVariables: true,
+  },
+  {
+    variable: 'kms_key_arn',
+    value: '"arn:aws:kms:us-west-2:111111111111:alias/lambda"',
+    message: 'kms_key_arn = "arn:aws:kms:us-west-2:111111111111:alias/lambda": must be a KMS key ARN: arn:aws:kms:<region>:<account>:key/<key id> (not an alias).',
+  },
+  {
+    variable: 'cloudwatch_logs_kms_key_id',
+    value: '"0b1c2d3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e"',
+    message: 'cloudwatch_logs_kms_key_id = "0b1c2d3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e": must be a KMS key ARN: arn:aws:kms:<region>:<account>:key/<key id> (not an alias).',
+  },
+  { variable: 'ephemeral_storage_size', value: '256', message: 'ephemeral_storage_size = 256: must be a whole number from 512 to 10240 MB.' },
+  { variable: 'ephemeral_storage_size', value: '10241', message: 'ephemeral_storage_size = 10241: must be a whole number from 512 to 10240 MB.' },
   {
     variable: 'lambda_invoke_arns',
     value: '["arn:aws:lambda:us-west-2:111111111111:scraper"]',
@@ -140,7 +200,10 @@ const FUNCTION_CASES: Omit<BadInput, 'module'>[] = [
 
 export const BAD_INPUTS: readonly BadInput[] = [
   ...FUNCTION_CASES.map((c) => ({ ...c, module: 'lambda' as const })),
-  ...FUNCTION_CASES.filter((c) => c.variable === 'memory_size' || c.variable === 'alias_name').map((c) => ({ ...c, module: 'cleanup-lambda' as const })),
+  ...FUNCTION_CASES.filter((c) => ['memory_size', 'alias_name', 'vpc_subnet_ids', 'logging_application_log_level'].includes(c.variable)).map((c) => ({
+    ...c,
+    module: 'cleanup-lambda' as const,
+  })),
   { module: 'lambda-layer', variable: 'layer_name', value: '"deps:v2"', message: 'layer_name = "deps:v2": must be 1 to 140 characters, each a letter, digit, hyphen or underscore.' },
   { module: 'lambda-layer', variable: 'description', value: long(257), message: `description = ${long(257)}: must be at most 256 characters long.` },
   { module: 'lambda-layer', variable: 'compatible_runtimes', value: '[]', message: 'compatible_runtimes = []: must have 1 to 15 compatible runtimes (the Lambda limit per layer version).' },

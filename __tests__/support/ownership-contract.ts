@@ -22,8 +22,9 @@ export const CI_ALIAS_MOVE = Object.freeze({
  * 3. `apply` a copy whose aliases are not bound by `ignore_changes` and carry {@link CI_ALIAS_MOVE}:
  *    what CI's `UpdateAlias` leaves in the state.
  * 4. `apply` the stack as synthesized again: every alias keeps CI's version, weights and record
- *    (its description), and the provisioned concurrency and SnapStart the stack configures are
- *    still there.
+ *    (its description), and the provisioned concurrency, SnapStart, structured logs
+ *    (`logging_config`), VPC, KMS key and ephemeral storage the stack configures are still there:
+ *    moto drops some of them (see the lifecycle suites), so this suite is where they are proven.
  *
  * Runs 2 to 4 use `state_key` to plan different configurations against one state. Mocked
  * providers cannot tell Terraform which changes force a replacement, so the suite checks the
@@ -141,7 +142,43 @@ export function ownershipContract(stack: any): { testFile: string; ciReleased: a
     error_message = "aws_lambda_function.${name} should keep SnapStart on published versions"
   }`,
       ),
+    ...Object.entries(functions).flatMap(([name, fn]) => keptSettings(`aws_lambda_function.${name}`, fn)),
   ];
+  /**
+   * The settings moto drops or cannot hold (structured logs), and the function's VPC and
+   * ephemeral storage, as configured: each must survive the alias move and the apply after it.
+   */
+  function keptSettings(address: string, fn: any): string[] {
+    const kept: [string, string][] = [];
+    const logging = fn.logging_config;
+    if (logging) {
+      const levels = ['application_log_level', 'system_log_level'].map((level) => `${address}.logging_config[0].${level} == ${hcl(logging[level] ?? null)}`);
+      kept.push([
+        `${address}.logging_config[0].log_format == ${hcl(logging.log_format)} && ${levels.join(' && ')} && ${address}.logging_config[0].log_group == ${hcl(logGroupNamed(logging.log_group))}`,
+        `should keep its logging_config (${logging.log_format} into its own log group)`,
+      ]);
+    }
+    if (fn.ephemeral_storage) kept.push([`${address}.ephemeral_storage[0].size == ${fn.ephemeral_storage.size}`, `should keep ${fn.ephemeral_storage.size} MB of /tmp`]);
+    if (fn.vpc_config) {
+      kept.push([
+        `${address}.vpc_config[0].subnet_ids == toset(${hcl(fn.vpc_config.subnet_ids)}) && ${address}.vpc_config[0].security_group_ids == toset(${hcl(fn.vpc_config.security_group_ids)})`,
+        'should stay in its VPC',
+      ]);
+    }
+    if (fn.kms_key_arn) kept.push([`${address}.kms_key_arn == ${hcl(fn.kms_key_arn)}`, 'should keep the KMS key of its environment variables']);
+    // try(): a block that is gone is an empty list, which has no [0].
+    return kept.map(
+      ([condition, words]) => `  assert {
+    condition     = try(${condition}, false)
+    error_message = "${address} ${words}"
+  }`,
+    );
+  }
+  /** The name of the log group a reference such as `\${aws_cloudwatch_log_group.api_log_group.name}` points to. */
+  function logGroupNamed(reference: string): string {
+    const match = /^\$\{aws_cloudwatch_log_group\.([A-Za-z0-9_-]+)\.name\}$/.exec(reference);
+    return match ? stack.resource.aws_cloudwatch_log_group[match[1]].name : reference;
+  }
   /** The name of the alias a reference such as `\${aws_lambda_alias.api_alias.name}` points to. */
   function aliasNamed(reference: string): string {
     const match = /^\$\{aws_lambda_alias\.([A-Za-z0-9_-]+)\.name\}$/.exec(reference);

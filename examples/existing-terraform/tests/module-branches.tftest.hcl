@@ -83,6 +83,18 @@ run "lambda_defaults" {
     condition     = length(aws_lambda_provisioned_concurrency_config.lambda_provisioned_concurrency) == 0 && length(aws_lambda_function.lambda_function.snap_start) == 0
     error_message = "without provisioned_concurrent_executions and snap_start there should be neither"
   }
+  assert {
+    condition     = length(aws_lambda_function.lambda_function.vpc_config) == 0 && length(aws_iam_role_policy.lambda_vpc_policy) == 0
+    error_message = "without vpc_subnet_ids there should be no vpc_config and no vpc policy"
+  }
+  assert {
+    condition     = length(aws_lambda_function.lambda_function.logging_config) == 0 && length(aws_lambda_function.lambda_function.ephemeral_storage) == 0
+    error_message = "without logging or ephemeral_storage_size variables there should be no logging_config (Lambda's Text) and no ephemeral_storage block"
+  }
+  assert {
+    condition     = aws_lambda_function.lambda_function.kms_key_arn == null && aws_cloudwatch_log_group.lambda_log_group.kms_key_id == null
+    error_message = "without kms_key_arn and cloudwatch_logs_kms_key_id no KMS key should be set"
+  }
 }
 
 run "lambda_alias_name_and_alarms" {
@@ -333,6 +345,94 @@ run "lambda_local_existing_package" {
   }
 }
 
+run "lambda_vpc" {
+  command = plan
+  module {
+    source = "../../generated/modules/lambda"
+  }
+  variables {
+    function_name          = "bookshelf-api"
+    handler                = "app.main.handler"
+    vpc_subnet_ids         = ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]
+    vpc_security_group_ids = ["sg-0123456789abcdef0"]
+  }
+
+  assert {
+    condition     = aws_lambda_function.lambda_function.vpc_config[0].subnet_ids == toset(["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]) && aws_lambda_function.lambda_function.vpc_config[0].security_group_ids == toset(["sg-0123456789abcdef0"])
+    error_message = "vpc_subnet_ids and vpc_security_group_ids should make the vpc_config"
+  }
+  assert {
+    condition     = length(aws_iam_role_policy.lambda_vpc_policy) == 1 && aws_iam_role_policy.lambda_vpc_policy[0].name == "vpc" && jsondecode(aws_iam_role_policy.lambda_vpc_policy[0].policy).Statement[0].Resource == "*" && toset(jsondecode(aws_iam_role_policy.lambda_vpc_policy[0].policy).Statement[0].Action) == toset(["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"])
+    error_message = "a function in a VPC should get the network interface actions in the vpc policy"
+  }
+}
+
+run "lambda_logging_json_with_levels" {
+  command = plan
+  module {
+    source = "../../generated/modules/lambda"
+  }
+  variables {
+    function_name                 = "bookshelf-api"
+    handler                       = "app.main.handler"
+    logging_application_log_level = "DEBUG"
+    logging_system_log_level      = "WARN"
+  }
+
+  assert {
+    condition     = aws_lambda_function.lambda_function.logging_config[0].log_format == "JSON" && aws_lambda_function.lambda_function.logging_config[0].application_log_level == "DEBUG" && aws_lambda_function.lambda_function.logging_config[0].system_log_level == "WARN"
+    error_message = "log levels without logging_log_format should mean JSON with those levels"
+  }
+  assert {
+    condition     = aws_lambda_function.lambda_function.logging_config[0].log_group == "/aws/lambda/bookshelf-api"
+    error_message = "the logs should go to the function's own log group, not ${aws_lambda_function.lambda_function.logging_config[0].log_group}"
+  }
+}
+
+run "lambda_logging_text" {
+  command = plan
+  module {
+    source = "../../generated/modules/lambda"
+  }
+  variables {
+    function_name      = "bookshelf-api"
+    handler            = "app.main.handler"
+    logging_log_format = "Text"
+  }
+
+  assert {
+    condition     = aws_lambda_function.lambda_function.logging_config[0].log_format == "Text" && aws_lambda_function.lambda_function.logging_config[0].application_log_level == null && aws_lambda_function.lambda_function.logging_config[0].system_log_level == null
+    error_message = "logging_log_format = \"Text\" should set the Text format, without levels"
+  }
+}
+
+run "lambda_kms_keys_and_ephemeral_storage" {
+  command = plan
+  module {
+    source = "../../generated/modules/lambda"
+  }
+  variables {
+    function_name              = "bookshelf-api"
+    handler                    = "app.main.handler"
+    kms_key_arn                = "arn:aws:kms:us-west-2:111111111111:key/0b1c2d3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e"
+    cloudwatch_logs_kms_key_id = "arn:aws:kms:us-west-2:111111111111:key/mrk-0123456789abcdef0123456789abcdef"
+    ephemeral_storage_size     = 2048
+  }
+
+  assert {
+    condition     = aws_lambda_function.lambda_function.kms_key_arn == "arn:aws:kms:us-west-2:111111111111:key/0b1c2d3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e"
+    error_message = "kms_key_arn should encrypt the function's environment variables"
+  }
+  assert {
+    condition     = aws_cloudwatch_log_group.lambda_log_group.kms_key_id == "arn:aws:kms:us-west-2:111111111111:key/mrk-0123456789abcdef0123456789abcdef"
+    error_message = "cloudwatch_logs_kms_key_id should encrypt the log group"
+  }
+  assert {
+    condition     = aws_lambda_function.lambda_function.ephemeral_storage[0].size == 2048
+    error_message = "ephemeral_storage_size should size /tmp"
+  }
+}
+
 # =============================================================================
 # cleanup-lambda
 # =============================================================================
@@ -420,6 +520,31 @@ run "cleanup_scheduled" {
   assert {
     condition     = aws_lambda_permission.lambda_schedule_permission["rate(1 day)"].source_arn == aws_cloudwatch_event_rule.lambda_schedule["rate(1 day)"].arn
     error_message = "the invoke permission should be scoped to the rule (source_arn), not ${aws_lambda_permission.lambda_schedule_permission["rate(1 day)"].source_arn}"
+  }
+}
+
+run "cleanup_in_a_vpc_with_structured_logs" {
+  command = plan
+  module {
+    source = "../../generated/modules/cleanup-lambda"
+  }
+  variables {
+    function_name          = "bookshelf-cleanup"
+    handler                = "lambdas.cleanup.handler.handler"
+    bucket_name            = "bookshelf-images"
+    prefix                 = "books/"
+    vpc_subnet_ids         = ["subnet-0123456789abcdef0"]
+    vpc_security_group_ids = ["sg-0123456789abcdef0"]
+    logging_log_format     = "JSON"
+  }
+
+  assert {
+    condition     = length(aws_lambda_function.lambda_function.vpc_config) == 1 && length(aws_iam_role_policy.lambda_vpc_policy) == 1
+    error_message = "the cleanup function should run in the VPC, with the network interface permissions"
+  }
+  assert {
+    condition     = aws_lambda_function.lambda_function.logging_config[0].log_format == "JSON" && aws_lambda_function.lambda_function.logging_config[0].log_group == "/aws/lambda/bookshelf-cleanup"
+    error_message = "the cleanup function should write JSON logs to its own log group"
   }
 }
 
