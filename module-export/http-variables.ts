@@ -73,13 +73,17 @@ export function bindHttp(m: ModuleStack, fn: LambdaFunction): void {
     description:
       'How the function URL authenticates callers: AWS_IAM (signed requests of principals allowed lambda:InvokeFunctionUrl) or NONE (anyone on the internet; needs lambda_function_url_public = true). Default AWS_IAM, unlike terraform-aws-modules/lambda.',
     rules: [FUNCTION_URL_AUTH_TYPE_RULE],
-    conditions: [['var.authorization_type != "NONE" || var.lambda_function_url_public', FUNCTION_URL_PAIR_RULES.noneNeedsPublic.text]],
+    // Both rules between the two variables are stated here: validations of two variables that
+    // read each other would be a cycle for Terraform.
+    conditions: [
+      ['var.authorization_type != "NONE" || var.lambda_function_url_public', FUNCTION_URL_PAIR_RULES.noneNeedsPublic.text],
+      ['var.authorization_type == "NONE" || !var.lambda_function_url_public', FUNCTION_URL_PAIR_RULES.publicNeedsNone.text],
+    ],
   });
   m.variable('lambda_function_url_public', {
     type: 'bool',
     default: false,
     description: 'Says a function URL with authorization_type = "NONE" is open to anyone on the internet on purpose; refused with AWS_IAM.',
-    conditions: [['!var.lambda_function_url_public || var.authorization_type == "NONE"', FUNCTION_URL_PAIR_RULES.publicNeedsNone.text]],
   });
   m.variable('cors', {
     type: 'object({ allow_origins = list(string), allow_methods = optional(list(string), ["*"]), allow_headers = optional(list(string)), expose_headers = optional(list(string)), allow_credentials = optional(bool, false), max_age = optional(number, 0) })',

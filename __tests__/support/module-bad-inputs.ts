@@ -153,11 +153,11 @@ const FUNCTION_CASES: Omit<BadInput, 'module'>[] = [
     readsOtherVariables: true,
   },
   {
-    variable: 'lambda_function_url_public',
-    value: 'true',
-    alongside: { create_lambda_function_url: 'true' },
+    variable: 'authorization_type',
+    value: '"AWS_IAM"',
+    alongside: { create_lambda_function_url: 'true', lambda_function_url_public: 'true' },
     message:
-      'lambda_function_url_public = true: public: true contradicts authType AWS_IAM, which lets only signed requests in: set authType NONE, or drop public (lambda module: authorization_type, lambda_function_url_public).',
+      'authorization_type = "AWS_IAM": public: true contradicts authType AWS_IAM, which lets only signed requests in: set authType NONE, or drop public (lambda module: authorization_type, lambda_function_url_public).',
     readsOtherVariables: true,
   },
   {
