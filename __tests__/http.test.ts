@@ -1,13 +1,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Testing } from '../core/framework';
+import { TerraformStack, Testing } from '../core/framework';
 import { formatProblem, Problem, ValidationError } from '../core/problems';
 import { ACCESS_LOG_FORMAT, HTTP_API_PERMISSION } from '../modules/http-api';
 import { PUBLIC_FUNCTION_URL_PERMISSION } from '../modules/function-url';
 import { EnvironmentConfig, FunctionConfig, HttpApiConfig } from '../stacks/environment-config';
 import { EnvironmentStack } from '../stacks/environment-stack';
 import { buildApp, synthesize } from '../synth/synthesize';
-import { resourcesOf, tempDir } from './support/synth';
+import { allowTrigger } from '../modules/allowed-triggers';
+import { LambdaFunction } from '../modules/lambda-function';
+import { messagesOf, resourcesOf, synthJson, tempDir, testStack } from './support/synth';
 
 type Mutable<T> = T extends readonly (infer U)[] ? Mutable<U>[] : T extends object ? { -readonly [K in keyof T]: Mutable<T[K]> } : T;
 type Config = Mutable<EnvironmentConfig> & { functions: Record<string, Mutable<FunctionConfig>>; httpApis: Record<string, Mutable<HttpApiConfig>> };
@@ -358,6 +360,43 @@ describe('bad HTTP input is refused at synth, naming the field as written, the v
     config.functions['public-http-api'] = { handler: 'app.main.handler' };
     expect(problemsOf(config)).toEqual([
       '[staging] staging: httpApis.public = "public": needs the construct id "public-http-api", which functions.public-http-api has already; rename one of them',
+    ]);
+  });
+});
+
+describe('allowed triggers (the construct side of the modules\' allowed_triggers)', () => {
+  const fn = () => new LambdaFunction(testStack(), 'api', { functionName: 'shop-api', handler: 'app.main.handler', aliasName: 'current' });
+
+  test('a permission on the alias, the service written out, under the trigger name', () => {
+    const f = fn();
+    allowTrigger(f, 'Nightly', { service: 'events', sourceArn: 'arn:aws:events:us-west-2:111111111111:rule/nightly' });
+    // a plain test stack: Terraform names end in hashes
+    expect(Object.values(plain(synthJson(f.node.scope as TerraformStack), 'aws_lambda_permission'))).toEqual([
+      {
+        statement_id: 'Nightly',
+        action: 'lambda:InvokeFunction',
+        principal: 'events.amazonaws.com',
+        function_name: expect.stringMatching(/^\$\{aws_lambda_function\.api_function_[0-9A-F]+\.function_name\}$/),
+        qualifier: expect.stringMatching(/^\$\{aws_lambda_alias\.api_alias_[0-9A-F]+\.name\}$/),
+        source_arn: 'arn:aws:events:us-west-2:111111111111:rule/nightly',
+      },
+    ]);
+  });
+
+  test('bad triggers are refused with the words the module validations use', () => {
+    const f = fn();
+    allowTrigger(f, 'nightly run', { service: 'events', principal: 'events.amazonaws.com' });
+    allowTrigger(f, 'Anyone', { principal: '*', action: 'lambda:*', sourceAccount: '2222' });
+    expect(messagesOf(f.node.scope as TerraformStack)).toEqual([
+      'allowedTriggers.nightly run.statementId = "nightly run": must be 1 to 100 letters, digits, hyphens and underscores (a Lambda permission statement id)',
+      'allowedTriggers.nightly run = {"principal":"events.amazonaws.com","service":"events"}: must name either its principal or its service, one of the two',
+      'allowedTriggers.Anyone.action = "lambda:*": must be one of the supported trigger actions (function URLs have their own settings): lambda:InvokeFunction',
+      'allowedTriggers.Anyone.sourceAccount = "2222": must be a 12-digit AWS account id',
+    ]);
+    const g = fn();
+    allowTrigger(g, 'Anyone', { principal: '*' });
+    expect(messagesOf(g.node.scope as TerraformStack)).toEqual([
+      'allowedTriggers.Anyone.principal = "*": principal "*" lets anyone invoke the function: scope it with source_arn, source_account or principal_org_id (a public URL is a function URL with authorization NONE)',
     ]);
   });
 });
