@@ -38,6 +38,7 @@ describe('synth summary for pull requests', () => {
         accountGuard: [],
         backend: [],
         iam: [],
+        invokers: [],
         ignoreChanges: [],
         externalLayers: [],
       },
@@ -56,9 +57,95 @@ describe('synth summary for pull requests', () => {
       'aws_lambda_function.worker_function: [filename, s3_bucket, s3_key, s3_object_version, source_code_hash, layers, publish] → [filename]',
     ]);
     const markdown = renderSummary([changes]);
-    expect(markdown).toContain('| `stacks/staging` | 0 | 0 | 2 | 0 | 0 | 1 | 1 | 0 |');
+    expect(markdown).toContain('| `stacks/staging` | 0 | 0 | 2 | 0 | 0 | 1 | 0 | 1 | 0 |');
     expect(markdown).toContain('- **IAM:** `aws_iam_role_policy.api_invoke_policy changed (policy)`');
     expect(markdown).toContain('- **ignore_changes (what CI owns) changed:** `aws_lambda_function.worker_function: [filename, s3_bucket');
+  });
+
+  test('calls out a function URL that becomes public, and the permission that lets anyone in, as who can invoke', () => {
+    const url = (authorizationType: string) => ({
+      function_name: '${aws_lambda_function.api_function.function_name}',
+      qualifier: '${aws_lambda_alias.api_alias.name}',
+      authorization_type: authorizationType,
+    });
+    const base = edited((stack) => {
+      stack.resource.aws_lambda_function_url = { api_function_url: url('AWS_IAM') };
+    });
+    const head = edited((stack) => {
+      stack.resource.aws_lambda_function_url = { api_function_url: url('NONE') };
+      stack.resource.aws_lambda_permission.api_function_url_permission = {
+        action: 'lambda:InvokeFunctionUrl',
+        function_name: '${aws_lambda_function.api_function.function_name}',
+        function_url_auth_type: 'NONE',
+        principal: '*',
+        qualifier: '${aws_lambda_alias.api_alias.name}',
+        statement_id: 'AllowPublicFunctionUrl',
+      };
+    });
+    const [changes] = changesBetween(base, head);
+    expect(changes.invokers).toEqual([
+      'aws_lambda_permission.api_function_url_permission added (action=lambda:InvokeFunctionUrl, function_name=${aws_lambda_function.api_function.function_name}, function_url_auth_type=NONE, principal=*, qualifier=${aws_lambda_alias.api_alias.name}, statement_id=AllowPublicFunctionUrl): open to any principal',
+      'aws_lambda_function_url.api_function_url changed (authorization_type: AWS_IAM → NONE): now public: anyone on the internet can invoke it',
+    ]);
+    expect(changes.iam).toEqual([]);
+    const markdown = renderSummary([changes]);
+    expect(markdown).toContain('| `stacks/staging` | 1 | 0 | 1 | 0 | 0 | 0 | 2 | 0 | 0 |');
+    expect(markdown).toContain(
+      '- **Who can invoke (permissions, function URLs, routes, authorizers):** `aws_lambda_function_url.api_function_url changed (authorization_type: AWS_IAM → NONE): now public: anyone on the internet can invoke it`',
+    );
+    // and back: no longer public, the permission removed
+    expect(changesBetween(head, base)[0].invokers).toEqual([
+      'aws_lambda_permission.api_function_url_permission removed (was action=lambda:InvokeFunctionUrl, function_name=${aws_lambda_function.api_function.function_name}, function_url_auth_type=NONE, principal=*, qualifier=${aws_lambda_alias.api_alias.name}, statement_id=AllowPublicFunctionUrl)',
+      'aws_lambda_function_url.api_function_url changed (authorization_type: NONE → AWS_IAM): no longer public',
+    ]);
+  });
+
+  test("calls out a change to a function's permissions (not as IAM), but not a function URL's CORS", () => {
+    const head = edited((stack) => {
+      stack.resource.aws_lambda_permission.cleanup_schedule_permission.source_arn = 'arn:aws:events:us-west-2:111111111111:rule/*';
+    });
+    const [changes] = changesBetween(generated, head);
+    expect(changes.invokers).toEqual([
+      'aws_lambda_permission.cleanup_schedule_permission changed (source_arn: ${aws_cloudwatch_event_rule.cleanup_schedule.arn} → arn:aws:events:us-west-2:111111111111:rule/*)',
+    ]);
+    expect(changes.iam).toEqual([]);
+    const withUrl = (cors: object) =>
+      edited((stack) => {
+        stack.resource.aws_lambda_function_url = { api_function_url: { function_name: 'x', authorization_type: 'AWS_IAM', cors } };
+      });
+    const [corsOnly] = changesBetween(withUrl({ allow_origins: ['https://a.example.com'] }), withUrl({ allow_origins: ['*'] }));
+    expect(corsOnly.changed).toEqual([{ address: 'aws_lambda_function_url.api_function_url', attributes: ['cors'] }]);
+    expect(corsOnly.invokers).toEqual([]);
+  });
+
+  test("calls out HTTP API routes that lose their authorizer, and the authorizer's removal", () => {
+    const route = (authorized: boolean) => ({
+      api_id: '${aws_apigatewayv2_api.public_http_api_api.id}',
+      route_key: 'GET /books',
+      target: 'integrations/${aws_apigatewayv2_integration.api_public_http_api_integration.id}',
+      authorization_type: authorized ? 'JWT' : 'NONE',
+      ...(authorized ? { authorizer_id: '${aws_apigatewayv2_authorizer.public_http_api_authorizer.id}' } : {}),
+    });
+    const authorizer = {
+      api_id: '${aws_apigatewayv2_api.public_http_api_api.id}',
+      authorizer_type: 'JWT',
+      identity_sources: ['$request.header.Authorization'],
+      jwt_configuration: { audience: ['shop-web'], issuer: 'https://auth.example.com/' },
+      name: 'jwt',
+    };
+    const base = edited((stack) => {
+      stack.resource.aws_apigatewayv2_authorizer = { public_http_api_authorizer: authorizer };
+      stack.resource.aws_apigatewayv2_route = { public_http_api_route_get_books: route(true) };
+    });
+    const head = edited((stack) => {
+      stack.resource.aws_apigatewayv2_route = { public_http_api_route_get_books: route(false) };
+      stack.resource.aws_apigatewayv2_route.public_http_api_route_post_books = { ...route(true), route_key: 'POST /books' };
+    });
+    expect(changesBetween(base, head)[0].invokers).toEqual([
+      'aws_apigatewayv2_route.public_http_api_route_post_books added (route_key=POST /books, target=integrations/${aws_apigatewayv2_integration.api_public_http_api_integration.id}, authorization_type=JWT, authorizer_id=${aws_apigatewayv2_authorizer.public_http_api_authorizer.id})',
+      'aws_apigatewayv2_authorizer.public_http_api_authorizer removed (was api_id=${aws_apigatewayv2_api.public_http_api_api.id}, authorizer_type=JWT, identity_sources=["$request.header.Authorization"], jwt_configuration={"audience":["shop-web"],"issuer":"https://auth.example.com/"}, name=jwt)',
+      'aws_apigatewayv2_route.public_http_api_route_get_books changed (authorization_type: JWT → NONE; authorizer_id: ${aws_apigatewayv2_authorizer.public_http_api_authorizer.id} → (none)): now open: no authorizer',
+    ]);
   });
 
   test('calls out a change to the external layers a function pins as applied at the next release, with the ARNs before and after', () => {
@@ -79,7 +166,7 @@ describe('synth summary for pull requests', () => {
     ]);
     expect(changes.externalLayers).toEqual([`aws_lambda_function.api_function: [${powertools(7)}, ${platform}] → [${powertools(9)}, ${platform}]`]);
     const markdown = renderSummary([changes]);
-    expect(markdown).toContain('| `stacks/staging` | 0 | 0 | 2 | 0 | 0 | 0 | 0 | 1 |');
+    expect(markdown).toContain('| `stacks/staging` | 0 | 0 | 2 | 0 | 0 | 0 | 0 | 0 | 1 |');
     expect(markdown).toContain(
       `- **External layers (applied at the next release, not by Terraform):** \`aws_lambda_function.api_function: [${powertools(7)}, ${platform}] → [${powertools(9)}, ${platform}]\``,
     );
@@ -120,7 +207,7 @@ describe('synth summary for pull requests', () => {
     expect(changes.changed).toEqual([{ address: 'provider.aws', attributes: ['allowed_account_ids'] }]);
     expect(changes.accountGuard).toEqual(['provider.aws changed (allowed_account_ids)']);
     const markdown = renderSummary([changes]);
-    expect(markdown).toContain('| `stacks/staging` | 0 | 0 | 1 | 1 | 0 | 0 | 0 | 0 |');
+    expect(markdown).toContain('| `stacks/staging` | 0 | 0 | 1 | 1 | 0 | 0 | 0 | 0 | 0 |');
     expect(markdown).toContain('- **Account guard (which account, which endpoints):** `provider.aws changed (allowed_account_ids)`');
   });
 
@@ -145,7 +232,7 @@ describe('synth summary for pull requests', () => {
     expect(changes.backend).toEqual(['terraform.backend.s3 changed (key)']);
     expect(changes.accountGuard).toEqual([]);
     const markdown = renderSummary([changes]);
-    expect(markdown).toContain('| `stacks/staging` | 0 | 0 | 1 | 0 | 1 | 0 | 0 | 0 |');
+    expect(markdown).toContain('| `stacks/staging` | 0 | 0 | 1 | 0 | 1 | 0 | 0 | 0 | 0 |');
     expect(markdown).toContain('- **Backend (where the state lives):** `terraform.backend.s3 changed (key)`');
   });
 

@@ -10,6 +10,7 @@ import {
 } from '../core/policy-document';
 import { ModuleStack } from './module-stack';
 import { bindFunctionSettings } from './function-settings-variables';
+import { bindHttp } from './http-variables';
 import { PlaceholderPackage } from '../modules/placeholder-package';
 import { FUNCTION_PAIR_RULES, RESERVED_ENVIRONMENT_VARIABLES, RULES, SNAP_START_RUNTIMES } from '../core/rules';
 import {
@@ -256,6 +257,7 @@ export function functionModule<F extends LambdaFunction>(m: ModuleStack, create:
   });
 
   bindFunctionSettings(m, fn);
+  bindHttp(m, fn);
 
   m.output('function_name', fn.resource.functionName, 'Name of the Lambda function.');
   m.output('function_arn', fn.arn, 'ARN of the Lambda function.');

@@ -6,6 +6,7 @@ import { check, checkTags, RULES } from '../core/rules';
 import { checkSchema } from '../core/check-schema';
 import { errorsAlarmName } from '../modules/lambda-function';
 import { EnvironmentConfig, ENVIRONMENT_RULES, environmentSchema, stateKey } from './environment-config';
+import { checkHttp } from './check-http';
 
 /** One environment's config as checked: what can be built from it, and what is wrong with it. */
 export interface CheckedEnvironment {
@@ -51,6 +52,7 @@ function checkSettings(config: EnvironmentConfig): Problem[] {
     ...checkPartitions(config),
     ...checkNamesUnique(config),
     ...checkAlarms(config),
+    ...checkHttp(config),
   ];
 }
 

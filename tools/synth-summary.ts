@@ -16,8 +16,14 @@ export interface StackChanges {
   readonly accountGuard: string[];
   /** Changes to where the state lives and how it is locked: every one is called out. */
   readonly backend: string[];
-  /** Changes to IAM resources or permissions: every one is called out. */
+  /** Changes to IAM resources and bucket policies: every one is called out. */
   readonly iam: string[];
+  /**
+   * Changes to who can invoke a function: its resource permissions (`aws_lambda_permission`), its
+   * URL (`authorization_type` above all: "now public" when it becomes NONE), the routes of an
+   * HTTP API and their authorizers. Every one is called out, with what it grants.
+   */
+  readonly invokers: string[];
   /** Changes to what Terraform leaves to CI: every one is called out. */
   readonly ignoreChanges: string[];
   /**
@@ -115,7 +121,19 @@ function changedAttributes(old: Json | undefined, now: Json | undefined): string
  * `endpoints` is here because a custom endpoint redirects calls, the account check included.
  */
 const ACCOUNT_GUARD = ['allowed_account_ids', 'forbidden_account_ids', 'assume_role', 'assume_role_with_web_identity', 'endpoints'];
-const PERMISSIONS = /^(data\.)?aws_(iam_\w+|lambda_permission|s3_bucket_policy)\./;
+const PERMISSIONS = /^(data\.)?aws_(iam_\w+|s3_bucket_policy)\./;
+
+/**
+ * What decides who can invoke a function, by resource type: the attributes a call-out shows.
+ * A Lambda permission is shown whole; a function URL by its auth type (CORS only tells browsers
+ * what to read), a route by its key, target and authorization.
+ */
+const INVOKER_ATTRIBUTES: { readonly [type: string]: readonly string[] | 'all' } = {
+  aws_lambda_permission: 'all',
+  aws_lambda_function_url: ['authorization_type', 'qualifier'],
+  aws_apigatewayv2_route: ['route_key', 'target', 'authorization_type', 'authorizer_id', 'authorization_scopes'],
+  aws_apigatewayv2_authorizer: 'all',
+};
 
 type Changes = Pick<StackChanges, 'added' | 'removed' | 'changed'>;
 
@@ -152,6 +170,62 @@ function externalLayerChanges(changed: Changes['changed'], before: Map<string, J
     .map((c) => `${c.address}: [${externalLayerArns(before.get(c.address)).join(', ')}] → [${externalLayerArns(after.get(c.address)).join(', ')}]`);
 }
 
+const typeOf = (address: string) => address.split('.')[0];
+
+/** The attributes of a block that decide who may invoke, `name=value`, references as written. */
+function invokerAttributes(address: string, body: Json | undefined, only?: readonly string[]): string {
+  const wanted = INVOKER_ATTRIBUTES[typeOf(address)];
+  if (!isObject(body) || wanted === undefined) return '';
+  const names = (wanted === 'all' ? Object.keys(body).filter((k) => k !== 'lifecycle' && k !== 'depends_on') : wanted).filter((n) => !only || only.includes(n));
+  return names
+    .filter((n) => body[n] !== undefined)
+    .map((n) => `${n}=${typeof body[n] === 'string' ? body[n] : JSON.stringify(body[n])}`)
+    .join(', ');
+}
+
+/** Who a block lets in, when that is everyone: a URL with auth NONE, a permission for any principal, a route without authorization. */
+function openTo(address: string, body: Json | undefined): string | undefined {
+  if (!isObject(body)) return undefined;
+  switch (typeOf(address)) {
+    case 'aws_lambda_function_url':
+      return body.authorization_type === 'NONE' ? 'public: anyone on the internet can invoke it' : undefined;
+    case 'aws_lambda_permission':
+      return body.principal === '*' ? 'open to any principal' : undefined;
+    case 'aws_apigatewayv2_route':
+      return body.authorization_type === undefined || body.authorization_type === 'NONE' ? 'open: no authorizer' : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Every change to who can invoke a function, with what the block grants: added and removed
+ * blocks with their deciding attributes, changed ones with each deciding attribute before and
+ * after, and whether the change opens a front door to anyone ("now public") or closes one.
+ */
+function invokerChanges({ added, removed, changed }: Changes, before: Map<string, Json>, after: Map<string, Json>): string[] {
+  const decides = (address: string) => INVOKER_ATTRIBUTES[typeOf(address)] !== undefined;
+  const note = (text: string | undefined) => (text ? `: ${text}` : '');
+  return [
+    ...added.filter(decides).map((a) => `${a} added (${invokerAttributes(a, after.get(a))})${note(openTo(a, after.get(a)))}`),
+    ...removed.filter(decides).map((a) => `${a} removed (was ${invokerAttributes(a, before.get(a))})`),
+    ...changed
+      .filter((c) => decides(c.address))
+      .flatMap((c) => {
+        const old = before.get(c.address);
+        const now = after.get(c.address);
+        const wanted = INVOKER_ATTRIBUTES[typeOf(c.address)];
+        const attributes = wanted === 'all' ? c.attributes : c.attributes.filter((n) => wanted.includes(n));
+        if (attributes.length === 0) return [];
+        const value = (body: Json | undefined, n: string) => (isObject(body) && body[n] !== undefined ? (typeof body[n] === 'string' ? body[n] : JSON.stringify(body[n])) : '(none)');
+        const was = openTo(c.address, old);
+        const is = openTo(c.address, now);
+        const shift = is && !was ? `now ${is}` : was && !is ? `no longer ${was.split(':')[0]}` : undefined;
+        return [`${c.address} changed (${attributes.map((n) => `${n}: ${value(old, n)} → ${value(now, n)}`).join('; ')})${note(shift)}`];
+      }),
+  ];
+}
+
 /** Compares two generated/ trees, stack by stack, over every section of the config. Stacks without changes are left out. */
 export function changesBetween(baseDir: string, headDir: string): StackChanges[] {
   const base = configurations(baseDir);
@@ -177,6 +251,7 @@ export function changesBetween(baseDir: string, headDir: string): StackChanges[]
         accountGuard: callOut(changes, /^provider\./, ACCOUNT_GUARD),
         backend: callOut(changes, /^terraform\.(backend|cloud)\b/),
         iam: callOut(changes, PERMISSIONS),
+        invokers: invokerChanges(changes, before, after),
         ignoreChanges,
         externalLayers: externalLayerChanges(changed, before, after),
       };
@@ -189,11 +264,11 @@ export function renderSummary(changes: readonly StackChanges[]): string {
   const lines = [SUMMARY_MARKER, '### Synthesized Terraform', ''];
   if (changes.length === 0) return [...lines, 'No change to the synthesized Terraform.', ''].join('\n');
   lines.push(
-    '| Stack | Added | Removed | Changed | Account guard | Backend | IAM | ignore_changes | External layers |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| Stack | Added | Removed | Changed | Account guard | Backend | IAM | Invokers | ignore_changes | External layers |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   );
   for (const c of changes) {
-    const counts = [c.added, c.removed, c.changed, c.accountGuard, c.backend, c.iam, c.ignoreChanges, c.externalLayers].map((list) => list.length);
+    const counts = [c.added, c.removed, c.changed, c.accountGuard, c.backend, c.iam, c.invokers, c.ignoreChanges, c.externalLayers].map((list) => list.length);
     lines.push(`| \`${c.stack}\` | ${counts.join(' | ')} |`);
   }
   for (const c of changes) {
@@ -201,6 +276,7 @@ export function renderSummary(changes: readonly StackChanges[]): string {
     for (const item of c.accountGuard) lines.push(`- **Account guard (which account, which endpoints):** \`${item}\``);
     for (const item of c.backend) lines.push(`- **Backend (where the state lives):** \`${item}\``);
     for (const item of c.iam) lines.push(`- **IAM:** \`${item}\``);
+    for (const item of c.invokers) lines.push(`- **Who can invoke (permissions, function URLs, routes, authorizers):** \`${item}\``);
     for (const item of c.ignoreChanges) lines.push(`- **ignore_changes (what CI owns) changed:** \`${item}\``);
     for (const item of c.externalLayers) lines.push(`- **External layers (applied at the next release, not by Terraform):** \`${item}\``);
     for (const address of c.added) lines.push(`- added \`${address}\``);

@@ -33,6 +33,13 @@ const long = (n: number) => `"${'x'.repeat(n)}"`;
 const layerArn = (n: number) => `"arn:aws:lambda:us-west-2:111111111111:layer:extra-${n}:1"`;
 const bigEnvironment = `{ BIG = "${'x'.repeat(4094)}" }`;
 
+/** An allowed_triggers map as Terraform's jsonencode writes it: every attribute, sorted, the defaults filled in. */
+function trigger(name: string, given: Record<string, string>): string {
+  const attributes = ['action', 'principal', 'principal_org_id', 'service', 'source_account', 'source_arn', 'statement_id'];
+  const filled = Object.fromEntries(attributes.map((a) => [a, given[a] ?? (a === 'action' ? 'lambda:InvokeFunction' : null)]));
+  return JSON.stringify({ [name]: filled });
+}
+
 const FUNCTION_CASES: Omit<BadInput, 'module'>[] = [
   { variable: 'function_name', value: '"bookshelf api"', message: 'function_name = "bookshelf api": must be 1 to 64 characters, each a letter, digit, hyphen or underscore.' },
   { variable: 'role_name', value: '"bookshelf api role"', message: 'role_name = "bookshelf api role": must be 1 to 64 characters, each a letter, digit or one of + = , . @ _ -.' },
@@ -195,6 +202,65 @@ const FUNCTION_CASES: Omit<BadInput, 'module'>[] = [
     variable: 'lambda_invoke_arns',
     value: '["arn:aws:lambda:us-west-2:111111111111:scraper"]',
     message: 'lambda_invoke_arns = ["arn:aws:lambda:us-west-2:111111111111:scraper"]: every item must be a function ARN: arn:aws:lambda:<region>:<account>:function:<name>.',
+  },
+  { variable: 'authorization_type', value: '"OPEN"', message: 'authorization_type = "OPEN": must be one of the supported function URL auth types: AWS_IAM, NONE.' },
+  {
+    variable: 'authorization_type',
+    value: '"NONE"',
+    alongside: { create_lambda_function_url: 'true' },
+    message:
+      'authorization_type = "NONE": authType NONE opens the function to anyone on the internet: set public: true to say so (lambda module: lambda_function_url_public = true).',
+    readsOtherVariables: true,
+  },
+  {
+    variable: 'authorization_type',
+    value: '"AWS_IAM"',
+    alongside: { create_lambda_function_url: 'true', lambda_function_url_public: 'true' },
+    message:
+      'authorization_type = "AWS_IAM": public: true contradicts authType AWS_IAM, which lets only signed requests in: set authType NONE, or drop public (lambda module: authorization_type, lambda_function_url_public).',
+    readsOtherVariables: true,
+  },
+  {
+    variable: 'cors',
+    value: '{ allow_origins = ["https://shop.example.com"], max_age = 86401 }',
+    message:
+      'cors = {"allow_credentials":false,"allow_headers":null,"allow_methods":["*"],"allow_origins":["https://shop.example.com"],"expose_headers":null,"max_age":86401}: max_age must be a whole number from 0 to 86400 seconds.',
+  },
+  {
+    variable: 'cors',
+    value: '{ allow_origins = ["*"], allow_credentials = true }',
+    message:
+      'cors = {"allow_credentials":true,"allow_headers":null,"allow_methods":["*"],"allow_origins":["*"],"expose_headers":null,"max_age":0}: credentials cannot be allowed for the origin "*" (browsers refuse them): name the origins instead.',
+  },
+  {
+    variable: 'allowed_triggers',
+    value: '{ "nightly run" = { service = "events" } }',
+    message: `allowed_triggers = ${trigger('nightly run', { service: 'events' })}: every name must be 1 to 100 letters, digits, hyphens and underscores (a Lambda permission statement id).`,
+  },
+  {
+    variable: 'allowed_triggers',
+    value: '{ Nightly = { service = "events", principal = "events.amazonaws.com" } }',
+    message: `allowed_triggers = ${trigger('Nightly', { service: 'events', principal: 'events.amazonaws.com' })}: every trigger must name either its principal or its service, one of the two.`,
+  },
+  {
+    variable: 'allowed_triggers',
+    value: '{ Anyone = { principal = "*" } }',
+    message: `allowed_triggers = ${trigger('Anyone', { principal: '*' })}: every trigger's principal "*" lets anyone invoke the function: scope it with source_arn, source_account or principal_org_id (a public URL is a function URL with authorization NONE).`,
+  },
+  {
+    variable: 'allowed_triggers',
+    value: '{ Nightly = { service = "events", action = "lambda:*" } }',
+    message: `allowed_triggers = ${trigger('Nightly', { service: 'events', action: 'lambda:*' })}: every action must be one of the supported trigger actions (function URLs have their own settings): lambda:InvokeFunction.`,
+  },
+  {
+    variable: 'allowed_triggers',
+    value: '{ Partner = { principal = "222222222222", source_account = "2222" } }',
+    message: `allowed_triggers = ${trigger('Partner', { principal: '222222222222', source_account: '2222' })}: every source_account must be a 12-digit AWS account id.`,
+  },
+  {
+    variable: 'allowed_triggers',
+    value: '{ Nightly = { service = "events", statement_id = "nightly run" } }',
+    message: `allowed_triggers = ${trigger('Nightly', { service: 'events', statement_id: 'nightly run' })}: every statement_id must be 1 to 100 letters, digits, hyphens and underscores (a Lambda permission statement id).`,
   },
 ];
 

@@ -12,6 +12,9 @@ mock_provider "aws" {
   mock_resource "aws_lambda_function" {
     defaults = { arn = "arn:aws:lambda:us-west-2:111111111111:function:bookshelf-cleanup", version = "1" }
   }
+  mock_resource "aws_lambda_function_url" {
+    defaults = { function_url = "https://bookshelf-api.lambda-url.us-west-2.on.aws/" }
+  }
   mock_resource "aws_lambda_alias" {
     defaults = { arn = "arn:aws:lambda:us-west-2:111111111111:function:bookshelf-cleanup:live" }
   }
@@ -94,6 +97,14 @@ run "lambda_defaults" {
   assert {
     condition     = aws_lambda_function.lambda_function.kms_key_arn == null && aws_cloudwatch_log_group.lambda_log_group.kms_key_id == null
     error_message = "without kms_key_arn and cloudwatch_logs_kms_key_id no KMS key should be set"
+  }
+  assert {
+    condition     = length(aws_lambda_function_url.lambda_function_url) == 0 && length(aws_lambda_permission.lambda_function_url_permission) == 0 && output.lambda_function_url == ""
+    error_message = "without create_lambda_function_url there should be no function URL and no public permission"
+  }
+  assert {
+    condition     = length(aws_lambda_permission.lambda_allowed_triggers) == 0
+    error_message = "without allowed_triggers nothing else should be allowed to invoke the function"
   }
 }
 
@@ -321,6 +332,88 @@ run "lambda_policy_statements" {
       ]
     }
     error_message = "the statements policy should hold each statement by its Sid, with a Condition only where given, not ${aws_iam_role_policy.statements_policy[0].policy}"
+  }
+}
+
+run "lambda_function_url_iam" {
+  command = plan
+  module {
+    source = "../../generated/modules/lambda"
+  }
+  variables {
+    function_name              = "bookshelf-api"
+    handler                    = "app.main.handler"
+    create_lambda_function_url = true
+  }
+
+  assert {
+    condition     = aws_lambda_function_url.lambda_function_url[0].authorization_type == "AWS_IAM" && aws_lambda_function_url.lambda_function_url[0].qualifier == "live"
+    error_message = "a function URL should be on the alias and need signed requests (AWS_IAM) unless told otherwise"
+  }
+  assert {
+    condition     = length(aws_lambda_permission.lambda_function_url_permission) == 0 && length(aws_lambda_function_url.lambda_function_url[0].cors) == 0
+    error_message = "an AWS_IAM function URL should get no public permission, and no CORS unless given"
+  }
+  assert {
+    condition     = output.lambda_function_url == "https://bookshelf-api.lambda-url.us-west-2.on.aws/"
+    error_message = "the lambda_function_url output should be the URL"
+  }
+}
+
+run "lambda_function_url_public" {
+  command = plan
+  module {
+    source = "../../generated/modules/lambda"
+  }
+  variables {
+    function_name              = "bookshelf-api"
+    handler                    = "app.main.handler"
+    create_lambda_function_url = true
+    authorization_type         = "NONE"
+    lambda_function_url_public = true
+    cors                       = { allow_origins = ["https://shop.example.com"] }
+  }
+
+  assert {
+    condition     = aws_lambda_function_url.lambda_function_url[0].authorization_type == "NONE"
+    error_message = "a URL said public should have authorization NONE"
+  }
+  assert {
+    condition     = aws_lambda_permission.lambda_function_url_permission[0].principal == "*" && aws_lambda_permission.lambda_function_url_permission[0].action == "lambda:InvokeFunctionUrl" && aws_lambda_permission.lambda_function_url_permission[0].function_url_auth_type == "NONE" && aws_lambda_permission.lambda_function_url_permission[0].qualifier == "live"
+    error_message = "a public URL should let anyone invoke the alias through the URL only"
+  }
+  assert {
+    condition     = tolist(aws_lambda_function_url.lambda_function_url[0].cors[0].allow_origins) == tolist(["https://shop.example.com"]) && tolist(aws_lambda_function_url.lambda_function_url[0].cors[0].allow_methods) == tolist(["*"]) && aws_lambda_function_url.lambda_function_url[0].cors[0].max_age == 0
+    error_message = "the URL's CORS should be the one given, any method and no preflight caching by default"
+  }
+}
+
+run "lambda_allowed_triggers" {
+  command = plan
+  module {
+    source = "../../generated/modules/lambda"
+  }
+  variables {
+    function_name = "bookshelf-api"
+    handler       = "app.main.handler"
+    alias_name    = "current"
+    allowed_triggers = {
+      Nightly = { service = "events", source_arn = "arn:aws:events:us-west-2:111111111111:rule/nightly" }
+      Partner = { principal = "222222222222", statement_id = "AllowPartner" }
+    }
+  }
+
+  assert {
+    condition     = aws_lambda_permission.lambda_allowed_triggers["Nightly"].principal == "events.amazonaws.com" && aws_lambda_permission.lambda_allowed_triggers["Nightly"].source_arn == "arn:aws:events:us-west-2:111111111111:rule/nightly" && aws_lambda_permission.lambda_allowed_triggers["Nightly"].statement_id == "Nightly"
+    error_message = "a service trigger should be allowed as <service>.amazonaws.com from its source, under its name"
+  }
+  assert {
+    condition     = aws_lambda_permission.lambda_allowed_triggers["Partner"].principal == "222222222222" && aws_lambda_permission.lambda_allowed_triggers["Partner"].statement_id == "AllowPartner" && aws_lambda_permission.lambda_allowed_triggers["Partner"].source_arn == null
+    error_message = "a principal trigger should be allowed as given, under its statement_id"
+  }
+  assert {
+    condition     = alltrue([for p in aws_lambda_permission.lambda_allowed_triggers : p.qualifier == "current" && p.action == "lambda:InvokeFunction"])
+    error_message = "every trigger should invoke the alias, never $LATEST"
   }
 }
 
