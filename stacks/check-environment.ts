@@ -6,6 +6,7 @@ import { check, checkTags, RULES } from '../core/rules';
 import { checkSchema } from '../core/check-schema';
 import { errorsAlarmName } from '../modules/lambda-function';
 import { EnvironmentConfig, ENVIRONMENT_RULES, environmentSchema, stateKey } from './environment-config';
+import { checkQueues } from './check-queues';
 
 /** One environment's config as checked: what can be built from it, and what is wrong with it. */
 export interface CheckedEnvironment {
@@ -51,6 +52,7 @@ function checkSettings(config: EnvironmentConfig): Problem[] {
     ...checkPartitions(config),
     ...checkNamesUnique(config),
     ...checkAlarms(config),
+    ...checkQueues(config),
   ];
 }
 
@@ -101,9 +103,11 @@ function checkPartitions(config: EnvironmentConfig): Problem[] {
     ['backend.kmsKeyId', config.backend.kmsKeyId ?? ''],
     ['backend.roleArn', config.backend.roleArn ?? ''],
   ];
+  for (const [key, queue] of Object.entries(config.queues ?? {})) arns.push([`queues.${key}.kmsKeyArn`, queue.kmsKeyArn ?? '']);
   for (const [key, fn] of Object.entries(config.functions ?? {})) {
     (fn.layers ?? []).forEach((ref, i) => arns.push([`functions.${key}.layers[${i}]`, ref]));
     (fn.invokes ?? []).forEach((ref, i) => arns.push([`functions.${key}.invokes[${i}]`, ref]));
+    (fn.eventSources ?? []).forEach((s, i) => arns.push([`functions.${key}.eventSources[${i}].queue`, s.queue], [`functions.${key}.eventSources[${i}].kmsKeyArn`, s.kmsKeyArn ?? '']));
     (fn.policyStatements ?? []).forEach((statement, s) => {
       const at = `functions.${key}.policyStatements[${s}]`;
       (statement.resources ?? []).forEach((resource, i) => arns.push([`${at}.resources[${i}]`, resource]));

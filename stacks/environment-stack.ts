@@ -9,6 +9,8 @@ import { ReadableStack } from './readable-stack';
 import { addProblemCheck, nameFieldsAs, Problem, problem } from '../core/problems';
 import { partitionOf } from '../core/regions';
 import { configureStateBackend, localProviderSettings } from './state-backend';
+import { SqsQueue } from '../modules/sqs-queue';
+import { wireQueues } from './wire-queues';
 
 /**
  * One environment's Terraform stack, named after it so `cdktf deploy staging` deploys exactly
@@ -21,6 +23,8 @@ export class EnvironmentStack extends ReadableStack {
   readonly config: EnvironmentConfig;
   readonly layers: Readonly<Record<string, LambdaLayer>>;
   readonly functions: Readonly<Record<string, LambdaFunction>>;
+  /** The environment's queues by key, each with its dead-letter queue. */
+  readonly queues: Readonly<Record<string, SqsQueue>>;
   /** Problems found while wiring the config (construct ids taken), reported with the rest. */
   private readonly wiringProblems: Problem[] = [];
 
@@ -90,6 +94,7 @@ export class EnvironmentStack extends ReadableStack {
       if (!caller) continue;
       (fn.invokes ?? []).forEach((ref) => resolve<FunctionReference>(ref, functions).forEach((target) => caller.allowInvoke(target)));
     }
+    this.queues = wireQueues(this, config, functions, claim);
 
     for (const [key, layer] of Object.entries(layers)) {
       new TerraformOutput(this, `${key}-layer-arn`, {
