@@ -4,7 +4,7 @@ import { SqsQueueRedriveAllowPolicy } from '@cdktf/provider-aws/lib/sqs-queue-re
 import { Construct } from 'constructs';
 import { Lazy, Token } from '../core/framework';
 import { addProblemCheck, Problem, problem } from '../core/problems';
-import { check, FieldPairRule, Rule, ruleTable } from '../core/rules';
+import { check, FieldPairRule, Rule, ruleTable, satisfies } from '../core/rules';
 import { alarmNotifications, tagsOrNothing } from './lambda-function';
 
 /** Properties of an {@link SqsQueue}. */
@@ -238,7 +238,7 @@ export class SqsQueue extends Construct {
       ...optional('kmsKeyArn', p.kmsKeyArn, QUEUE_RULES.kmsKeyArn),
       ...optional('oldestMessageAlarmSeconds', p.oldestMessageAlarmSeconds, QUEUE_RULES.oldestMessageAlarmSeconds),
     ];
-    if (known(alarmSeconds) && known(retention) && alarmSeconds >= retention) {
+    if (known(alarmSeconds) && satisfies(QUEUE_RULES.messageRetentionSeconds, retention) && alarmSeconds >= retention) {
       const rule = QUEUE_PAIR_RULES.oldestMessageAlarmAboveRetention;
       problems.push(problem(rule.code, 'oldestMessageAlarmSeconds', alarmSeconds, `${rule.text} (${retention})`));
     }

@@ -47,11 +47,12 @@ export function wireQueues(
       const { queue: ref, kmsKeyArn, ...props } = source;
       const field = `functions.${key}.eventSources[${i}]`;
       const target: QueueTarget | undefined = ref.startsWith('arn:') ? { arn: ref, kmsKeyArn } : queues[ref];
-      if (target === undefined) return; // an unknown key, reported by checkQueues
+      // an unknown key, or a queue consumed twice: reported by checkQueues
+      if (target === undefined || (fn.eventSources ?? []).findIndex((other) => other.queue === ref) < i) return;
       const name = ref.startsWith('arn:') ? ref.slice(ref.lastIndexOf(':') + 1) : ref;
       const id = `${name}-event-source`;
       if (consumer.node.tryFindChild(id) !== undefined) {
-        // the same queue twice (reported by checkQueues), or a queue ARN named like a queue key
+        // a queue ARN named like a queue key, or like another queue ARN
         problems.push(problem('construct-id-taken', `${field}.queue`, ref, `needs the construct id "${id}" under the function, which another of its event sources has; consume each queue once`));
         return;
       }
