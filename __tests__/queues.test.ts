@@ -442,7 +442,7 @@ describe('bad input is reported at synth, naming the field as written, the value
     [
       'one function consuming a queue twice',
       environment({ functions: worker([{ queue: 'jobs' }, { queue: 'jobs', batchSize: 5 }]) }),
-      ['functions.worker.eventSources[1].queue = "jobs": is consumed twice by the same function; give each queue one event source'],
+      ['functions.worker.eventSources[1].queue = "jobs": a function consumes each queue once: give each queue one event source'],
     ],
   ])('%s', (_case, config, expected) => {
     expect(problemsFor(config)).toEqual(expected);

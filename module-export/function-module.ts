@@ -9,6 +9,7 @@ import {
   WILDCARD_ACTION_RULE,
 } from '../core/policy-document';
 import { ModuleStack } from './module-stack';
+import { bindEventSources } from './event-source-variables';
 import { PlaceholderPackage } from '../modules/placeholder-package';
 import { FUNCTION_PAIR_RULES, RESERVED_ENVIRONMENT_VARIABLES, RULES, SNAP_START_RUNTIMES } from '../core/rules';
 import {
@@ -252,6 +253,7 @@ export function functionModule<F extends LambdaFunction>(m: ModuleStack, create:
     for_each: Fn.conditional(snapStart.booleanValue, ['PublishedVersions'], []),
     content: { apply_on: '${snap_start.value}' },
   });
+  bindEventSources(m, fn);
 
   m.output('function_name', fn.resource.functionName, 'Name of the Lambda function.');
   m.output('function_arn', fn.arn, 'ARN of the Lambda function.');

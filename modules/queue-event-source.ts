@@ -91,7 +91,7 @@ export const EVENT_SOURCE_PAIR_RULES = Object.freeze({
   /** On the queue: one mapping per function and queue. */
   queueConsumedTwice: {
     code: 'event-source-queue-consumed-twice',
-    text: 'is consumed twice by the same function; give each queue one event source',
+    text: 'a function consumes each queue once: give each queue one event source',
   },
 } as const satisfies Record<string, FieldPairRule>);
 

@@ -1,3 +1,5 @@
+import { EVENT_SOURCE_CASES } from './event-source-bad-inputs';
+
 /**
  * Bad inputs for every validation of the generated modules, with the message Terraform must
  * print: the same field, value and rule as the synth-time checks.
@@ -140,6 +142,7 @@ const FUNCTION_CASES: Omit<BadInput, 'module'>[] = [
 
 export const BAD_INPUTS: readonly BadInput[] = [
   ...FUNCTION_CASES.map((c) => ({ ...c, module: 'lambda' as const })),
+  ...EVENT_SOURCE_CASES.map((c) => ({ ...c, module: 'lambda' as const })),
   ...FUNCTION_CASES.filter((c) => c.variable === 'memory_size' || c.variable === 'alias_name').map((c) => ({ ...c, module: 'cleanup-lambda' as const })),
   { module: 'lambda-layer', variable: 'layer_name', value: '"deps:v2"', message: 'layer_name = "deps:v2": must be 1 to 140 characters, each a letter, digit, hyphen or underscore.' },
   { module: 'lambda-layer', variable: 'description', value: long(257), message: `description = ${long(257)}: must be at most 256 characters long.` },
