@@ -3,6 +3,7 @@ import { Testing } from '../core/framework';
 import { formatProblem, ValidationError } from '../core/problems';
 import { EnvironmentConfig, EventSourceConfig, FunctionConfig, QueueConfig } from '../stacks/environment-config';
 import { EnvironmentStack } from '../stacks/environment-stack';
+import { lambdaFunctionModule } from '../module-export/lambda-function-module';
 import { collectProblems } from '../synth/collect-problems';
 import { synthesize } from '../synth/synthesize';
 import { decide, policiesOfRole } from './support/iam-simulator';
@@ -298,6 +299,29 @@ describe('a function consuming a queue', () => {
   });
 });
 
+describe('the generated lambda module', () => {
+  const module = JSON.parse(Testing.synth(lambdaFunctionModule(Testing.app())));
+
+  test('maps each queue of event_source_mapping to the alias, after the consume policy of that queue', () => {
+    const mapping = resourcesOf(module, 'aws_lambda_event_source_mapping').lambda_event_source_mapping;
+    expect(mapping).toMatchObject({
+      for_each: '${var.event_source_mapping}',
+      function_name: '${aws_lambda_alias.lambda_alias.arn}',
+      event_source_arn: '${each.value.event_source_arn}',
+      depends_on: ['aws_iam_role_policy.lambda_event_source_policy'],
+    });
+    expect(resourcesOf(module, 'aws_iam_role_policy').lambda_event_source_policy).toMatchObject({
+      for_each: '${var.event_source_mapping}',
+      name: 'consume-${each.key}',
+      role: '${aws_iam_role.lambda_role.id}',
+    });
+  });
+
+  test('says in its description that only SQS sources are supported', () => {
+    expect(module.variable.event_source_mapping.description).toContain('only SQS event sources are supported');
+  });
+});
+
 describe('bad input is reported at synth, naming the field as written, the value and the rule', () => {
   const withQueue = (queue: QueueConfig) => environment({ queues: { jobs: queue } });
   const withSource = (source: Omit<EventSourceConfig, 'queue'> & { queue?: string }, settings: Partial<FunctionConfig> = {}) =>
@@ -426,6 +450,20 @@ describe('bad input is reported at synth, naming the field as written, the value
       'a queue ARN in another partition',
       withSource({ queue: 'arn:aws-cn:sqs:cn-north-1:111111111111:jobs' }),
       ['functions.worker.eventSources[0].queue = "arn:aws-cn:sqs:cn-north-1:111111111111:jobs": must be in the partition of region us-west-2: arn:aws:…, not arn:aws-cn:…'],
+    ],
+    [
+      'a queue KMS key in another partition',
+      withQueue({ kmsKeyArn: 'arn:aws-us-gov:kms:us-gov-west-1:111111111111:key/11111111-2222-3333-4444-555555555555' }),
+      [
+        'queues.jobs.kmsKeyArn = "arn:aws-us-gov:kms:us-gov-west-1:111111111111:key/11111111-2222-3333-4444-555555555555": must be in the partition of region us-west-2: arn:aws:…, not arn:aws-us-gov:…',
+      ],
+    ],
+    [
+      'a queue ARN\'s KMS key in another partition',
+      withSource({ queue: EXTERNAL_QUEUE, kmsKeyArn: 'arn:aws-cn:kms:cn-north-1:222222222222:key/66666666-7777-8888-9999-000000000000' }),
+      [
+        'functions.worker.eventSources[0].kmsKeyArn = "arn:aws-cn:kms:cn-north-1:222222222222:key/66666666-7777-8888-9999-000000000000": must be in the partition of region us-west-2: arn:aws:…, not arn:aws-cn:…',
+      ],
     ],
     [
       'a KMS key for a queue of the environment',
