@@ -11,6 +11,7 @@ import {
 import { ModuleStack } from './module-stack';
 import { bindFunctionSettings } from './function-settings-variables';
 import { bindHttp } from './http-variables';
+import { bindEventSources } from './event-source-variables';
 import { PlaceholderPackage } from '../modules/placeholder-package';
 import { FUNCTION_PAIR_RULES, RESERVED_ENVIRONMENT_VARIABLES, RULES, SNAP_START_RUNTIMES } from '../core/rules';
 import {
@@ -255,6 +256,7 @@ export function functionModule<F extends LambdaFunction>(m: ModuleStack, create:
     for_each: Fn.conditional(snapStart.booleanValue, ['PublishedVersions'], []),
     content: { apply_on: '${snap_start.value}' },
   });
+  bindEventSources(m, fn);
 
   bindFunctionSettings(m, fn);
   bindHttp(m, fn);

@@ -7,6 +7,7 @@ import { checkSchema } from '../core/check-schema';
 import { errorsAlarmName } from '../modules/lambda-function';
 import { EnvironmentConfig, ENVIRONMENT_RULES, environmentSchema, stateKey } from './environment-config';
 import { checkHttp } from './check-http';
+import { checkQueues } from './check-queues';
 
 /** One environment's config as checked: what can be built from it, and what is wrong with it. */
 export interface CheckedEnvironment {
@@ -53,6 +54,7 @@ function checkSettings(config: EnvironmentConfig): Problem[] {
     ...checkNamesUnique(config),
     ...checkAlarms(config),
     ...checkHttp(config),
+    ...checkQueues(config),
   ];
 }
 
@@ -103,11 +105,13 @@ function checkPartitions(config: EnvironmentConfig): Problem[] {
     ['backend.kmsKeyId', config.backend.kmsKeyId ?? ''],
     ['backend.roleArn', config.backend.roleArn ?? ''],
   ];
+  for (const [key, queue] of Object.entries(config.queues ?? {})) arns.push([`queues.${key}.kmsKeyArn`, queue.kmsKeyArn ?? '']);
   for (const [key, fn] of Object.entries(config.functions ?? {})) {
     (fn.layers ?? []).forEach((ref, i) => arns.push([`functions.${key}.layers[${i}]`, ref]));
     (fn.invokes ?? []).forEach((ref, i) => arns.push([`functions.${key}.invokes[${i}]`, ref]));
     if (fn.kmsKeyArn !== undefined) arns.push([`functions.${key}.kmsKeyArn`, fn.kmsKeyArn]);
     if (fn.logsKmsKeyArn !== undefined) arns.push([`functions.${key}.logsKmsKeyArn`, fn.logsKmsKeyArn]);
+    (fn.eventSources ?? []).forEach((s, i) => arns.push([`functions.${key}.eventSources[${i}].queue`, s.queue], [`functions.${key}.eventSources[${i}].kmsKeyArn`, s.kmsKeyArn ?? '']));
     (fn.policyStatements ?? []).forEach((statement, s) => {
       const at = `functions.${key}.policyStatements[${s}]`;
       (statement.resources ?? []).forEach((resource, i) => arns.push([`${at}.resources[${i}]`, resource]));

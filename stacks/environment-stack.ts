@@ -10,6 +10,8 @@ import { addProblemCheck, nameFieldsAs, Problem, problem } from '../core/problem
 import { partitionOf } from '../core/regions';
 import { configureStateBackend, localProviderSettings } from './state-backend';
 import { wireHttp } from './wire-http';
+import { SqsQueue } from '../modules/sqs-queue';
+import { wireQueues } from './wire-queues';
 
 /**
  * One environment's Terraform stack, named after it so `cdktf deploy staging` deploys exactly
@@ -22,6 +24,8 @@ export class EnvironmentStack extends ReadableStack {
   readonly config: EnvironmentConfig;
   readonly layers: Readonly<Record<string, LambdaLayer>>;
   readonly functions: Readonly<Record<string, LambdaFunction>>;
+  /** The environment's queues by key, each with its dead-letter queue. */
+  readonly queues: Readonly<Record<string, SqsQueue>>;
   /** Problems found while wiring the config (construct ids taken), reported with the rest. */
   private readonly wiringProblems: Problem[] = [];
 
@@ -91,6 +95,7 @@ export class EnvironmentStack extends ReadableStack {
       if (!caller) continue;
       (fn.invokes ?? []).forEach((ref) => resolve<FunctionReference>(ref, functions).forEach((target) => caller.allowInvoke(target)));
     }
+    this.queues = wireQueues(this, config, functions, claim, localEndpoint !== undefined);
     wireHttp(this, config, functions, claim);
 
     for (const [key, layer] of Object.entries(layers)) {

@@ -4,10 +4,8 @@ import { nameFieldsAs } from '../core/problems';
 import { addFunctionUrl } from '../modules/function-url';
 import { HttpApi } from '../modules/http-api';
 import { LambdaFunction } from '../modules/lambda-function';
+import { ClaimIds } from './claim-ids';
 import { EnvironmentConfig } from './environment-config';
-
-/** The stack's way of taking construct ids (see EnvironmentStack): false, and reported, when one is taken. */
-export type ClaimIds = (field: string, key: string, ids: readonly string[]) => boolean;
 
 /** The default name of an environment's HTTP API. */
 export function httpApiName(config: EnvironmentConfig, key: string): string {

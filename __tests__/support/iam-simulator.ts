@@ -16,6 +16,7 @@ const STAGING: Where = { partition: 'aws', region: 'us-west-2', account: '111111
 const ARN_OF: Record<string, (name: string, where: Where) => string> = {
   aws_cloudwatch_log_group: (name, w) => `arn:${w.partition}:logs:${w.region}:${w.account}:log-group:/aws/lambda/${name}`,
   aws_lambda_function: (name, w) => `arn:${w.partition}:lambda:${w.region}:${w.account}:function:${name}`,
+  aws_sqs_queue: (name, w) => `arn:${w.partition}:sqs:${w.region}:${w.account}:${name}`,
 };
 
 function resolveReferences(text: string, where: Where): string {

@@ -1,3 +1,5 @@
+import { EVENT_SOURCE_CASES } from './event-source-bad-inputs';
+
 /**
  * Bad inputs for every validation of the generated modules, with the message Terraform must
  * print: the same field, value and rule as the synth-time checks.
@@ -266,6 +268,7 @@ const FUNCTION_CASES: Omit<BadInput, 'module'>[] = [
 
 export const BAD_INPUTS: readonly BadInput[] = [
   ...FUNCTION_CASES.map((c) => ({ ...c, module: 'lambda' as const })),
+  ...EVENT_SOURCE_CASES.map((c) => ({ ...c, module: 'lambda' as const })),
   ...FUNCTION_CASES.filter((c) => ['memory_size', 'alias_name', 'vpc_subnet_ids', 'logging_application_log_level'].includes(c.variable)).map((c) => ({
     ...c,
     module: 'cleanup-lambda' as const,

@@ -106,6 +106,10 @@ run "lambda_defaults" {
     condition     = length(aws_lambda_permission.lambda_allowed_triggers) == 0
     error_message = "without allowed_triggers nothing else should be allowed to invoke the function"
   }
+  assert {
+    condition     = length(aws_lambda_event_source_mapping.lambda_event_source_mapping) == 0 && length(aws_iam_role_policy.lambda_event_source_policy) == 0
+    error_message = "without event_source_mapping there should be no mapping and no consume policy"
+  }
 }
 
 run "lambda_alias_name_and_alarms" {
@@ -414,6 +418,78 @@ run "lambda_allowed_triggers" {
   assert {
     condition     = alltrue([for p in aws_lambda_permission.lambda_allowed_triggers : p.qualifier == "current" && p.action == "lambda:InvokeFunction"])
     error_message = "every trigger should invoke the alias, never $LATEST"
+  }
+}
+
+run "lambda_consumes_queues" {
+  command = plan
+  module {
+    source = "../../generated/modules/lambda"
+  }
+  variables {
+    function_name = "bookshelf-worker"
+    handler       = "app.worker.handler"
+    event_source_mapping = {
+      jobs = { event_source_arn = "arn:aws:sqs:us-west-2:111111111111:bookshelf-jobs" }
+      orders = {
+        event_source_arn                   = "arn:aws:sqs:us-west-2:111111111111:bookshelf-orders"
+        batch_size                         = 100
+        maximum_batching_window_in_seconds = 5
+        scaling_config                     = { maximum_concurrency = 4 }
+        function_response_types            = []
+        filter_criteria                    = [{ pattern = jsonencode({ body = { kind = ["order"] } }) }]
+        enabled                            = false
+        queue_kms_key_arn                  = "arn:aws:kms:us-west-2:111111111111:key/11111111-2222-3333-4444-555555555555"
+      }
+    }
+  }
+
+  assert {
+    condition     = aws_lambda_event_source_mapping.lambda_event_source_mapping["jobs"].function_name == aws_lambda_alias.lambda_alias.arn && aws_lambda_event_source_mapping.lambda_event_source_mapping["orders"].function_name == aws_lambda_alias.lambda_alias.arn
+    error_message = "every mapping should invoke the alias, never the unqualified function"
+  }
+  assert {
+    condition = (
+      aws_lambda_event_source_mapping.lambda_event_source_mapping["jobs"].event_source_arn == "arn:aws:sqs:us-west-2:111111111111:bookshelf-jobs" &&
+      aws_lambda_event_source_mapping.lambda_event_source_mapping["jobs"].batch_size == 10 &&
+      aws_lambda_event_source_mapping.lambda_event_source_mapping["jobs"].maximum_batching_window_in_seconds == 0 &&
+      aws_lambda_event_source_mapping.lambda_event_source_mapping["jobs"].function_response_types == toset(["ReportBatchItemFailures"]) &&
+      aws_lambda_event_source_mapping.lambda_event_source_mapping["jobs"].enabled &&
+      length(aws_lambda_event_source_mapping.lambda_event_source_mapping["jobs"].scaling_config) == 0 &&
+      length(aws_lambda_event_source_mapping.lambda_event_source_mapping["jobs"].filter_criteria) == 0
+    )
+    error_message = "a mapping given only its queue should take the defaults: batches of 10, no window, batch item failures reported, enabled, no scaling_config, no filters"
+  }
+  assert {
+    condition = (
+      aws_lambda_event_source_mapping.lambda_event_source_mapping["orders"].batch_size == 100 &&
+      aws_lambda_event_source_mapping.lambda_event_source_mapping["orders"].maximum_batching_window_in_seconds == 5 &&
+      aws_lambda_event_source_mapping.lambda_event_source_mapping["orders"].scaling_config[0].maximum_concurrency == 4 &&
+      length(aws_lambda_event_source_mapping.lambda_event_source_mapping["orders"].function_response_types) == 0 &&
+      [for f in aws_lambda_event_source_mapping.lambda_event_source_mapping["orders"].filter_criteria[0].filter : f.pattern] == [jsonencode({ body = { kind = ["order"] } })] &&
+      !aws_lambda_event_source_mapping.lambda_event_source_mapping["orders"].enabled
+    )
+    error_message = "a mapping should take its batching, scaling_config, response types, filters and switch"
+  }
+  assert {
+    condition = (
+      aws_iam_role_policy.lambda_event_source_policy["jobs"].name == "consume-jobs" &&
+      jsondecode(aws_iam_role_policy.lambda_event_source_policy["jobs"].policy) == jsondecode(jsonencode({
+        Version   = "2012-10-17"
+        Statement = [{ Sid = "ConsumeQueue", Effect = "Allow", Action = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], Resource = "arn:aws:sqs:us-west-2:111111111111:bookshelf-jobs" }]
+      }))
+    )
+    error_message = "the consume policy should name its queue only, and no key for a queue without one: ${aws_iam_role_policy.lambda_event_source_policy["jobs"].policy}"
+  }
+  assert {
+    condition = jsondecode(aws_iam_role_policy.lambda_event_source_policy["orders"].policy) == jsondecode(jsonencode({
+      Version = "2012-10-17"
+      Statement = [
+        { Sid = "ConsumeQueue", Effect = "Allow", Action = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], Resource = "arn:aws:sqs:us-west-2:111111111111:bookshelf-orders" },
+        { Sid = "DecryptQueueMessages", Effect = "Allow", Action = "kms:Decrypt", Resource = "arn:aws:kms:us-west-2:111111111111:key/11111111-2222-3333-4444-555555555555" },
+      ]
+    }))
+    error_message = "the consume policy of a KMS-encrypted queue should also grant kms:Decrypt on its key: ${aws_iam_role_policy.lambda_event_source_policy["orders"].policy}"
   }
 }
 
