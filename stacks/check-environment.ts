@@ -4,7 +4,7 @@ import { Problem, problem } from '../core/problems';
 import { partitionOf } from '../core/regions';
 import { check, checkTags, RULES } from '../core/rules';
 import { checkSchema } from '../core/check-schema';
-import { errorsAlarmName } from '../modules/lambda-function';
+import { ALARM_RULES, errorsAlarmName } from '../modules/lambda-function';
 import { EnvironmentConfig, ENVIRONMENT_RULES, environmentSchema, stateKey } from './environment-config';
 
 /** One environment's config as checked: what can be built from it, and what is wrong with it. */
@@ -47,6 +47,7 @@ function checkSettings(config: EnvironmentConfig): Problem[] {
       : []),
     ...(backend.kmsKeyId === undefined ? [] : check('backend.kmsKeyId', backend.kmsKeyId, RULES.kmsKeyId)),
     ...(backend.roleArn === undefined ? [] : check('backend.roleArn', backend.roleArn, RULES.roleArn)),
+    ...(config.alarmTopicArn === undefined ? [] : check('alarmTopicArn', config.alarmTopicArn, ALARM_RULES.alarmTopicArn)),
     ...checkReferences(config),
     ...checkPartitions(config),
     ...checkNamesUnique(config),
@@ -100,6 +101,7 @@ function checkPartitions(config: EnvironmentConfig): Problem[] {
   const arns: [string, string][] = [
     ['backend.kmsKeyId', config.backend.kmsKeyId ?? ''],
     ['backend.roleArn', config.backend.roleArn ?? ''],
+    ['alarmTopicArn', config.alarmTopicArn ?? ''],
   ];
   for (const [key, fn] of Object.entries(config.functions ?? {})) {
     (fn.layers ?? []).forEach((ref, i) => arns.push([`functions.${key}.layers[${i}]`, ref]));

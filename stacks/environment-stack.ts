@@ -9,6 +9,7 @@ import { ReadableStack } from './readable-stack';
 import { addProblemCheck, nameFieldsAs, Problem, problem } from '../core/problems';
 import { partitionOf } from '../core/regions';
 import { configureStateBackend, localProviderSettings } from './state-backend';
+import { wireDashboard } from './wire-dashboard';
 
 /**
  * One environment's Terraform stack, named after it so `cdktf deploy staging` deploys exactly
@@ -90,6 +91,9 @@ export class EnvironmentStack extends ReadableStack {
       if (!caller) continue;
       (fn.invokes ?? []).forEach((ref) => resolve<FunctionReference>(ref, functions).forEach((target) => caller.allowInvoke(target)));
     }
+
+    // Queues: {} until they are wired; then the record wireQueues returns.
+    wireDashboard(this, config, functions, {}, claim);
 
     for (const [key, layer] of Object.entries(layers)) {
       new TerraformOutput(this, `${key}-layer-arn`, {
