@@ -132,6 +132,16 @@ const FUNCTION_CASES: Omit<BadInput, 'module'>[] = [
     readsOtherVariables: true,
   },
   {
+    variable: 'alarm_topic_arn',
+    value: '"arn:aws:sns:us-west-2:111111111111:bookshelf-ops.fifo"',
+    message: 'alarm_topic_arn = "arn:aws:sns:us-west-2:111111111111:bookshelf-ops.fifo": must be the ARN of a standard SNS topic: arn:aws:sns:<region>:<account>:<name>.',
+  },
+  {
+    variable: 'alarm_topic_arn',
+    value: '"arn:aws:sqs:us-west-2:111111111111:bookshelf-ops"',
+    message: 'alarm_topic_arn = "arn:aws:sqs:us-west-2:111111111111:bookshelf-ops": must be the ARN of a standard SNS topic: arn:aws:sns:<region>:<account>:<name>.',
+  },
+  {
     variable: 'lambda_invoke_arns',
     value: '["arn:aws:lambda:us-west-2:111111111111:scraper"]',
     message: 'lambda_invoke_arns = ["arn:aws:lambda:us-west-2:111111111111:scraper"]: every item must be a function ARN: arn:aws:lambda:<region>:<account>:function:<name>.',
@@ -140,7 +150,7 @@ const FUNCTION_CASES: Omit<BadInput, 'module'>[] = [
 
 export const BAD_INPUTS: readonly BadInput[] = [
   ...FUNCTION_CASES.map((c) => ({ ...c, module: 'lambda' as const })),
-  ...FUNCTION_CASES.filter((c) => c.variable === 'memory_size' || c.variable === 'alias_name').map((c) => ({ ...c, module: 'cleanup-lambda' as const })),
+  ...FUNCTION_CASES.filter((c) => c.variable === 'memory_size' || c.variable === 'alias_name' || c.variable === 'alarm_topic_arn').map((c) => ({ ...c, module: 'cleanup-lambda' as const })),
   { module: 'lambda-layer', variable: 'layer_name', value: '"deps:v2"', message: 'layer_name = "deps:v2": must be 1 to 140 characters, each a letter, digit, hyphen or underscore.' },
   { module: 'lambda-layer', variable: 'description', value: long(257), message: `description = ${long(257)}: must be at most 256 characters long.` },
   { module: 'lambda-layer', variable: 'compatible_runtimes', value: '[]', message: 'compatible_runtimes = []: must have 1 to 15 compatible runtimes (the Lambda limit per layer version).' },
