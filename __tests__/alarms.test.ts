@@ -76,7 +76,7 @@ describe("a function's alarms", () => {
       alarm_name: 'team-api-throttles',
       alarm_description:
         'Invocations of team-api:live refused because its reserved concurrency (5) was all in use. ' +
-        'Raise reservedConcurrentExecutions if the load is expected, otherwise find what invokes it more often; a canary release rolls back while it is in ALARM',
+        'Raise its reserved concurrency if the load is expected, otherwise find what invokes it more often; a canary release rolls back while it is in ALARM',
       namespace: 'AWS/Lambda',
       metric_name: 'Throttles',
       dimensions: { FunctionName: 'team-api', Resource: 'team-api:live' },

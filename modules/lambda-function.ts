@@ -274,7 +274,7 @@ export function throttlesAlarmConfig(functionName: string, aliasName: string, re
     alarmName: throttlesAlarmName(functionName),
     alarmDescription:
       `Invocations of ${functionName}:${aliasName} refused because its reserved concurrency (${numberText(reservedConcurrentExecutions)}) was all in use. ` +
-      'Raise reservedConcurrentExecutions if the load is expected, otherwise find what invokes it more often; a canary release rolls back while it is in ALARM',
+      'Raise its reserved concurrency if the load is expected, otherwise find what invokes it more often; a canary release rolls back while it is in ALARM',
     dimensions: aliasDimensions(functionName, aliasName),
   };
 }
@@ -297,8 +297,10 @@ function numberText(value: number): string {
  * placeholder package and the layers given here, published once as version 1 for the alias;
  * later releases and alias moves are never reverted by `terraform apply`. Everything that
  * invokes a function of this project targets its alias, so a shape change Terraform makes lands
- * on `$LATEST` and reaches traffic at the next publish and promote. An errors alarm watches the
- * alias (see {@link ERRORS_ALARM}).
+ * on `$LATEST` and reaches traffic at the next publish and promote. Alarms watch the alias: its
+ * errors ({@link ERRORS_ALARM}), its throttles when concurrency is reserved
+ * ({@link THROTTLES_ALARM}) and its p99 duration against the timeout ({@link DURATION_ALARM}),
+ * all watched by its canaries ({@link alarmNames}) and notifying `alarmTopicArn`.
  *
  * It takes known values. The generated `lambda` module (module-export/) gives it the Terraform
  * variables it only passes on, and binds or builds what depends on the others itself.
@@ -460,7 +462,8 @@ export class LambdaFunction extends Construct {
       alarmName: durationAlarmName(props.functionName),
       alarmDescription:
         `The slowest 1% of ${props.functionName}:${this.aliasName}'s invocations took over ${numberText(threshold)} ms, ` +
-        `${DURATION_ALARM_SHARE_OF_TIMEOUT * 100}% of its ${numberText(this.timeout)} s timeout, in 3 of the last 5 minutes: they are close to timing out. ` +
+        `${DURATION_ALARM_SHARE_OF_TIMEOUT * 100}% of its ${numberText(this.timeout)} s timeout, ` +
+        `in ${DURATION_ALARM.datapointsToAlarm} of the last ${DURATION_ALARM.evaluationPeriods} minutes: they are close to timing out. ` +
         'Look for a slow dependency or a larger input, or raise the timeout (the threshold follows it); a canary release rolls back while it is in ALARM',
       dimensions: aliasDimensions(props.functionName, this.aliasName),
       threshold,
