@@ -238,7 +238,7 @@ describe("an environment's alarms and dashboard", () => {
   });
 });
 
-describe('the alarm topic', () => {
+describe('checks at synth: the alarm topic, the alarms a function names', () => {
   const RULE = 'must be the ARN of a standard SNS topic: arn:aws:sns:<region>:<account>:<name>';
 
   function problemsWith(change: Partial<EnvironmentConfig>): string[] {
@@ -260,6 +260,15 @@ describe('the alarm topic', () => {
     expect(problemsWith({ alarmTopicArn: value })).toEqual([`alarm-topic-arn alarmTopicArn = ${JSON.stringify(value)}: ${RULE}`]);
     const moduleCase = BAD_INPUTS.find((c) => c.module === 'lambda' && c.variable === 'alarm_topic_arn')!;
     expect(moduleCase.message.endsWith(`: ${RULE}.`)).toBe(true);
+  });
+
+  test("a function's alarms may not name those the stack creates for it", () => {
+    const api = { ...environment.functions!.api, alarms: ['shelf-test-api-duration-p99', 'shelf-test-api-throttles', 'shelf-test-api-errors'] };
+    expect(problemsWith({ functions: { ...environment.functions, api } })).toEqual([
+      'alarm-is-own-alarm functions.api.alarms[0] = "shelf-test-api-duration-p99": is the duration alarm the stack creates for this function, watched anyway; name only other alarms',
+      'alarm-is-own-alarm functions.api.alarms[1] = "shelf-test-api-throttles": is the throttles alarm the stack creates for this function, watched anyway; name only other alarms',
+      'alarm-is-errors-alarm functions.api.alarms[2] = "shelf-test-api-errors": is the errors alarm the stack creates for this function, watched anyway; name only other alarms',
+    ]);
   });
 
   test("in another partition than the environment's region", () => {
