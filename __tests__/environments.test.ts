@@ -145,11 +145,17 @@ describe('shipped environments', () => {
     });
 
     test('names the alias CI moves and the alarms a canary watches, the errors alarm on that alias first', () => {
+      const config = environments.find((e) => e.name === name)!;
       for (const [key, fn] of Object.entries(manifest.functions)) {
         const id = key.replace(/-/g, '_');
         const alias = resourcesOf(json(name), 'aws_lambda_alias')[`${id}_alias`];
         const alarm = resourcesOf(json(name), 'aws_cloudwatch_metric_alarm')[`${id}_errors_alarm`];
-        expect({ alias: fn.alias, alarms: fn.alarms }).toEqual({ alias: 'live', alarms: [`${fn.functionName}-errors`] });
+        // the throttles alarm only on a function with reserved concurrency (1 or more)
+        const throttles = (config.functions![key].reservedConcurrentExecutions ?? -1) >= 1 ? [`${fn.functionName}-throttles`] : [];
+        expect({ alias: fn.alias, alarms: fn.alarms }).toEqual({
+          alias: 'live',
+          alarms: [`${fn.functionName}-errors`, ...throttles, `${fn.functionName}-duration-p99`, ...(config.functions![key].alarms ?? [])],
+        });
         expect([alias.name, alarm.alarm_name, alarm.dimensions]).toEqual([
           fn.alias,
           fn.alarms[0],
@@ -182,8 +188,14 @@ describe('shipped environments', () => {
     const stack = new EnvironmentStack(Testing.app(), config);
     expect(collectProblems(stack)).toEqual([]);
     const manifest = buildReleaseManifest(stack);
-    expect(manifest.functions.api).toMatchObject({ alias: 'current', alarms: ['bookshelf-staging-api-errors', 'bookshelf-api-latency', 'bookshelf-5xx'] });
-    expect(manifest.functions.worker).toMatchObject({ alias: 'live', alarms: ['bookshelf-staging-worker-errors'] });
+    expect(manifest.functions.api).toMatchObject({
+      alias: 'current',
+      alarms: ['bookshelf-staging-api-errors', 'bookshelf-staging-api-duration-p99', 'bookshelf-api-latency', 'bookshelf-5xx'],
+    });
+    expect(manifest.functions.worker).toMatchObject({
+      alias: 'live',
+      alarms: ['bookshelf-staging-worker-errors', 'bookshelf-staging-worker-throttles', 'bookshelf-staging-worker-duration-p99'],
+    });
     const synthesizedStack = JSON.parse(Testing.synth(stack));
     expect(resourcesOf(synthesizedStack, 'aws_lambda_alias').api_alias.name).toBe('current');
     expect(resourcesOf(synthesizedStack, 'aws_lambda_provisioned_concurrency_config')).toEqual({

@@ -84,12 +84,13 @@ describe('LambdaFunction', () => {
     expect(onlyResource(json, 'aws_lambda_function').snap_start).toBeUndefined();
   });
 
-  test('an errors alarm watches the alias; the alarms a canary reads are that one, then the named ones', () => {
+  test('an errors alarm watches the alias; the alarms a canary reads are that one, the duration alarm, then the named ones', () => {
     const stack = testStack();
     const fn = new LambdaFunction(stack, 'api', { ...minimal, aliasName: 'prod', alarms: ['team-api-latency', 'team-api-throttles'], tags: { Team: 'books' } });
-    expect(onlyResource(synthJson(stack), 'aws_cloudwatch_metric_alarm')).toEqual({
+    expect(Object.values(resourcesOf(synthJson(stack), 'aws_cloudwatch_metric_alarm')).find((a: any) => a.alarm_name === 'team-api-errors')).toEqual({
       alarm_name: 'team-api-errors',
-      alarm_description: 'Errors of team-api:prod; a canary release rolls back while it is in ALARM',
+      alarm_description:
+        'Invocations of team-api:prod that failed (an exception, a timeout, out of memory) in the last minute. Read its log group /aws/lambda/team-api; a canary release rolls back while it is in ALARM',
       namespace: 'AWS/Lambda',
       metric_name: 'Errors',
       dimensions: { FunctionName: 'team-api', Resource: 'team-api:prod' },
@@ -102,7 +103,7 @@ describe('LambdaFunction', () => {
       tags: { Team: 'books' },
     });
     expect(onlyResource(synthJson(stack), 'aws_lambda_alias').name).toBe('prod');
-    expect(fn.alarmNames).toEqual(['team-api-errors', 'team-api-latency', 'team-api-throttles']);
+    expect(fn.alarmNames).toEqual(['team-api-errors', 'team-api-duration-p99', 'team-api-latency', 'team-api-throttles']);
   });
 
   test('provisioned concurrency is configured on the alias', () => {

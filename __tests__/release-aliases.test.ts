@@ -34,6 +34,9 @@ const layerArn = (name: string, version: number) => `arn:aws:lambda:us-west-2:${
 const [API, WORKER, CLEANUP] = ['bookshelf-staging-api', 'bookshelf-staging-worker', 'bookshelf-staging-cleanup'];
 const FUNCTIONS = [API, WORKER, CLEANUP];
 const errorsAlarm = (name: string) => `${name}-errors`;
+/** The alarms the shipped staging manifest names for a function, the errors alarm first: what a canary of it watches. */
+const SHIPPED = JSON.parse(fs.readFileSync(path.join(repo, 'generated', 'stacks', 'staging', 'release-manifest.json'), 'utf8'));
+const alarmsOf = (name: string): string[] => Object.values<any>(SHIPPED.functions).find((fn) => fn.functionName === name).alarms;
 
 interface FakeVersion {
   readonly codeSha256: string;
@@ -86,7 +89,7 @@ class Fleet {
         })),
         alias: { version: '1', weights: {}, description: TERRAFORM_DESCRIPTION },
       });
-      this.alarms.set(errorsAlarm(name), { state: 'OK', reason: 'Threshold Crossed: no datapoints were received' });
+      for (const alarm of alarmsOf(name)) this.alarms.set(alarm, { state: 'OK', reason: 'Threshold Crossed: no datapoints were received' });
     }
     // A published version: GetFunctionConfiguration with its number; $LATEST: GetFunction, as the command reads it.
     lambda.on(GetFunctionConfigurationCommand).callsFake(({ FunctionName, Qualifier }) => {
@@ -358,13 +361,13 @@ describe('functions promote', () => {
       ...FUNCTIONS.map((name) => `UpdateAlias:${name}:3:{}`),
     ]);
     expect(cloudwatch.commandCalls(DescribeAlarmsCommand)[0].args[0].input).toMatchObject({
-      AlarmNames: FUNCTIONS.map(errorsAlarm),
+      AlarmNames: FUNCTIONS.flatMap(alarmsOf),
       AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
     });
     expect(fleet.aliases()).toEqual(FUNCTIONS.map(() => '3 {}'));
     expect(result.out.split('\n')).toEqual([
       ...FUNCTIONS.map((name) => `${name}: live at 10% on version 3, 90% on version 1 (step 1 of 2)`),
-      `waiting 1m at 10%, reading 3 alarms ${FUNCTIONS.map(errorsAlarm).join(', ')} every 15s`,
+      `waiting 1m at 10%, reading ${FUNCTIONS.flatMap(alarmsOf).length} alarms ${FUNCTIONS.flatMap(alarmsOf).join(', ')} every 15s`,
       'no alarm after 1m at 10%',
       ...FUNCTIONS.map((name) => `${name}: live now on version 3, 100% (was version 1) (step 2 of 2)`),
     ]);
@@ -423,7 +426,7 @@ describe('functions promote', () => {
     expect(sleeps).toEqual([15_000, 5_000, 15_000, 5_000, 15_000, 5_000]);
     expect(result.out).toContain(`${API}: live at 60% on version 3, 40% on version 1 (step 2 of 4)`);
     expect(cloudwatch.commandCalls(DescribeAlarmsCommand).map((c) => c.args[0].input.AlarmNames)).toEqual(
-      Array.from({ length: 7 }, () => [errorsAlarm(API)]),
+      Array.from({ length: 7 }, () => alarmsOf(API)),
     );
   });
 

@@ -102,7 +102,7 @@ describe('local endpoint (an AWS API emulator on this machine)', () => {
   test('every AWS service a stack uses has its endpoint on the emulator', () => {
     // A resource type of a service without a local endpoint would reach AWS from a local run.
     const serviceOf: Record<string, (typeof PROVIDER_SERVICES)[number]> = {
-      cloudwatch_event: 'cloudwatchevents', cloudwatch_log: 'cloudwatchlogs', cloudwatch_metric: 'cloudwatch',
+      cloudwatch_event: 'cloudwatchevents', cloudwatch_log: 'cloudwatchlogs', cloudwatch_metric: 'cloudwatch', cloudwatch_dashboard: 'cloudwatch',
       dynamodb: 'dynamodb', iam: 'iam', lambda: 'lambda', s3: 's3', scheduler: 'scheduler', sqs: 'sqs', sns: 'sns',
       apigatewayv2: 'apigatewayv2', kms: 'kms', security_group: 'ec2', secretsmanager: 'secretsmanager',
     };

@@ -1,6 +1,6 @@
 import { arn } from '../core/arn';
 import { partitionOf, REGION_NAMES } from '../core/regions';
-import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { DescribeAlarmsCommand, GetDashboardCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeRuleCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
@@ -145,6 +145,22 @@ export const RESOURCE_KINDS: Readonly<Record<string, ResourceKind>> = {
         id: name,
         note: `alarm ${name} (${alarm.Namespace ?? 'no namespace'} ${alarm.MetricName ?? 'no metric'}, ${alarm.StateValue ?? 'state unknown'})`,
         attributes: { id: name, alarm_name: name, arn: alarm.AlarmArn ?? '' },
+        replacements: [],
+      };
+    },
+  },
+
+  aws_cloudwatch_dashboard: {
+    async find(resource, { clients, text }) {
+      const name = await text(resource, 'dashboard_name');
+      if (name === undefined) return undefined;
+      const dashboard = await absentOn(['ResourceNotFound', 'DashboardNotFoundError'], () => clients.cloudwatch.send(new GetDashboardCommand({ DashboardName: name })));
+      if (!dashboard) return undefined;
+      const widgets = (JSON.parse(dashboard.DashboardBody ?? '{}') as { widgets?: unknown[] }).widgets?.length ?? 0;
+      return {
+        id: name,
+        note: `dashboard ${name} (${widgets} widgets, replaced by the stack's at the next apply)`,
+        attributes: { id: name, dashboard_name: name, dashboard_arn: dashboard.DashboardArn ?? '' },
         replacements: [],
       };
     },

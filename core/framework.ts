@@ -11,6 +11,7 @@ export {
   Lazy,
   LocalBackend,
   Op,
+  ref,
   S3Backend,
   TerraformAsset,
   TerraformElement,

@@ -12,6 +12,7 @@ import { ModuleStack } from './module-stack';
 import { bindFunctionSettings } from './function-settings-variables';
 import { bindHttp } from './http-variables';
 import { bindEventSources } from './event-source-variables';
+import { alarmTopicArnVariable, bindAlarms } from './alarm-variables';
 import { PlaceholderPackage } from '../modules/placeholder-package';
 import { FUNCTION_PAIR_RULES, RESERVED_ENVIRONMENT_VARIABLES, RULES, SNAP_START_RUNTIMES } from '../core/rules';
 import {
@@ -40,9 +41,11 @@ const STATEMENTS = 'values(var.policy_statements)';
  * on `tracing_mode`), the environment block ({@link bindEnvironment}), the invoke policy over
  * `lambda_invoke_arns` (none when the list is empty), the `policy_statements` policy, the
  * provisioned concurrency of the alias (counted on `provisioned_concurrent_executions`) and the
- * function's `snap_start` block (present when `snap_start` is true), and the function's VPC,
- * structured logs, KMS keys and ephemeral storage ({@link bindFunctionSettings}). The alias, its
- * errors alarm and the ownership contract are the construct's.
+ * function's `snap_start` block (present when `snap_start` is true), the function's VPC,
+ * structured logs, KMS keys and ephemeral storage ({@link bindFunctionSettings}), and the throttles
+ * alarm (counted on `reserved_concurrent_executions`, see {@link bindAlarms}). The alias, its errors
+ * and duration alarms (the threshold derived from `var.timeout`) and the ownership contract are the
+ * construct's; every alarm notifies `alarm_topic_arn`.
  */
 export function functionModule<F extends LambdaFunction>(m: ModuleStack, create: (props: LambdaFunctionProps) => F): F {
   const functionName = m.variable('function_name', {
@@ -155,7 +158,7 @@ export function functionModule<F extends LambdaFunction>(m: ModuleStack, create:
     type: 'list(string)',
     default: [],
     description:
-      'Names of existing CloudWatch alarms a canary release also watches, besides the <function_name>-errors alarm this module creates on the alias (see the alarm_names output).',
+      'Names of existing CloudWatch alarms a canary release also watches, besides the alarms this module creates on the alias (<function_name>-errors, -throttles, -duration-p99; see the alarm_names output).',
     rules: [[RULES.alarmName, 'each item']],
   });
   const provisioned = m.variable('provisioned_concurrent_executions', {
@@ -182,7 +185,7 @@ export function functionModule<F extends LambdaFunction>(m: ModuleStack, create:
   const tags = m.variable('tags', {
     type: 'map(string)',
     default: {},
-    description: 'Tags for the function, its role, its log group and its errors alarm.',
+    description: 'Tags for the function, its role, its log group and its alarms.',
   });
   m.variable('local_existing_package', {
     type: 'string',
@@ -204,6 +207,7 @@ export function functionModule<F extends LambdaFunction>(m: ModuleStack, create:
     tags: Token.asStringMap(tags.value),
     aliasName: aliasName.stringValue,
     alarms: alarms.listValue,
+    alarmTopicArn: alarmTopicArnVariable(m),
     // Written out: cdktf's conditional renders neither `null` nor a `${path.module}` kept in a literal.
     codePackage: {
       filename: `\${var.local_existing_package == null ? "${placeholder.filename}" : var.local_existing_package}`,
@@ -261,6 +265,8 @@ export function functionModule<F extends LambdaFunction>(m: ModuleStack, create:
   bindFunctionSettings(m, fn);
   bindHttp(m, fn);
 
+  const watchedAlarms = bindAlarms(m, fn);
+
   m.output('function_name', fn.resource.functionName, 'Name of the Lambda function.');
   m.output('function_arn', fn.arn, 'ARN of the Lambda function.');
   m.output('invoke_arn', fn.invokeArn, 'ARN API Gateway uses to invoke the function.');
@@ -273,7 +279,11 @@ export function functionModule<F extends LambdaFunction>(m: ModuleStack, create:
   m.output('lambda_alias_arn', fn.aliasArn, 'ARN of the alias, for invoke permissions and triggers.');
   m.output('lambda_alias_invoke_arn', fn.aliasInvokeArn, 'ARN API Gateway uses to invoke the alias.');
   m.output('lambda_alias_function_version', fn.alias.functionVersion, 'Version the alias points to, as last read from AWS (CI moves it).');
-  m.output('alarm_names', Fn.concat([[fn.errorsAlarm.alarmName], alarms.listValue]), 'Alarms a canary release watches: the errors alarm on the alias, then those named in alarms.');
+  m.output(
+    'alarm_names',
+    Fn.concat([watchedAlarms, alarms.listValue]),
+    'Alarms a canary release watches: the errors alarm on the alias, the throttles alarm (with reserved concurrency of 1 or more), the duration-p99 alarm, then those named in alarms.',
+  );
   return fn;
 }
 

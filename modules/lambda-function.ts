@@ -5,7 +5,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaAlias } from '@cdktf/provider-aws/lib/lambda-alias';
 import { LambdaFunction as LambdaFunctionResource } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaProvisionedConcurrencyConfig } from '@cdktf/provider-aws/lib/lambda-provisioned-concurrency-config';
-import { Lazy, Token } from '../core/framework';
+import { Fn, Lazy, Op, Token, Tokenization } from '../core/framework';
 import { Construct } from 'constructs';
 import { addProblemCheck, Problem, problem } from '../core/problems';
 import { checkStatements, policyDocument, PolicyStatement, serviceTrustPolicy } from '../core/policy-document';
@@ -19,6 +19,7 @@ import {
   LIMITS,
   RESERVED_ENVIRONMENT_VARIABLES,
   RULES,
+  ruleTable,
   Runtime,
   SNAP_START_RUNTIMES,
   TracingMode,
@@ -191,10 +192,24 @@ export const DEFAULT_ALIAS_NAME = 'live';
 /**
  * The actions of an alarm that notifies `topicArn` going into ALARM and back to OK, to spread
  * into a `CloudwatchMetricAlarm`'s config; none without a topic. Every alarm of a stack uses it.
+ * A topic only Terraform knows (a generated module's `alarm_topic_arn`, which may be null)
+ * becomes a list of none or one: `compact([var.alarm_topic_arn])`.
  */
 export function alarmNotifications(topicArn: string | undefined): { alarmActions?: string[]; okActions?: string[] } {
-  return topicArn === undefined ? {} : { alarmActions: [topicArn], okActions: [topicArn] };
+  if (topicArn === undefined) return {};
+  const actions = Token.isUnresolved(topicArn) ? Token.asList(Fn.compact([topicArn])) : [topicArn];
+  return { alarmActions: actions, okActions: actions };
 }
+
+/** Rules of the alarms' settings, checked at synth and rendered as the generated modules' validations. */
+export const ALARM_RULES = ruleTable({
+  // CloudWatch notifies standard topics only: a FIFO topic's name ends in `.fifo`, refused here.
+  alarmTopicArn: {
+    kind: 'pattern',
+    pattern: '^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$',
+    text: 'must be the ARN of a standard SNS topic: arn:aws:sns:<region>:<account>:<name>',
+  },
+});
 
 /** The name of a function's errors alarm. */
 export function errorsAlarmName(functionName: string): string {
@@ -216,6 +231,88 @@ export const ERRORS_ALARM = Object.freeze({
   treatMissingData: 'notBreaching',
 } as const);
 
+/** The name of a function's throttles alarm. */
+export function throttlesAlarmName(functionName: string): string {
+  return `${functionName}-throttles`;
+}
+
+/**
+ * What the throttles alarm watches: any invocation of the alias refused in a minute because the
+ * function's reserved concurrency was all in use. It exists only for a function with reserved
+ * concurrency of 1 or more: an unreserved function is throttled only by the account's quota,
+ * and a function reserved at 0 is stopped on purpose, so each of its invocations would be an alarm.
+ */
+export const THROTTLES_ALARM = Object.freeze({
+  namespace: 'AWS/Lambda',
+  metricName: 'Throttles',
+  statistic: 'Sum',
+  period: 60,
+  evaluationPeriods: 1,
+  threshold: 1,
+  comparisonOperator: 'GreaterThanOrEqualToThreshold',
+  treatMissingData: 'notBreaching',
+} as const);
+
+/** The name of a function's duration alarm. */
+export function durationAlarmName(functionName: string): string {
+  return `${functionName}-duration-p99`;
+}
+
+/**
+ * What the duration alarm watches: the 99th percentile of the alias's invocation times, by the
+ * minute, above {@link DURATION_ALARM_SHARE_OF_TIMEOUT} of the function's timeout in 3 of the
+ * last 5 minutes: the slowest invocations are close to timing out. Minutes, not 5-minute
+ * periods, so a canary's usual 5-minute step can see it; 3 of 5, so one slow minute (a cold
+ * start, a deploy) is not an alarm. Missing data (no invocations) is not slow.
+ */
+export const DURATION_ALARM = Object.freeze({
+  namespace: 'AWS/Lambda',
+  metricName: 'Duration',
+  extendedStatistic: 'p99',
+  period: 60,
+  evaluationPeriods: 5,
+  datapointsToAlarm: 3,
+  comparisonOperator: 'GreaterThanThreshold',
+  treatMissingData: 'notBreaching',
+} as const);
+
+/** The share of the timeout above which the duration alarm goes off. */
+export const DURATION_ALARM_SHARE_OF_TIMEOUT = 0.8;
+
+/** The default timeout of a function, in seconds. */
+export const DEFAULT_TIMEOUT = 3;
+
+/**
+ * The duration alarm's threshold, in milliseconds (the unit of the Duration metric): 80% of the
+ * timeout, in seconds. A timeout only Terraform knows gives its expression (`var.timeout * 800`).
+ */
+export function durationThresholdMs(timeoutSeconds: number): number {
+  const factor = 1000 * DURATION_ALARM_SHARE_OF_TIMEOUT;
+  return Token.isUnresolved(timeoutSeconds) ? Token.asNumber(Op.mul(timeoutSeconds, factor)) : timeoutSeconds * factor;
+}
+
+/** The alarm settings a function's throttles alarm has, besides its actions and tags; the generated modules build it from these too. */
+export function throttlesAlarmConfig(functionName: string, aliasName: string, reservedConcurrentExecutions: number) {
+  return {
+    ...THROTTLES_ALARM,
+    alarmName: throttlesAlarmName(functionName),
+    alarmDescription:
+      `Invocations of ${functionName}:${aliasName} refused because its reserved concurrency (${numberText(reservedConcurrentExecutions)}) was all in use. ` +
+      'Raise its reserved concurrency if the load is expected, otherwise find what invokes it more often; a canary release rolls back while it is in ALARM',
+    dimensions: aliasDimensions(functionName, aliasName),
+  };
+}
+
+/** The dimensions of a function's metrics on its alias: `FunctionName` and `Resource` = `<function>:<alias>`. */
+export function aliasDimensions(functionName: string, aliasName: string): { FunctionName: string; Resource: string } {
+  return { FunctionName: functionName, Resource: `${functionName}:${aliasName}` };
+}
+
+/** A number in a text, whether known or only known to Terraform. */
+function numberText(value: number): string {
+  return Token.isUnresolved(value) ? Tokenization.stringifyNumber(value) : String(value);
+}
+
 /**
  * A Lambda function with its own execution role and log group, and an alias.
  *
@@ -224,8 +321,10 @@ export const ERRORS_ALARM = Object.freeze({
  * placeholder package and the layers given here, published once as version 1 for the alias;
  * later releases and alias moves are never reverted by `terraform apply`. Everything that
  * invokes a function of this project targets its alias, so a shape change Terraform makes lands
- * on `$LATEST` and reaches traffic at the next publish and promote. An errors alarm watches the
- * alias (see {@link ERRORS_ALARM}).
+ * on `$LATEST` and reaches traffic at the next publish and promote. Alarms watch the alias: its
+ * errors ({@link ERRORS_ALARM}), its throttles when concurrency is reserved
+ * ({@link THROTTLES_ALARM}) and its p99 duration against the timeout ({@link DURATION_ALARM}),
+ * all watched by its canaries ({@link alarmNames}) and notifying `alarmTopicArn`.
  *
  * It takes known values. The generated `lambda` module (module-export/) gives it the Terraform
  * variables it only passes on, and binds or builds what depends on the others itself.
@@ -254,6 +353,14 @@ export class LambdaFunction extends Construct {
   readonly aliasInvokeArn: string;
   /** The alarm on the alias's errors, named `<functionName>-errors`. */
   readonly errorsAlarm: CloudwatchMetricAlarm;
+  /** The alarm on the alias's slowest invocations, named `<functionName>-duration-p99` (see {@link DURATION_ALARM}). */
+  readonly durationAlarm: CloudwatchMetricAlarm;
+  /** The alarm on the alias's throttled invocations, named `<functionName>-throttles`: with reserved concurrency of 1 or more only (see {@link THROTTLES_ALARM}). */
+  readonly throttlesAlarm?: CloudwatchMetricAlarm;
+  /** Timeout in seconds. */
+  readonly timeout: number;
+  /** Reserved concurrency; -1 (the default) leaves it unreserved. */
+  readonly reservedConcurrentExecutions: number;
   /** The provisioned concurrency of the alias, when `provisionedConcurrentExecutions` is given. */
   readonly provisionedConcurrency?: LambdaProvisionedConcurrencyConfig;
   /** The role's network interface permissions (inline policy `vpc`), when the function runs in a VPC. */
@@ -274,6 +381,8 @@ export class LambdaFunction extends Construct {
     this.functionName = props.functionName;
     this.runtime = props.runtime ?? 'python3.12';
     this.architecture = props.architecture ?? 'x86_64';
+    this.timeout = props.timeout ?? DEFAULT_TIMEOUT;
+    this.reservedConcurrentExecutions = props.reservedConcurrentExecutions ?? -1;
     const tags = tagsOrNothing(props.tags);
 
     this.role = new IamRole(this, 'role', {
@@ -319,7 +428,7 @@ export class LambdaFunction extends Construct {
       runtime: this.runtime,
       architectures: [this.architecture],
       memorySize: props.memorySize ?? 128,
-      timeout: props.timeout ?? 3,
+      timeout: this.timeout,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       tracingConfig: props.tracingMode ? { mode: props.tracingMode } : undefined,
       snapStart: props.snapStart ? { applyOn: 'PublishedVersions' } : undefined,
@@ -368,11 +477,41 @@ export class LambdaFunction extends Construct {
     this.errorsAlarm = new CloudwatchMetricAlarm(this, 'errors-alarm', {
       ...ERRORS_ALARM,
       alarmName: errorsAlarmName(props.functionName),
-      alarmDescription: `Errors of ${props.functionName}:${this.aliasName}; a canary release rolls back while it is in ALARM`,
-      dimensions: { FunctionName: props.functionName, Resource: `${props.functionName}:${this.aliasName}` },
+      alarmDescription:
+        `Invocations of ${props.functionName}:${this.aliasName} that failed (an exception, a timeout, out of memory) in the last minute. ` +
+        `Read its log group /aws/lambda/${props.functionName}; a canary release rolls back while it is in ALARM`,
+      dimensions: aliasDimensions(props.functionName, this.aliasName),
       ...alarmNotifications(props.alarmTopicArn),
       tags,
     });
+
+    // Reserved at 0, the function is stopped on purpose; only Terraform knows a variable's value
+    // (the generated modules count the alarm on it themselves).
+    const reserved = props.reservedConcurrentExecutions;
+    if (reserved !== undefined && !Token.isUnresolved(reserved) && reserved >= 1) {
+      this.throttlesAlarm = new CloudwatchMetricAlarm(this, 'throttles-alarm', {
+        ...throttlesAlarmConfig(props.functionName, this.aliasName, reserved),
+        ...alarmNotifications(props.alarmTopicArn),
+        tags,
+      });
+      this.watchAlarm(throttlesAlarmName(props.functionName));
+    }
+
+    const threshold = durationThresholdMs(this.timeout);
+    this.durationAlarm = new CloudwatchMetricAlarm(this, 'duration-alarm', {
+      ...DURATION_ALARM,
+      alarmName: durationAlarmName(props.functionName),
+      alarmDescription:
+        `The slowest 1% of ${props.functionName}:${this.aliasName}'s invocations took over ${numberText(threshold)} ms, ` +
+        `${DURATION_ALARM_SHARE_OF_TIMEOUT * 100}% of its ${numberText(this.timeout)} s timeout, ` +
+        `in ${DURATION_ALARM.datapointsToAlarm} of the last ${DURATION_ALARM.evaluationPeriods} minutes: they are close to timing out. ` +
+        'Look for a slow dependency or a larger input, or raise the timeout (the threshold follows it); a canary release rolls back while it is in ALARM',
+      dimensions: aliasDimensions(props.functionName, this.aliasName),
+      threshold,
+      ...alarmNotifications(props.alarmTopicArn),
+      tags,
+    });
+    this.watchAlarm(durationAlarmName(props.functionName));
 
     this.addLayers(...(props.layers ?? []));
     for (const [name, value] of Object.entries(props.environmentVariables ?? {})) this.addEnvironment(name, value);

@@ -4,7 +4,7 @@ import { Problem, problem } from '../core/problems';
 import { partitionOf } from '../core/regions';
 import { check, checkTags, RULES } from '../core/rules';
 import { checkSchema } from '../core/check-schema';
-import { errorsAlarmName } from '../modules/lambda-function';
+import { ALARM_RULES, durationAlarmName, errorsAlarmName, throttlesAlarmName } from '../modules/lambda-function';
 import { EnvironmentConfig, ENVIRONMENT_RULES, environmentSchema, stateKey } from './environment-config';
 import { checkHttp } from './check-http';
 import { checkQueues } from './check-queues';
@@ -49,6 +49,7 @@ function checkSettings(config: EnvironmentConfig): Problem[] {
       : []),
     ...(backend.kmsKeyId === undefined ? [] : check('backend.kmsKeyId', backend.kmsKeyId, RULES.kmsKeyId)),
     ...(backend.roleArn === undefined ? [] : check('backend.roleArn', backend.roleArn, RULES.roleArn)),
+    ...(config.alarmTopicArn === undefined ? [] : check('alarmTopicArn', config.alarmTopicArn, ALARM_RULES.alarmTopicArn)),
     ...checkReferences(config),
     ...checkPartitions(config),
     ...checkNamesUnique(config),
@@ -59,15 +60,17 @@ function checkSettings(config: EnvironmentConfig): Problem[] {
 }
 
 /**
- * A function's `alarms` name existing alarms, each once, and not the errors alarm the stack
- * creates for it (`<functionName>-errors`), which a canary watches anyway.
+ * A function's `alarms` name existing alarms, each once, and none of those the stack creates for
+ * it (`<functionName>-errors`, `-throttles`, `-duration-p99`), which a canary watches anyway.
  */
 function checkAlarms(config: EnvironmentConfig): Problem[] {
   return Object.entries(config.functions ?? {}).flatMap(([key, fn]) => {
-    const own = errorsAlarmName(fn.functionName ?? `${config.namePrefix}-${key}`);
+    const functionName = fn.functionName ?? `${config.namePrefix}-${key}`;
+    const own: Record<string, string> = { [throttlesAlarmName(functionName)]: 'throttles', [durationAlarmName(functionName)]: 'duration' };
     return (fn.alarms ?? []).flatMap((name, i) => {
       const field = `functions.${key}.alarms[${i}]`;
-      if (name === own) return [problem('alarm-is-errors-alarm', field, name, 'is the errors alarm the stack creates for this function, watched anyway; name only other alarms')];
+      if (name === errorsAlarmName(functionName)) return [problem('alarm-is-errors-alarm', field, name, 'is the errors alarm the stack creates for this function, watched anyway; name only other alarms')];
+      if (own[name] !== undefined) return [problem('alarm-is-own-alarm', field, name, `is the ${own[name]} alarm the stack creates for this function, watched anyway; name only other alarms`)];
       if ((fn.alarms ?? []).indexOf(name) < i) return [problem('alarm-named-twice', field, name, 'is named twice; name each alarm once')];
       return [];
     });
@@ -104,6 +107,7 @@ function checkPartitions(config: EnvironmentConfig): Problem[] {
   const arns: [string, string][] = [
     ['backend.kmsKeyId', config.backend.kmsKeyId ?? ''],
     ['backend.roleArn', config.backend.roleArn ?? ''],
+    ['alarmTopicArn', config.alarmTopicArn ?? ''],
   ];
   for (const [key, queue] of Object.entries(config.queues ?? {})) arns.push([`queues.${key}.kmsKeyArn`, queue.kmsKeyArn ?? '']);
   for (const [key, fn] of Object.entries(config.functions ?? {})) {

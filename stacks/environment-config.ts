@@ -299,7 +299,8 @@ const functionSchema = fields({
   alias: z.optional(z.string()),
   /**
    * Names of existing CloudWatch alarms a canary release of this function also watches, besides
-   * the `<functionName>-errors` alarm the stack creates on the alias. @default none: the errors alarm only
+   * those the stack creates on the alias (`<functionName>-errors`, `-throttles` with reserved
+   * concurrency, `-duration-p99`). @default none: the stack's alarms only
    */
   alarms: z.optional(list(z.string())),
   /**
@@ -401,7 +402,7 @@ export const environmentSchema = fields({
   queues: z.optional(byKey(queueSchema)),
   /** API Gateway HTTP APIs by key, each with routes to functions. @default none */
   httpApis: z.optional(byKey(httpApiSchema)),
-  /** SNS topic ARN every alarm of the environment notifies, going into ALARM and back to OK. @default no notifications */
+  /** SNS topic ARN (a standard topic, in the environment's partition) every alarm of the environment notifies, going into ALARM and back to OK. @default no notifications */
   alarmTopicArn: z.optional(z.string()),
 });
 

@@ -12,6 +12,7 @@ import { configureStateBackend, localProviderSettings } from './state-backend';
 import { wireHttp } from './wire-http';
 import { SqsQueue } from '../modules/sqs-queue';
 import { wireQueues } from './wire-queues';
+import { wireDashboard } from './wire-dashboard';
 
 /**
  * One environment's Terraform stack, named after it so `cdktf deploy staging` deploys exactly
@@ -97,6 +98,8 @@ export class EnvironmentStack extends ReadableStack {
     }
     this.queues = wireQueues(this, config, functions, claim, localEndpoint !== undefined);
     wireHttp(this, config, functions, claim);
+
+    wireDashboard(this, config, functions, this.queues, claim);
 
     for (const [key, layer] of Object.entries(layers)) {
       new TerraformOutput(this, `${key}-layer-arn`, {

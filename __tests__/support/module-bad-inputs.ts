@@ -201,6 +201,16 @@ const FUNCTION_CASES: Omit<BadInput, 'module'>[] = [
   { variable: 'ephemeral_storage_size', value: '256', message: 'ephemeral_storage_size = 256: must be a whole number from 512 to 10240 MB.' },
   { variable: 'ephemeral_storage_size', value: '10241', message: 'ephemeral_storage_size = 10241: must be a whole number from 512 to 10240 MB.' },
   {
+    variable: 'alarm_topic_arn',
+    value: '"arn:aws:sns:us-west-2:111111111111:bookshelf-ops.fifo"',
+    message: 'alarm_topic_arn = "arn:aws:sns:us-west-2:111111111111:bookshelf-ops.fifo": must be the ARN of a standard SNS topic: arn:aws:sns:<region>:<account>:<name>.',
+  },
+  {
+    variable: 'alarm_topic_arn',
+    value: '"arn:aws:sqs:us-west-2:111111111111:bookshelf-ops"',
+    message: 'alarm_topic_arn = "arn:aws:sqs:us-west-2:111111111111:bookshelf-ops": must be the ARN of a standard SNS topic: arn:aws:sns:<region>:<account>:<name>.',
+  },
+  {
     variable: 'lambda_invoke_arns',
     value: '["arn:aws:lambda:us-west-2:111111111111:scraper"]',
     message: 'lambda_invoke_arns = ["arn:aws:lambda:us-west-2:111111111111:scraper"]: every item must be a function ARN: arn:aws:lambda:<region>:<account>:function:<name>.',
@@ -269,7 +279,7 @@ const FUNCTION_CASES: Omit<BadInput, 'module'>[] = [
 export const BAD_INPUTS: readonly BadInput[] = [
   ...FUNCTION_CASES.map((c) => ({ ...c, module: 'lambda' as const })),
   ...EVENT_SOURCE_CASES.map((c) => ({ ...c, module: 'lambda' as const })),
-  ...FUNCTION_CASES.filter((c) => ['memory_size', 'alias_name', 'vpc_subnet_ids', 'logging_application_log_level'].includes(c.variable)).map((c) => ({
+  ...FUNCTION_CASES.filter((c) => ['memory_size', 'alias_name', 'vpc_subnet_ids', 'logging_application_log_level', 'alarm_topic_arn'].includes(c.variable)).map((c) => ({
     ...c,
     module: 'cleanup-lambda' as const,
   })),

@@ -79,8 +79,20 @@ run "lambda_defaults" {
     error_message = "the function should publish version 1 and the alias live should point to it"
   }
   assert {
-    condition     = jsonencode(output.alarm_names) == jsonencode(["bookshelf-api-errors"]) && jsonencode(aws_cloudwatch_metric_alarm.lambda_errors_alarm.dimensions) == jsonencode({ FunctionName = "bookshelf-api", Resource = "bookshelf-api:live" })
-    error_message = "the errors alarm should watch the alias and be the only alarm, not ${jsonencode(output.alarm_names)}"
+    condition     = jsonencode(output.alarm_names) == jsonencode(["bookshelf-api-errors", "bookshelf-api-duration-p99"]) && jsonencode(aws_cloudwatch_metric_alarm.lambda_errors_alarm.dimensions) == jsonencode({ FunctionName = "bookshelf-api", Resource = "bookshelf-api:live" })
+    error_message = "the errors and duration alarms should be the alarms, without reserved concurrency no throttles alarm, not ${jsonencode(output.alarm_names)}"
+  }
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.lambda_duration_alarm.threshold == 2400 && aws_cloudwatch_metric_alarm.lambda_duration_alarm.extended_statistic == "p99" && jsonencode(aws_cloudwatch_metric_alarm.lambda_duration_alarm.dimensions) == jsonencode({ FunctionName = "bookshelf-api", Resource = "bookshelf-api:live" })
+    error_message = "the duration alarm should watch the alias's p99 above 80% of the default 3 s timeout, 2400 ms, not ${aws_cloudwatch_metric_alarm.lambda_duration_alarm.threshold}"
+  }
+  assert {
+    condition     = length(aws_cloudwatch_metric_alarm.lambda_throttles_alarm) == 0
+    error_message = "without reserved concurrency there should be no throttles alarm"
+  }
+  assert {
+    condition     = length(aws_cloudwatch_metric_alarm.lambda_errors_alarm.alarm_actions) == 0 && length(aws_cloudwatch_metric_alarm.lambda_duration_alarm.ok_actions) == 0
+    error_message = "without alarm_topic_arn the alarms should notify nothing"
   }
   assert {
     condition     = length(aws_lambda_provisioned_concurrency_config.lambda_provisioned_concurrency) == 0 && length(aws_lambda_function.lambda_function.snap_start) == 0
@@ -129,8 +141,58 @@ run "lambda_alias_name_and_alarms" {
     error_message = "alias_name should name the alias"
   }
   assert {
-    condition     = jsonencode(output.alarm_names) == jsonencode(["bookshelf-api-errors", "bookshelf-api-latency"]) && aws_cloudwatch_metric_alarm.lambda_errors_alarm.dimensions["Resource"] == "bookshelf-api:current"
-    error_message = "the alarms should be the errors alarm on the alias current, then the named ones, not ${jsonencode(output.alarm_names)}"
+    condition     = jsonencode(output.alarm_names) == jsonencode(["bookshelf-api-errors", "bookshelf-api-duration-p99", "bookshelf-api-latency"]) && aws_cloudwatch_metric_alarm.lambda_errors_alarm.dimensions["Resource"] == "bookshelf-api:current"
+    error_message = "the alarms should be the errors and duration alarms on the alias current, then the named ones, not ${jsonencode(output.alarm_names)}"
+  }
+}
+
+run "lambda_alarms_of_a_reserved_function_to_a_topic" {
+  command = plan
+  module {
+    source = "../../generated/modules/lambda"
+  }
+  variables {
+    function_name                  = "bookshelf-worker"
+    handler                        = "app.worker.handler"
+    timeout                        = 30
+    reserved_concurrent_executions = 2
+    alarm_topic_arn                = "arn:aws:sns:us-west-2:111111111111:bookshelf-ops"
+    alarms                         = ["bookshelf-worker-latency"]
+  }
+
+  assert {
+    condition     = jsonencode(output.alarm_names) == jsonencode(["bookshelf-worker-errors", "bookshelf-worker-throttles", "bookshelf-worker-duration-p99", "bookshelf-worker-latency"])
+    error_message = "a canary should watch the errors, throttles and duration alarms, then the named ones, not ${jsonencode(output.alarm_names)}"
+  }
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.lambda_duration_alarm.threshold == 24000
+    error_message = "the duration threshold should be 80% of the 30 s timeout, 24000 ms, not ${aws_cloudwatch_metric_alarm.lambda_duration_alarm.threshold}"
+  }
+  assert {
+    condition     = length(aws_cloudwatch_metric_alarm.lambda_throttles_alarm) == 1 && aws_cloudwatch_metric_alarm.lambda_throttles_alarm[0].metric_name == "Throttles" && aws_cloudwatch_metric_alarm.lambda_throttles_alarm[0].dimensions["Resource"] == "bookshelf-worker:live"
+    error_message = "reserved concurrency should bring the throttles alarm, on the alias"
+  }
+  assert {
+    condition = alltrue([for alarm in concat([aws_cloudwatch_metric_alarm.lambda_errors_alarm, aws_cloudwatch_metric_alarm.lambda_duration_alarm], aws_cloudwatch_metric_alarm.lambda_throttles_alarm) :
+    alarm.alarm_actions == toset(["arn:aws:sns:us-west-2:111111111111:bookshelf-ops"]) && alarm.ok_actions == toset(["arn:aws:sns:us-west-2:111111111111:bookshelf-ops"])])
+    error_message = "every alarm should notify the topic going into ALARM and back to OK"
+  }
+}
+
+run "lambda_reserved_at_zero_has_no_throttles_alarm" {
+  command = plan
+  module {
+    source = "../../generated/modules/lambda"
+  }
+  variables {
+    function_name                  = "bookshelf-worker"
+    handler                        = "app.worker.handler"
+    reserved_concurrent_executions = 0
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_metric_alarm.lambda_throttles_alarm) == 0 && jsonencode(output.alarm_names) == jsonencode(["bookshelf-worker-errors", "bookshelf-worker-duration-p99"])
+    error_message = "a function stopped on purpose (reserved 0) should get no throttles alarm"
   }
 }
 
