@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { changesBetween, renderSummary, SUMMARY_MARKER } from '../tools/synth-summary';
+import { staging } from '../envs/staging';
+import { WIRING_FILE, wiringMarkdown } from '../stacks/wiring-diagram';
+import { changesBetween, renderSummary, SUMMARY_MARKER, wiringChangesBetween } from '../tools/synth-summary';
 import { tempDir } from './support/synth';
 
 const generated = path.resolve(__dirname, '..', 'generated');
@@ -201,7 +203,64 @@ describe('synth summary for pull requests', () => {
   });
 });
 
+/** A copy of generated/ with the wiring.md of some environments replaced (undefined: removed). */
+function withWiring(files: Record<string, string | undefined>): string {
+  const dir = path.join(tempDir('wiring'), 'generated');
+  fs.cpSync(generated, dir, { recursive: true });
+  for (const [name, markdown] of Object.entries(files)) {
+    const file = path.join(dir, 'stacks', name, WIRING_FILE);
+    if (markdown === undefined) fs.rmSync(file);
+    else fs.writeFileSync(file, markdown);
+  }
+  return dir;
+}
+
+/** Staging with one more route to its API function: a change to its wiring. */
+const rewiredStaging = wiringMarkdown({
+  ...staging,
+  httpApis: { ...staging.httpApis, admin: { routes: { 'POST /admin/cleanup': 'api' } } },
+});
+
+describe('wiring diagrams in the synth summary', () => {
+  test('are left out when no diagram changed, even when the Terraform did', () => {
+    expect(wiringChangesBetween(generated, generated)).toEqual([]);
+    const head = edited((stack) => {
+      stack.resource.aws_lambda_function.api_function.memory_size = 2048;
+    });
+    expect(wiringChangesBetween(generated, head)).toEqual([]);
+    expect(renderSummary(changesBetween(generated, head), wiringChangesBetween(generated, head))).not.toContain('Wiring');
+  });
+
+  test('show the new diagram of each environment whose wiring changed, under a heading, and no other', () => {
+    const head = withWiring({ staging: rewiredStaging });
+    expect(wiringChangesBetween(generated, head)).toEqual([{ stack: 'stacks/staging', markdown: rewiredStaging }]);
+    const markdown = renderSummary(changesBetween(generated, head), wiringChangesBetween(generated, head));
+    const diagram = /```mermaid\n[\s\S]*?\n```/.exec(rewiredStaging)![0];
+    expect(markdown).toBe(
+      `${SUMMARY_MARKER}\n### Synthesized Terraform\n\nNo change to the synthesized Terraform.\n\n### Wiring\n\n` +
+        `The new diagram of every environment whose wiring changed (\`wiring.md\` beside its stack).\n\n#### \`stacks/staging\`\n\n${diagram}\n`,
+    );
+    expect(diagram).toContain('"POST /admin/cleanup"');
+  });
+
+  test('show every diagram against a base written before there were any, and say when an environment is gone', () => {
+    const base = withWiring({ staging: undefined, prod: undefined });
+    const prod = fs.readFileSync(path.join(generated, 'stacks', 'prod', WIRING_FILE), 'utf8');
+    expect(wiringChangesBetween(base, generated).map((c) => c.stack)).toEqual(['stacks/prod', 'stacks/staging']);
+    expect(renderSummary([], wiringChangesBetween(base, generated))).toContain(`#### \`stacks/prod\`\n\n${/```mermaid\n[\s\S]*?\n```/.exec(prod)![0]}\n`);
+    expect(renderSummary([], wiringChangesBetween(generated, base))).toContain('#### `stacks/prod`\n\nNo diagram any more: the environment is gone.\n');
+  });
+});
+
 describe('npm run synth-summary', () => {
+  test('compares the Terraform and the wiring diagrams of the two trees', () => {
+    const root = path.resolve(__dirname, '..');
+    const head = withWiring({ staging: rewiredStaging });
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'tools/synth-summary.ts', 'generated', head], { cwd: root, encoding: 'utf8' });
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(result.stdout).toBe(renderSummary([], [{ stack: 'stacks/staging', markdown: rewiredStaging }]));
+  });
+
   test('refuses a directory that is not a generated/ tree, instead of reporting everything removed', () => {
     const root = path.resolve(__dirname, '..');
     const missing = path.join(tempDir('summary-cli'), 'no-such-generated');
