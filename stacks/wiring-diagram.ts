@@ -1,9 +1,11 @@
+import { arn } from '../core/arn';
+import { partitionOf } from '../core/regions';
 import { EnvironmentConfig, FunctionConfig } from './environment-config';
 
 // A picture of how an environment is wired, drawn from its config alone: what invokes each
 // function (HTTP API routes, function URLs, schedules, queues, other functions), the function
-// with the alias everything invokes, the layers it attaches in order, and where its failed
-// asynchronous invocations go. Synth writes it beside each stack as `wiring.md`; GitHub renders
+// with the alias everything invokes, the layers it attaches in order, the queues and topics its
+// policy statements let it send to, and where its failed asynchronous invocations go. Synth writes it beside each stack as `wiring.md`; GitHub renders
 // the Mermaid block, and the pull-request summary shows it when it changes.
 
 /** The file synth writes beside each environment's stack. */
@@ -37,6 +39,9 @@ const byKey = <T>(record: Readonly<Record<string, T>> | undefined): [string, T][
   Object.entries(record ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 
 const isArn = (ref: string) => ref.startsWith('arn:');
+
+/** The actions that let a function send to a queue or topic, drawn as an edge to it. */
+const SEND_ACTIONS = ['sqs:SendMessage', 'sns:Publish'];
 
 /** The name at the end of an ARN: `arn:aws:sqs:us-west-2:1:jobs` → `jobs`, `…:function:api:live` → `api:live`. */
 function nameInArn(value: string): string {
@@ -159,6 +164,24 @@ export function wiringDiagram(config: EnvironmentConfig): string {
     });
   }
 
+  // Queues and topics a function may send to (its `policyStatements`), such as an API handing jobs to workers.
+  const queueArns = new Map(
+    [...queues.keys()].map((key) => [
+      arn({ partition: partitionOf(config.region), service: 'sqs', region: config.region, account: config.accountId, resource: queueName(key) }),
+      key,
+    ]),
+  );
+  for (const [key, fn] of functions) {
+    const sendsTo = (fn.policyStatements ?? [])
+      .filter((s) => (s.effect ?? 'Allow') === 'Allow' && s.actions.some((a) => SEND_ACTIONS.includes(a)))
+      .flatMap((s) => s.resources ?? [])
+      .filter((resource) => SEND_ACTIONS.some((action) => action.split(':')[0] === resource.split(':')[2]));
+    for (const resource of [...new Set(sendsTo)]) {
+      const known = queueArns.get(resource);
+      edge(nodeId('function', key), known !== undefined ? queueNode(known).id : externalNode(resource, '[()]'), 'sends');
+    }
+  }
+
   const invoked = new Set<string>();
   for (const [key, fn] of functions) {
     for (const ref of fn.invokes ?? []) {
@@ -206,7 +229,8 @@ export function wiringMarkdown(config: EnvironmentConfig): string {
     `# Wiring of ${config.name}`,
     '',
     'What invokes each function (HTTP API routes, function URLs, schedules, queues, other functions), the alias every',
-    'invocation targets, the layers each function attaches in order, and where failed asynchronous invocations go.',
+    'invocation targets, the layers each function attaches in order, the queues and topics it may send to, and where',
+    'its failed asynchronous invocations go.',
     'Written by `npx cdktf synth` from the environment config; do not edit.',
     '',
     '```mermaid',
