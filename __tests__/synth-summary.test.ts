@@ -48,19 +48,19 @@ describe('synth summary for pull requests', () => {
 
   test('calls out every change to IAM and to what CI owns', () => {
     const head = edited((stack) => {
-      const policy = stack.resource.aws_iam_role_policy.api_invoke_policy;
-      policy.policy = policy.policy.replace('lambda:InvokeFunction', 'lambda:InvokeAsync');
-      stack.resource.aws_lambda_function.worker_function.lifecycle.ignore_changes = ['filename'];
+      const policy = stack.resource.aws_iam_role_policy.api_extra_policy;
+      policy.policy = policy.policy.replace('sqs:SendMessage', 'sqs:SendMessageBatch');
+      stack.resource.aws_lambda_function.eval_worker_function.lifecycle.ignore_changes = ['filename'];
     });
     const [changes] = changesBetween(generated, head);
-    expect(changes.iam).toEqual(['aws_iam_role_policy.api_invoke_policy changed (policy)']);
+    expect(changes.iam).toEqual(['aws_iam_role_policy.api_extra_policy changed (policy)']);
     expect(changes.ignoreChanges).toEqual([
-      'aws_lambda_function.worker_function: [filename, s3_bucket, s3_key, s3_object_version, source_code_hash, layers, publish] → [filename]',
+      'aws_lambda_function.eval_worker_function: [filename, s3_bucket, s3_key, s3_object_version, source_code_hash, layers, publish] → [filename]',
     ]);
     const markdown = renderSummary([changes]);
     expect(markdown).toContain('| `stacks/staging` | 0 | 0 | 2 | 0 | 0 | 1 | 1 | 0 |');
-    expect(markdown).toContain('- **IAM:** `aws_iam_role_policy.api_invoke_policy changed (policy)`');
-    expect(markdown).toContain('- **ignore_changes (what CI owns) changed:** `aws_lambda_function.worker_function: [filename, s3_bucket');
+    expect(markdown).toContain('- **IAM:** `aws_iam_role_policy.api_extra_policy changed (policy)`');
+    expect(markdown).toContain('- **ignore_changes (what CI owns) changed:** `aws_lambda_function.eval_worker_function: [filename, s3_bucket');
   });
 
   test('calls out a change to the external layers a function pins as applied at the next release, with the ARNs before and after', () => {
@@ -72,12 +72,12 @@ describe('synth summary for pull requests', () => {
     const head = edited((stack) => {
       stack.resource.aws_lambda_function.api_function.layers.push(powertools(9), platform);
       // the built layers in another order: a layer release applies that; no external layer changed
-      stack.resource.aws_lambda_function.worker_function.layers.reverse();
+      stack.resource.aws_lambda_function.eval_worker_function.layers.reverse();
     });
     const [changes] = changesBetween(base, head);
     expect(changes.changed).toEqual([
       { address: 'aws_lambda_function.api_function', attributes: ['layers'] },
-      { address: 'aws_lambda_function.worker_function', attributes: ['layers'] },
+      { address: 'aws_lambda_function.eval_worker_function', attributes: ['layers'] },
     ]);
     expect(changes.externalLayers).toEqual([`aws_lambda_function.api_function: [${powertools(7)}, ${platform}] → [${powertools(9)}, ${platform}]`]);
     const markdown = renderSummary([changes]);
@@ -91,13 +91,13 @@ describe('synth summary for pull requests', () => {
     const powertools = 'arn:aws:lambda:us-west-2:017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-x86_64:9';
     const platform = 'arn:aws:lambda:us-west-2:222222222222:layer:platform-shared:4';
     const base = edited((stack) => {
-      stack.resource.aws_lambda_function.worker_function.layers.push(powertools, platform);
+      stack.resource.aws_lambda_function.eval_worker_function.layers.push(powertools, platform);
       stack.resource.aws_lambda_function.cleanup_function.layers.push(powertools);
     });
     const head = edited((stack) => {
       const functions = stack.resource.aws_lambda_function;
       functions.api_function.layers.push(powertools); // pinned
-      functions.worker_function.layers.push(platform, powertools); // reordered
+      functions.eval_worker_function.layers.push(platform, powertools); // reordered
       functions.extra_function = { ...functions.cleanup_function, function_name: 'extra', layers: [powertools] }; // created with it
       // no longer left to CI: the next apply sets them (the ignore_changes call-out says so)
       functions.cleanup_function.lifecycle = { ignore_changes: ['filename'] };
@@ -105,12 +105,12 @@ describe('synth summary for pull requests', () => {
     const [changes] = changesBetween(base, head);
     expect(changes.externalLayers).toEqual([
       `aws_lambda_function.api_function: [] → [${powertools}]`,
-      `aws_lambda_function.worker_function: [${powertools}, ${platform}] → [${platform}, ${powertools}]`,
+      `aws_lambda_function.eval_worker_function: [${powertools}, ${platform}] → [${platform}, ${powertools}]`,
     ]);
     // dropped
     expect(changesBetween(base, generated)[0].externalLayers).toEqual([
       `aws_lambda_function.cleanup_function: [${powertools}] → []`,
-      `aws_lambda_function.worker_function: [${powertools}, ${platform}] → []`,
+      `aws_lambda_function.eval_worker_function: [${powertools}, ${platform}] → []`,
     ]);
   });
 

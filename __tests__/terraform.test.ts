@@ -17,14 +17,14 @@ synthesize(environments, { outdir });
 
 /**
  * Staging with the optional parts of a function's alias on: its own alias name, provisioned
- * concurrency on the API's alias, SnapStart on the worker.
+ * concurrency on the API's alias, SnapStart on the analysis worker.
  */
 const stagingWithVersionSettings: EnvironmentConfig = {
   ...staging,
   functions: {
     ...staging.functions,
     api: { ...staging.functions!.api, alias: 'current', provisionedConcurrentExecutions: 2 },
-    worker: { ...staging.functions!.worker, snapStart: true },
+    'analysis-worker': { ...staging.functions!['analysis-worker'], snapStart: true },
   },
 };
 const variantOutdir = path.join(tempDir('terraform-variant'), 'cdktf.out');
@@ -76,7 +76,7 @@ describe('a stack with its own alias name, provisioned concurrency and SnapStart
     const dir = prepare('staging', 'staging-with-version-settings', () => undefined, variantOutdir);
     const stack = JSON.parse(fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8'));
     expect(Object.keys(stack.resource.aws_lambda_provisioned_concurrency_config)).toEqual(['api_provisioned_concurrency']);
-    expect(stack.resource.aws_lambda_function.worker_function.snap_start).toEqual({ apply_on: 'PublishedVersions' });
+    expect(stack.resource.aws_lambda_function.analysis_worker_function.snap_start).toEqual({ apply_on: 'PublishedVersions' });
     // No `terraform validate` of its own: its provider block is staging's, validated above, and
     // `terraform test` checks every resource against the provider's schema.
     const result = terraform(['test', '-no-color'], dir);
@@ -85,7 +85,7 @@ describe('a stack with its own alias name, provisioned concurrency and SnapStart
     expect(result.status).toBe(0);
     // The suite asserted on both, so it would have failed without them.
     expect(fs.readFileSync(path.join(dir, 'ownership.tftest.hcl'), 'utf8')).toMatch(
-      /aws_lambda_provisioned_concurrency_config\.api_provisioned_concurrency\.qualifier == "current"[\s\S]*aws_lambda_function\.worker_function\.snap_start\[0\]\.apply_on == "PublishedVersions"/,
+      /aws_lambda_provisioned_concurrency_config\.api_provisioned_concurrency\.qualifier == "current"[\s\S]*aws_lambda_function\.analysis_worker_function\.snap_start\[0\]\.apply_on == "PublishedVersions"/,
     );
   });
 });
@@ -115,7 +115,7 @@ describe('the ownership-contract suite', () => {
     expect(result.status).not.toBe(0);
     expect(output).toContain('run "ci_released_new_versions"... fail');
     expect(output).toContain('aws_lambda_function.api_function.layers would become');
-    expect(output).toContain('aws_lambda_function.worker_function.source_code_hash would become');
+    expect(output).toContain('aws_lambda_function.analysis_worker_function.source_code_hash would become');
     expect(output).toContain('aws_lambda_layer_version.deps_layer_version.s3_key would become');
     expect(output).toContain('aws_lambda_layer_version.shared_code_layer_version.filename would become');
   });
