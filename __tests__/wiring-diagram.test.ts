@@ -1,3 +1,4 @@
+import { examples } from '../envs/examples/index';
 import { EnvironmentConfig } from '../stacks/environment-config';
 import { wiringDiagram, wiringMarkdown } from '../stacks/wiring-diagram';
 import { MermaidParse, parseMermaid } from './support/mermaid';
@@ -151,6 +152,13 @@ describe('wiring diagram', () => {
       nodes: ['function__api (round): api (alias live)', 'http__public (hexagon): HTTP API team-public'],
       edges: [],
     });
+  });
+
+  test('Mermaid parses the diagram of every example environment', () => {
+    const configs = Object.values(examples).flat();
+    expect(configs.map((c) => c.name)).toContain('channelwright');
+    const parsed = parseMermaid(configs.map((config) => wiringDiagram(config)));
+    expect(parsed.map((p) => ('error' in p ? p.error : p.diagramType))).toEqual(configs.map(() => 'flowchart-v2'));
   });
 
   test("wiring.md has a title naming the environment and the diagram in a mermaid block GitHub renders", () => {
