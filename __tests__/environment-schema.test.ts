@@ -94,8 +94,8 @@ describe('the environment schema refuses, before anything is built or written', 
     ['memmorySize', (c) => (c.functions.api.memmorySize = 2048), ['unknown-field staging: functions.api.memmorySize']],
     ['enviromentVariables', (c) => rename(c.functions.api, 'environmentVariables', 'enviromentVariables'), ['unknown-field staging: functions.api.enviromentVariables']],
     ['layer for layers', (c) => rename(c.functions.api, 'layers', 'layer'), ['unknown-field staging: functions.api.layer']],
-    ['reservedConcurrency', (c) => rename(c.functions.worker, 'reservedConcurrentExecutions', 'reservedConcurrency'), ['unknown-field staging: functions.worker.reservedConcurrency']],
-    ['timeOut', (c) => rename(c.functions.worker, 'timeout', 'timeOut'), ['unknown-field staging: functions.worker.timeOut']],
+    ['reservedConcurrency', (c) => rename(c.functions['analysis-worker'], 'reservedConcurrentExecutions', 'reservedConcurrency'), ['unknown-field staging: functions.analysis-worker.reservedConcurrency']],
+    ['timeOut', (c) => rename(c.functions['analysis-worker'], 'timeout', 'timeOut'), ['unknown-field staging: functions.analysis-worker.timeOut']],
     ['a cleanup prefix', (c) => rename(c.functions.cleanup.cleanup, 'prefix', 'prefx'), ['unknown-field staging: functions.cleanup.cleanup.prefx', 'missing-field staging: functions.cleanup.cleanup.prefix']],
     ['dryrun', (c) => rename(c.functions.cleanup.cleanup, 'dryRun', 'dryrun'), ['unknown-field staging: functions.cleanup.cleanup.dryrun']],
     ['a statement field', (c) => rename(c.functions.cleanup.policyStatements[0], 'resources', 'resource'), ['unknown-field staging: functions.cleanup.policyStatements[0].resource']],
@@ -110,8 +110,8 @@ describe('the environment schema refuses, before anything is built or written', 
     ['no backend', (c) => void delete c.backend, ['missing-field staging: backend']],
     ['no backend bucket', (c) => void delete c.backend.bucket, ['missing-field staging: backend.bucket']],
     ['no artifactsBucket', (c) => void delete c.artifactsBucket, ['missing-field staging: artifactsBucket']],
-    ['no handler', (c) => void delete c.functions.worker.handler, ['missing-field staging: functions.worker.handler']],
-    ['an undefined handler', (c) => (c.functions.worker.handler = undefined), ['missing-field staging: functions.worker.handler']],
+    ['no handler', (c) => void delete c.functions['analysis-worker'].handler, ['missing-field staging: functions.analysis-worker.handler']],
+    ['an undefined handler', (c) => (c.functions['analysis-worker'].handler = undefined), ['missing-field staging: functions.analysis-worker.handler']],
     ['no cleanup bucketName', (c) => void delete c.functions.cleanup.cleanup.bucketName, ['missing-field staging: functions.cleanup.cleanup.bucketName']],
     ['no statement actions', (c) => void delete c.functions.cleanup.policyStatements[0].actions, ['missing-field staging: functions.cleanup.policyStatements[0].actions']],
     ['no requirements file beside a lock file', (c) => (c.layers.deps.build = { lockFile: 'poetry.lock' }), ['missing-field staging: layers.deps.build.requirementsFile']],
@@ -123,7 +123,7 @@ describe('the environment schema refuses, before anything is built or written', 
     ['dryRun: "yes"', (c) => (c.functions.cleanup.cleanup.dryRun = 'yes'), ['wrong-type staging: functions.cleanup.cleanup.dryRun']],
     ['memory as a string', (c) => (c.functions.api.memorySize = '512'), ['wrong-type staging: functions.api.memorySize']],
     ['a fractional timeout', (c) => (c.functions.api.timeout = 30.5), ['wrong-type staging: functions.api.timeout']],
-    ['fractional reserved concurrency', (c) => (c.functions.worker.reservedConcurrentExecutions = 1.5), ['wrong-type staging: functions.worker.reservedConcurrentExecutions']],
+    ['fractional reserved concurrency', (c) => (c.functions['analysis-worker'].reservedConcurrentExecutions = 1.5), ['wrong-type staging: functions.analysis-worker.reservedConcurrentExecutions']],
     ['log retention as a string', (c) => (c.functions.api.cloudwatchLogsRetentionInDays = '14'), ['wrong-type staging: functions.api.cloudwatchLogsRetentionInDays']],
     ['skipDestroy: "false"', (c) => (c.layers.deps.skipDestroy = 'false'), ['wrong-type staging: layers.deps.skipDestroy']],
     ['useLockfile: 1', (c) => (c.backend.useLockfile = 1), ['wrong-type staging: backend.useLockfile']],
@@ -146,10 +146,10 @@ describe('the environment schema refuses, before anything is built or written', 
     ['a layer architecture', (c) => (c.layers.deps.compatibleArchitectures = ['x86-64']), ['architecture staging: layers.deps.compatibleArchitectures[0]']],
 
     // Names AWS needs unique, defaults `<namePrefix>-<key>` included.
-    ['two functions with one name', (c) => (c.functions.api.functionName = c.functions.worker.functionName = 'bookshelf-staging-app'), ['function-name-taken staging: functions.worker.functionName']],
-    ['a name that is another function\'s default', (c) => (c.functions.worker.functionName = 'bookshelf-staging-api'), ['function-name-taken staging: functions.worker.functionName']],
-    ['a default that is another function\'s name', (c) => (c.functions.api.functionName = 'bookshelf-staging-worker'), ['function-name-taken staging: functions.worker']],
-    ['two function names that differ in case only (IAM role names do not)', (c) => (c.functions.worker.functionName = 'bookshelf-staging-API'), ['function-name-taken staging: functions.worker.functionName']],
+    ['two functions with one name', (c) => (c.functions.api.functionName = c.functions['analysis-worker'].functionName = 'bookshelf-staging-app'), ['function-name-taken staging: functions.analysis-worker.functionName']],
+    ['a name that is another function\'s default', (c) => (c.functions['analysis-worker'].functionName = 'bookshelf-staging-api'), ['function-name-taken staging: functions.analysis-worker.functionName']],
+    ['a default that is another function\'s name', (c) => (c.functions.api.functionName = 'bookshelf-staging-analysis-worker'), ['function-name-taken staging: functions.analysis-worker']],
+    ['two function names that differ in case only (IAM role names do not)', (c) => (c.functions['analysis-worker'].functionName = 'bookshelf-staging-API'), ['function-name-taken staging: functions.analysis-worker.functionName']],
     ['two layers with one name', (c) => (c.layers['shared-code'].layerName = 'bookshelf-staging-deps'), ['layer-name-taken staging: layers.shared-code.layerName']],
     ['a function key that is a construct id', (c) => (c.functions.aws = { handler: 'app.main.handler' }), ['construct-id-taken staging: functions.aws']],
     ['a function key that is a layer output\'s id', (c) => (c.functions['deps-layer-arn'] = { handler: 'app.main.handler' }), ['construct-id-taken staging: functions.deps-layer-arn']],
@@ -165,7 +165,16 @@ describe('the environment schema refuses, before anything is built or written', 
     ['a resource in an unknown partition', (c) => (c.functions.cleanup.policyStatements[0].resources = ['arn:aws-iso:s3:::b']), ['policy-resource staging: functions.cleanup.policyStatements[0].resources[0]']],
     ['a notResources entry that is not an ARN', (c) => (c.functions.cleanup.policyStatements[0] = { effect: 'Deny', actions: ['s3:DeleteObject'], notResources: ['books/*'] }), ['policy-resource staging: functions.cleanup.policyStatements[0].notResources[0]']],
     ['a function ARN in China from Oregon', (c) => (c.functions.api.invokes = [lambdaArn('aws-cn', 'x')]), ['arn-partition staging: functions.api.invokes[0]']],
-    ['a resource in aws from GovCloud', (c) => (c.region = 'us-gov-west-1'), ['arn-partition staging: functions.cleanup.policyStatements[0].resources[0]']],
+    [
+      'a resource in aws from GovCloud',
+      (c) => (c.region = 'us-gov-west-1'),
+      [
+        'arn-partition staging: alarmTopicArn',
+        'arn-partition staging: functions.api.policyStatements[0].resources[0]',
+        'arn-partition staging: functions.api.policyStatements[0].resources[1]',
+        'arn-partition staging: functions.cleanup.policyStatements[0].resources[0]',
+      ],
+    ],
     ['a state role in GovCloud from Oregon', (c) => (c.backend.roleArn = 'arn:aws-us-gov:iam::111111111111:role/state'), ['arn-partition staging: backend.roleArn']],
     ['an unknown layer key', (c) => (c.functions.api.layers = ['deps', 'shared']), ['unknown-reference staging: functions.api.layers[1]']],
     ['an unknown function key', (c) => (c.functions.api.invokes = ['workers']), ['unknown-reference staging: functions.api.invokes[0]']],
@@ -205,11 +214,11 @@ describe('the environment schema refuses, before anything is built or written', 
     config.functions.api.memmorySize = 2048;
     config.functions.cleanup.cleanup.dryRun = 'yes';
     config.functions.cleanup.policyStatements[0].effect = 'allow';
-    config.functions.worker.handler = undefined;
+    config.functions['analysis-worker'].handler = undefined;
     const otherProd = { ...stagingCopy(), name: 'prod', region: 'us-wset-2' };
     expect(refused([config, otherProd]).map(formatProblem)).toEqual([
       '[staging] staging: functions.api.memmorySize = 2048: unknown field; did you mean memorySize?',
-      '[staging] staging: functions.worker.handler = undefined: is required (a string)',
+      '[staging] staging: functions.analysis-worker.handler = undefined: is required (a string)',
       '[staging] staging: functions.cleanup.cleanup.dryRun = "yes": must be true or false, not a string',
       '[staging] staging: functions.cleanup.policyStatements[0].effect = "allow": must be "Allow" or "Deny", capitalised as IAM writes them; did you mean Allow?',
       '[prod] prod: region = "us-wset-2": must be an AWS region name such as us-west-2 or eu-central-1 (commercial, China or GovCloud); did you mean us-west-2?',
@@ -222,7 +231,7 @@ describe('the environment schema refuses, before anything is built or written', 
     badStaging.functions.cleanup.cleanup.dryRun = 'yes';
     const badProd: Json = structuredClone(prod);
     badProd.functions.api.memorySize = 64;
-    badProd.functions.api.invokes = ['workers'];
+    badProd.functions.api.invokes = ['analysis-workers'];
     const badSandbox = { ...structuredClone(sandbox), region: 'us-wset-2' };
     const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
     const shown = /<!-- output: the example in __tests__\/environment-schema.test.ts -->\n```\n([\s\S]*?)\n```/.exec(readme);

@@ -9,6 +9,7 @@ import { environments } from '../envs/index';
 import { EnvironmentConfig } from '../stacks/environment-config';
 import { buildApp, synthesize } from '../synth/synthesize';
 import { EnvironmentStack } from '../stacks/environment-stack';
+import { wiringDiagram } from '../stacks/wiring-diagram';
 import { collectProblems } from '../synth/collect-problems';
 import { buildReleaseManifest } from '../synth/build-release-manifest';
 import { ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS } from '../core/policy-document';
@@ -51,9 +52,9 @@ describe('shipped environments', () => {
       });
     });
 
-    test('an API function, a worker and a cleanup function attach the dependencies layer, then the shared-code layer', () => {
+    test('an API function, two queue workers and a cleanup function attach the dependencies layer, then the shared-code layer', () => {
       const functions = resourcesOf(json(name), 'aws_lambda_function');
-      expect(Object.keys(functions).sort()).toEqual(['api_function', 'cleanup_function', 'worker_function']);
+      expect(Object.keys(functions).sort()).toEqual(['analysis_worker_function', 'api_function', 'cleanup_function', 'eval_worker_function']);
       for (const fn of Object.values(functions)) {
         expect(fn.layers).toEqual([
           '${aws_lambda_layer_version.deps_layer_version.arn}',
@@ -67,13 +68,42 @@ describe('shipped environments', () => {
       ]);
     });
 
-    test('the API may invoke the worker and the cleanup function, through their aliases only; no other function may invoke anything', () => {
-      const invokePolicies = Object.entries(resourcesOf(json(name), 'aws_iam_role_policy')).filter(([, p]) => p.name === 'invoke');
-      expect(invokePolicies.map(([id]) => id)).toEqual(['api_invoke_policy']);
-      expect(JSON.parse(invokePolicies[0][1].policy).Statement[0].Resource).toEqual([
-        '${aws_lambda_alias.worker_alias.arn}',
-        '${aws_lambda_alias.cleanup_alias.arn}',
+    test('no function invokes another: the API hands jobs to the workers through their two queues, and may send to those only', async () => {
+      const stack = json(name);
+      expect(Object.values(resourcesOf(stack, 'aws_iam_role_policy')).filter((p: any) => p.name === 'invoke')).toEqual([]);
+      const where: Where = { partition: 'aws', region: config.region, account: config.accountId };
+      const queue = (queueName: string) => `arn:aws:sqs:${config.region}:${config.accountId}:${queueName}`;
+      const sends = (role: string, queueName: string) => decide(policiesOfRole(stack, role, where), 'sqs:SendMessage', queue(queueName), {}, where);
+      expect(await sends('api_role', `${config.namePrefix}-analysis-jobs`)).toBe('Allowed');
+      expect(await sends('api_role', `${config.namePrefix}-eval-jobs`)).toBe('Allowed');
+      expect(await sends('api_role', `${config.namePrefix}-analysis-jobs-dlq`)).toBe('ImplicitlyDenied');
+      expect(await sends('analysis_worker_role', `${config.namePrefix}-eval-jobs`)).toBe('ImplicitlyDenied');
+    });
+
+    test("is wired as seed 001's system: an HTTP API in front of the api, which hands jobs through two queues to their workers; cleanup on a schedule", () => {
+      const concurrency = config.functions!['analysis-worker'].reservedConcurrentExecutions;
+      expect(config.functions!['eval-worker'].reservedConcurrentExecutions).toBe(concurrency);
+      const wiring = wiringDiagram(config).split('\n').filter((line) => line.includes('->') && !line.includes('layer'));
+      expect(wiring).toEqual([
+        '  http__public -->|"$default"| function__api',
+        '  schedule__cleanup__cleanup --> function__cleanup',
+        '  queue__analysis_jobs -.->|"after 5 receives"| dlq__analysis_jobs',
+        '  queue__eval_jobs -.->|"after 5 receives"| dlq__eval_jobs',
+        `  queue__analysis_jobs -->|"batch 1, max concurrency ${concurrency}"| function__analysis_worker`,
+        `  queue__eval_jobs -->|"batch 1, max concurrency ${concurrency}"| function__eval_worker`,
+        '  function__api -->|"sends"| queue__analysis_jobs',
+        '  function__api -->|"sends"| queue__eval_jobs',
+        '  function__cleanup -.->|"on failure"| failures__cleanup',
       ]);
+    });
+
+    test("every function logs JSON at the environment's level, not through a LOG_LEVEL variable; alarms notify the environment's ops topic", () => {
+      const level = { staging: 'DEBUG', prod: 'INFO' }[name];
+      for (const fn of Object.values(config.functions!)) {
+        expect(fn.logging).toEqual({ format: 'JSON', applicationLogLevel: level });
+        expect(fn.environmentVariables?.LOG_LEVEL).toBeUndefined();
+      }
+      expect(config.alarmTopicArn).toBe(`arn:aws:sns:us-west-2:${config.accountId}:bookshelf-${name}-ops`);
     });
 
     test('the cleanup function cleans books/ of the images bucket, in dry-run, once a day', () => {
@@ -109,6 +139,12 @@ describe('shipped environments', () => {
 
     test('outputs name every layer and function for CI', () => {
       expect(Object.keys(json(name).output).sort()).toEqual([
+        'analysis_jobs_dead_letter_queue_arn',
+        'analysis_jobs_queue_arn',
+        'analysis_jobs_queue_url',
+        'analysis_worker_function_alias_arn',
+        'analysis_worker_function_arn',
+        'analysis_worker_function_name',
         'api_function_alias_arn',
         'api_function_arn',
         'api_function_name',
@@ -117,11 +153,15 @@ describe('shipped environments', () => {
         'cleanup_function_name',
         'deps_layer_arn',
         'deps_layer_version_arn',
+        'eval_jobs_dead_letter_queue_arn',
+        'eval_jobs_queue_arn',
+        'eval_jobs_queue_url',
+        'eval_worker_function_alias_arn',
+        'eval_worker_function_arn',
+        'eval_worker_function_name',
+        'public_http_api_endpoint',
         'shared_code_layer_arn',
         'shared_code_layer_version_arn',
-        'worker_function_alias_arn',
-        'worker_function_arn',
-        'worker_function_name',
       ]);
       for (const output of Object.values(json(name).output) as any[]) expect(output.description).toBeTruthy();
     });
@@ -137,7 +177,7 @@ describe('shipped environments', () => {
         Object.values(synthesizedFunctions).map((f: any) => f.function_name).sort(),
       );
       for (const [key, fn] of Object.entries(manifest.functions)) {
-        const synthesized = synthesizedFunctions[`${key}_function`];
+        const synthesized = synthesizedFunctions[`${key.replace(/-/g, '_')}_function`];
         const layerResource = (k: string) => `\${aws_lambda_layer_version.${k.replace(/-/g, '_')}_layer_version.arn}`;
         expect(fn.layers.map((l) => ('layer' in l ? layerResource(l.layer) : l.arn))).toEqual(synthesized.layers);
         expect(fn.packagePrefix).toBe(`functions/${fn.functionName}/`);
@@ -182,7 +222,7 @@ describe('shipped environments', () => {
       functions: {
         ...staging.functions,
         api: { ...staging.functions!.api, alias: 'current', alarms: ['bookshelf-api-latency', 'bookshelf-5xx'], provisionedConcurrentExecutions: 1 },
-        worker: { ...staging.functions!.worker, snapStart: true },
+        'analysis-worker': { ...staging.functions!['analysis-worker'], snapStart: true },
       },
     };
     const stack = new EnvironmentStack(Testing.app(), config);
@@ -192,9 +232,9 @@ describe('shipped environments', () => {
       alias: 'current',
       alarms: ['bookshelf-staging-api-errors', 'bookshelf-staging-api-duration-p99', 'bookshelf-api-latency', 'bookshelf-5xx'],
     });
-    expect(manifest.functions.worker).toMatchObject({
+    expect(manifest.functions['analysis-worker']).toMatchObject({
       alias: 'live',
-      alarms: ['bookshelf-staging-worker-errors', 'bookshelf-staging-worker-throttles', 'bookshelf-staging-worker-duration-p99'],
+      alarms: ['bookshelf-staging-analysis-worker-errors', 'bookshelf-staging-analysis-worker-throttles', 'bookshelf-staging-analysis-worker-duration-p99'],
     });
     const synthesizedStack = JSON.parse(Testing.synth(stack));
     expect(resourcesOf(synthesizedStack, 'aws_lambda_alias').api_alias.name).toBe('current');
@@ -205,7 +245,7 @@ describe('shipped environments', () => {
         provisioned_concurrent_executions: 1,
       },
     });
-    expect(resourcesOf(synthesizedStack, 'aws_lambda_function').worker_function.snap_start).toEqual({ apply_on: 'PublishedVersions' });
+    expect(resourcesOf(synthesizedStack, 'aws_lambda_function').analysis_worker_function.snap_start).toEqual({ apply_on: 'PublishedVersions' });
   });
 
   test('environments never share an account or a state object', () => {
@@ -217,14 +257,16 @@ describe('shipped environments', () => {
 });
 
 /** The example fleet in GovCloud, where every ARN starts with arn:aws-us-gov: and arn:aws: matches nothing. */
-const govcloud: EnvironmentConfig = {
-  name: 'govcloud',
-  accountId: '444444444444',
-  region: 'us-gov-west-1',
-  namePrefix: 'bookshelf-gov',
-  backend: { bucket: 'bookshelf-terraform-state-444444444444', dynamodbTable: 'bookshelf-terraform-locks' },
-  artifactsBucket: 'bookshelf-artifacts-gov',
-  ...bookshelfFleet({
+const govcloud: EnvironmentConfig = bookshelfFleet(
+  {
+    name: 'govcloud',
+    accountId: '444444444444',
+    region: 'us-gov-west-1',
+    namePrefix: 'bookshelf-gov',
+    backend: { bucket: 'bookshelf-terraform-state-444444444444', dynamodbTable: 'bookshelf-terraform-locks' },
+    artifactsBucket: 'bookshelf-artifacts-gov',
+  },
+  {
     apiMemorySize: 512,
     workerReservedConcurrency: 2,
     logRetentionDays: 14,
@@ -232,8 +274,8 @@ const govcloud: EnvironmentConfig = {
     imagesBucket: 'bookshelf-images-gov',
     databaseSecretArn: 'arn:aws-us-gov:secretsmanager:us-gov-west-1:444444444444:secret:bookshelf-gov/database-AbCdEf',
     cleanupGoesLive: false,
-  }),
-};
+  },
+);
 
 test('every shipped environment has its lifecycle suite against the emulator', () => {
   for (const { name } of environments) {

@@ -8,6 +8,8 @@ import { CLEANUP_LAMBDA_MOVES, LAMBDA_LAYER_MOVES, LAMBDA_MOVES, ModuleMove, mov
 import { ModuleStack } from '../module-export/module-stack';
 import { Testing } from '../core/framework';
 import { collectProblems } from '../synth/collect-problems';
+import { WIRING_FILE, wiringDiagram } from '../stacks/wiring-diagram';
+import { parseMermaid } from './support/mermaid';
 import { readTree, tempDir } from './support/synth';
 
 const root = path.resolve(__dirname, '..');
@@ -39,6 +41,18 @@ describe('generated/', () => {
       const synthesized = fs.readFileSync(path.join(path.dirname(fresh), 'cdktf.out', 'stacks', name, 'cdk.tf.json'));
       expect(fs.readFileSync(path.join(fresh, 'stacks', name, 'cdk.tf.json')).equals(synthesized)).toBe(true);
     }
+  });
+
+  test("holds each environment's wiring diagram beside its stack, as synth wrote it, in a form Mermaid parses", () => {
+    const diagrams = environments.map(({ name }) => {
+      const written = fs.readFileSync(path.join(path.dirname(fresh), 'cdktf.out', 'stacks', name, WIRING_FILE));
+      expect(fs.readFileSync(path.join(fresh, 'stacks', name, WIRING_FILE)).equals(written)).toBe(true);
+      return /```mermaid\n([\s\S]*)```/.exec(written.toString('utf8'))?.[1] ?? '';
+    });
+    expect(diagrams).toEqual(environments.map((config) => wiringDiagram(config)));
+    expect(parseMermaid(diagrams).map((parsed) => ('error' in parsed ? parsed.error : parsed.diagramType))).toEqual(environments.map(() => 'flowchart-v2'));
+    // bootstrap stacks have no functions to draw
+    expect(fs.existsSync(path.join(fresh, 'stacks', bootstrapStackName(environments[0].name), WIRING_FILE))).toBe(false);
   });
 
   test('a refresh keeps Terraform working files, rewrites nothing unchanged and removes what is gone, assets included', () => {

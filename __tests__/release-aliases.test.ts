@@ -31,8 +31,8 @@ const repo = path.resolve(__dirname, '..');
 
 const ACCOUNT = '111111111111';
 const layerArn = (name: string, version: number) => `arn:aws:lambda:us-west-2:${ACCOUNT}:layer:bookshelf-staging-${name}:${version}`;
-const [API, WORKER, CLEANUP] = ['bookshelf-staging-api', 'bookshelf-staging-worker', 'bookshelf-staging-cleanup'];
-const FUNCTIONS = [API, WORKER, CLEANUP];
+const [API, WORKER, EVAL_WORKER, CLEANUP] = ['bookshelf-staging-api', 'bookshelf-staging-analysis-worker', 'bookshelf-staging-eval-worker', 'bookshelf-staging-cleanup'];
+const FUNCTIONS = [API, WORKER, EVAL_WORKER, CLEANUP];
 const errorsAlarm = (name: string) => `${name}-errors`;
 /** The alarms the shipped staging manifest names for a function, the errors alarm first: what a canary of it watches. */
 const SHIPPED = JSON.parse(fs.readFileSync(path.join(repo, 'generated', 'stacks', 'staging', 'release-manifest.json'), 'utf8'));
@@ -278,7 +278,7 @@ describe('functions publish', () => {
   test('a function unchanged since its last version is reported with that version, nothing new published', async () => {
     const fn = fleet.fn(WORKER);
     fn.versions.push({ codeSha256: fn.codeSha256, layers: [...fn.layers], description: 'earlier', pending: 0 });
-    const result = await release('functions', 'publish', '--env', 'staging', '--functions', 'worker');
+    const result = await release('functions', 'publish', '--env', 'staging', '--functions', 'analysis-worker');
     expect(result.code).toBe(0);
     expect(fn.versions).toHaveLength(3);
     expect(result.out).toBe(`${WORKER}: unchanged since version 3, published before`);
@@ -290,7 +290,7 @@ describe('functions publish', () => {
       fleet.fn(WORKER).versions.push({ codeSha256: 'broken', layers: [], description: '', pending: 0, failure: 'The image manifest cannot be read' });
       return { Version: '3' };
     });
-    const result = await release('functions', 'publish', '--env', 'staging', '--functions', 'api,worker');
+    const result = await release('functions', 'publish', '--env', 'staging', '--functions', 'api,analysis-worker');
     expect(result.code).toBe(1);
     expect(result.err).toBe(
       'release functions publish failed: Publishing versions failed for 1 of 2 functions:\n' +
@@ -331,7 +331,7 @@ describe('functions promote', () => {
     fleet.fn(WORKER).alias.version = '3';
     const result = await release('functions', 'promote', '--env', 'staging');
     expect(result.code).toBe(0);
-    expect(fleet.moves()).toEqual([`UpdateAlias:${API}:3:{}`, `UpdateAlias:${CLEANUP}:3:{}`]);
+    expect(fleet.moves()).toEqual([`UpdateAlias:${API}:3:{}`, `UpdateAlias:${EVAL_WORKER}:3:{}`, `UpdateAlias:${CLEANUP}:3:{}`]);
     expect(lambda.commandCalls(UpdateAliasCommand)[0].args[0].input).toEqual({
       FunctionName: API,
       Name: 'live',
@@ -339,8 +339,8 @@ describe('functions promote', () => {
       Description: "Moved by CI's release command. previous=1",
       RoutingConfig: { AdditionalVersionWeights: {} },
     });
-    // the worker was not moved: Terraform's description, no record
-    expect(fleet.records()).toEqual(['previous=1', '-', 'previous=1']);
+    // the analysis worker was not moved: Terraform's description, no record
+    expect(fleet.records()).toEqual(['previous=1', '-', 'previous=1', 'previous=1']);
     expect(result.out).toContain(`${WORKER}: already live, live is on version 3`);
     expect(result.out).toContain(`${API}: live now on version 3, 100% (was version 1)`);
     expect(cloudwatch.calls()).toEqual([]); // no steps, nothing to watch
@@ -407,7 +407,7 @@ describe('functions promote', () => {
     expect(sleeps).toEqual([15_000, 15_000]); // stopped at the first read that saw it
     expect(result.err).toBe(
       `release functions promote failed: promotion stopped at 10%: alarm ${errorsAlarm(WORKER)} is in ALARM: ${reason}\n` +
-        `  moved back to their old versions, with no weights: ${API} (version 1), ${WORKER} (version 1), ${CLEANUP} (version 1)`,
+        `  moved back to their old versions, with no weights: ${API} (version 1), ${WORKER} (version 1), ${EVAL_WORKER} (version 1), ${CLEANUP} (version 1)`,
     );
     expect(result.out).toContain(`${WORKER}: live back on version 1, 100%; version 3 held back`);
     // every function of the run held back version 3; the canary steps wrote no record
@@ -431,11 +431,11 @@ describe('functions promote', () => {
   });
 
   test('an alarm that does not exist stops the promotion before anything moves, named', async () => {
-    writeManifest((m) => m.functions.worker.alarms.push('bookshelf-staging-worker-latency'));
+    writeManifest((m) => m.functions['analysis-worker'].alarms.push('bookshelf-staging-analysis-worker-latency'));
     const result = await release('functions', 'promote', '--env', 'staging', '--canary', '10', '--interval', '5m');
     expect(result.code).toBe(1);
     expect(result.err).toBe(
-      'release functions promote failed: no such CloudWatch alarm in staging: bookshelf-staging-worker-latency (of bookshelf-staging-worker); nothing was moved ' +
+      'release functions promote failed: no such CloudWatch alarm in staging: bookshelf-staging-analysis-worker-latency (of bookshelf-staging-analysis-worker); nothing was moved ' +
         "(the stack creates each function's errors alarm: deploy it first; alarms named in envs/ must exist)",
     );
     expect(fleet.moves()).toEqual([]);
@@ -457,15 +457,15 @@ describe('functions promote', () => {
     expect(result.code).toBe(1);
     expect(fleet.aliases()).toEqual(FUNCTIONS.map(() => '1 {}'));
     expect(result.err.split('\n')).toEqual([
-      'release functions promote failed: Moving the aliases to 100% (step 2 of 2) failed for 1 of 3 functions:',
+      'release functions promote failed: Moving the aliases to 100% (step 2 of 2) failed for 1 of 4 functions:',
       `  failed: ${CLEANUP}: AccessDeniedException: not authorized to perform lambda:UpdateAlias`,
-      `  moved to 100%: ${API}, ${WORKER}`,
+      `  moved to 100%: ${API}, ${WORKER}, ${EVAL_WORKER}`,
       '  unchanged: none',
       '  not started: none',
-      `  moved back to their old versions, with no weights: ${API} (version 1), ${WORKER} (version 1), ${CLEANUP} (version 1)`,
+      `  moved back to their old versions, with no weights: ${API} (version 1), ${WORKER} (version 1), ${EVAL_WORKER} (version 1), ${CLEANUP} (version 1)`,
     ]);
     // a failed call is not a failed version: nothing is held back, the record is as before the run
-    expect(fleet.records()).toEqual(['', '', '']);
+    expect(fleet.records()).toEqual(FUNCTIONS.map(() => ''));
   });
 
   test('--dry-run reads the aliases and alarms, describes the steps, and moves and waits for nothing', async () => {
@@ -477,7 +477,7 @@ describe('functions promote', () => {
   });
 
   test('--json prints one document with every event', async () => {
-    const result = await release('functions', 'promote', '--env', 'staging', '--functions', 'api,worker', '--canary', '25', '--interval', '15s', '--json');
+    const result = await release('functions', 'promote', '--env', 'staging', '--functions', 'api,analysis-worker', '--canary', '25', '--interval', '15s', '--json');
     expect(result.code).toBe(0);
     const document = JSON.parse(result.out);
     expect(document).toMatchObject({ ok: true, command: 'functions promote', environment: 'staging' });
@@ -548,9 +548,9 @@ describe('rollback --function', () => {
     lambda.on(UpdateAliasCommand, { FunctionName: WORKER }).rejects(Object.assign(new Error('Rate exceeded for good'), { name: 'AccessDeniedException' }));
     const result = await release('rollback', '--env', 'staging', '--function', 'all', '--to-version', '1');
     expect(result.code).toBe(1);
-    expect(fleet.aliases()).toEqual(['1 {}', '4 {}', '1 {}']);
-    expect(result.out.split('\n')).toEqual([`${API}: live back on version 1, 100% (was version 4)`, `${CLEANUP}: live back on version 1, 100% (was version 4)`]);
-    expect(result.err).toContain(`  failed: ${WORKER}: AccessDeniedException: Rate exceeded for good\n  moved back: ${API}, ${CLEANUP}`);
+    expect(fleet.aliases()).toEqual(['1 {}', '4 {}', '1 {}', '1 {}']);
+    expect(result.out.split('\n')).toEqual([API, EVAL_WORKER, CLEANUP].map((name) => `${name}: live back on version 1, 100% (was version 4)`));
+    expect(result.err).toContain(`  failed: ${WORKER}: AccessDeniedException: Rate exceeded for good\n  moved back: ${API}, ${EVAL_WORKER}, ${CLEANUP}`);
   });
 
   test('no version below the alias to go back to is an error', async () => {
@@ -591,7 +591,7 @@ describe('the record in the alias description', () => {
     // the deploy workflow publishes and promotes after every apply
     fleet.changeCode(WORKER, 'worker-3');
     fleet.publish(WORKER);
-    let result = await release('functions', 'promote', '--env', 'staging', '--functions', 'api,worker');
+    let result = await release('functions', 'promote', '--env', 'staging', '--functions', 'api,analysis-worker');
     expect(result.code).toBe(0);
     expect(heldBackLine(result.out)).toBe(
       `${API}: held back: version 3 is held back (taken off live after it failed): not promoted; release a fix, or put it back on purpose with release rollback --function api --to-version 3`,

@@ -156,7 +156,7 @@ describe('a manifest that cannot be read stops the command before any AWS call',
       [': layers.deps.build.lockFile = "../poetry.lock": must be a path relative to the repository root, without ".." or empty parts'],
     ],
     ['a package prefix without its slash', (m) => (m.layers.deps.packagePrefix = 'layers/deps'), [': layers.deps.packagePrefix = "layers/deps": must be an S3 key prefix: not starting with "/", ending with "/"']],
-    ['a function without its package prefix', (m) => delete m.functions.worker.packagePrefix, [': functions.worker.packagePrefix = undefined: is required']],
+    ['a function without its package prefix', (m) => delete m.functions['analysis-worker'].packagePrefix, [': functions.analysis-worker.packagePrefix = undefined: is required']],
     ['a function runtime Lambda does not have', (m) => (m.functions.api.runtime = 'python2.7'), [': functions.api.runtime = "python2.7": must be one of the supported runtimes: python3.9, python3.10, python3.11, python3.12, python3.13, nodejs18.x, nodejs20.x, nodejs22.x']],
     [
       'an all-digit alias name, which Lambda reads as a version',
@@ -194,13 +194,13 @@ describe('a manifest that cannot be read stops the command before any AWS call',
       'several problems, all reported',
       (m) => {
         delete m.functions.api.runtime;
-        m.functions.worker.layers.push({ layer: 'dependencies' });
+        m.functions['analysis-worker'].layers.push({ layer: 'dependencies' });
         m.layers.deps.extra = true;
       },
       [
         ': layers.deps.extra = true: unknown field; the fields here are layerName, layerArn, compatibleRuntimes, compatibleArchitectures, packagePrefix, build',
         ': functions.api.runtime = undefined: is required',
-        ': functions.worker.layers[2].layer = "dependencies": must name a layer of this manifest: deps, shared-code',
+        ': functions.analysis-worker.layers[2].layer = "dependencies": must name a layer of this manifest: deps, shared-code',
       ],
     ],
   ];
@@ -321,7 +321,7 @@ describe('arguments that are unknown, malformed or misplaced are refused before 
     [
       'unknown --functions, all of them named',
       () => ['functions', 'update', '--env', 'staging', '--package', zip(), '--functions', 'api,wrker,clean-up'],
-      '--functions = "api,wrker,clean-up": wrker, clean-up: no such function in staging; functions: api, worker, cleanup',
+      '--functions = "api,wrker,clean-up": wrker, clean-up: no such function in staging; functions: api, analysis-worker, eval-worker, cleanup',
     ],
     [
       'an empty item in --functions',
@@ -332,7 +332,7 @@ describe('arguments that are unknown, malformed or misplaced are refused before 
     ['an empty --functions', () => ['functions', 'update', '--env', 'staging', '--package', zip(), '--functions', ''], '--functions = "": must not be empty'],
     // functions publish, functions promote, rollback --function
     ['--canary on publish', ['functions', 'publish', '--env', 'staging', '--canary', '10'], '--canary = "10": functions publish does not take this option (it takes --functions, --concurrency besides --env, --dry-run and --json)'],
-    ['an unknown function to publish', ['functions', 'publish', '--env', 'staging', '--functions', 'apu'], '--functions = "apu": apu: no such function in staging; functions: api, worker, cleanup'],
+    ['an unknown function to publish', ['functions', 'publish', '--env', 'staging', '--functions', 'apu'], '--functions = "apu": apu: no such function in staging; functions: api, analysis-worker, eval-worker, cleanup'],
     [
       '--canary and --linear',
       ['functions', 'promote', '--env', 'staging', '--canary', '10', '--linear', '10', '--interval', '1m'],
@@ -354,13 +354,13 @@ describe('arguments that are unknown, malformed or misplaced are refused before 
     ]),
     [
       'a canary of functions without alarms',
-      () => (withoutAlarms('worker', 'api'), ['functions', 'promote', '--env', 'staging', '--canary', '10', '--interval', '24h', '--functions', 'worker,api']),
-      "--canary = \"10\": needs an alarm to watch on every function it promotes; the manifest of staging names none for worker, api (each function's alarms: the errors alarm its stack creates, and those named in envs/; regenerate the manifest with npx cdktf synth)",
+      () => (withoutAlarms('analysis-worker', 'api'), ['functions', 'promote', '--env', 'staging', '--canary', '10', '--interval', '24h', '--functions', 'analysis-worker,api']),
+      "--canary = \"10\": needs an alarm to watch on every function it promotes; the manifest of staging names none for analysis-worker, api (each function's alarms: the errors alarm its stack creates, and those named in envs/; regenerate the manifest with npx cdktf synth)",
     ],
     [
       'a linear promotion of functions without alarms',
-      () => (withoutAlarms('api', 'worker', 'cleanup'), ['functions', 'promote', '--env', 'staging', '--linear', '25', '--interval', '1s']),
-      "--linear = \"25\": needs an alarm to watch on every function it promotes; the manifest of staging names none for api, worker, cleanup (each function's alarms: the errors alarm its stack creates, and those named in envs/; regenerate the manifest with npx cdktf synth)",
+      () => (withoutAlarms('api', 'analysis-worker', 'eval-worker', 'cleanup'), ['functions', 'promote', '--env', 'staging', '--linear', '25', '--interval', '1s']),
+      "--linear = \"25\": needs an alarm to watch on every function it promotes; the manifest of staging names none for api, analysis-worker, eval-worker, cleanup (each function's alarms: the errors alarm its stack creates, and those named in envs/; regenerate the manifest with npx cdktf synth)",
     ],
     [
       'rollback of a layer and a function',
@@ -371,7 +371,7 @@ describe('arguments that are unknown, malformed or misplaced are refused before 
     ['--to-version and --previous', ['rollback', '--env', 'staging', '--function', 'all', '--to-version', '3', '--previous'], '--to-version = "3": goes without --previous: rollback --function takes --to-version <n> or --previous, not both'],
     ['--previous on a layer rollback', ['rollback', '--env', 'staging', '--layer', 'deps', '--previous'], '--previous goes with --function: a layer rollback names the layer version with --to-version <n>'],
     ['a function version in words', ['rollback', '--env', 'staging', '--function', 'api', '--to-version', 'v3'], '--to-version = "v3": must be a function version number: a whole number from 1, such as 6'],
-    ['an unknown --function', ['rollback', '--env', 'staging', '--function', 'apu', '--previous'], '--function = "apu": must be a function of staging, or all: api, worker, cleanup'],
+    ['an unknown --function', ['rollback', '--env', 'staging', '--function', 'apu', '--previous'], '--function = "apu": must be a function of staging, or all: api, analysis-worker, eval-worker, cleanup'],
     ['--function with several keys', ['rollback', '--env', 'staging', '--function', 'api,worker', '--previous'], '--function = "api,worker": names one function key, or all for every function; for some of them, run once per function'],
     ['an empty --function', ['rollback', '--env', 'staging', '--function', '', '--previous'], '--function = "": must not be empty'],
     ...['0', '101', '2.5', 'ten', '-1', '1e1'].map((value): [string, string[], string] => [
@@ -479,7 +479,7 @@ describe('arguments that are unknown, malformed or misplaced are refused before 
   });
 
   test('well-formed arguments still run', async () => {
-    const result = await release('functions', 'update', '--env', 'staging', '--package', zip(), '--functions', ' api ,worker', '--dry-run');
+    const result = await release('functions', 'update', '--env', 'staging', '--package', zip(), '--functions', ' api ,analysis-worker', '--dry-run');
     expect(result.code).toBe(0);
     expect(result.out.split('\n').map((line) => line.split(' to s3:')[0])).toEqual([
       `[dry run] would upload ${path.join(root, zip())}`,

@@ -67,6 +67,6 @@ test('a throttled call is made exactly RETRY.attempts times: the SDK does not re
   expect(requests.slice(1)).toEqual(Array(RETRY.attempts).fill('lambda GET /2015-03-31/functions/bookshelf-staging-api'));
   expect(out.filter((line) => line.includes('TooManyRequestsException, retrying'))).toHaveLength(RETRY.attempts - 1);
   expect(err.join('\n')).toContain('failed: bookshelf-staging-api: TooManyRequestsException: Rate exceeded');
-  expect(err.join('\n')).toContain('not started: bookshelf-staging-worker, bookshelf-staging-cleanup');
+  expect(err.join('\n')).toContain('not started: bookshelf-staging-analysis-worker, bookshelf-staging-eval-worker, bookshelf-staging-cleanup');
   // With the SDK's own retries (its backoff really waits), the same run would take seconds and 3 × as many requests.
 }, 60_000);

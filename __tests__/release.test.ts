@@ -38,7 +38,7 @@ const repo = path.resolve(__dirname, '..');
 
 const ACCOUNT = '111111111111';
 const layerArn = (name: string, version: number) => `arn:aws:lambda:us-west-2:${ACCOUNT}:layer:bookshelf-staging-${name}:${version}`;
-const FUNCTIONS = ['bookshelf-staging-api', 'bookshelf-staging-worker', 'bookshelf-staging-cleanup'];
+const FUNCTIONS = ['bookshelf-staging-api', 'bookshelf-staging-analysis-worker', 'bookshelf-staging-eval-worker', 'bookshelf-staging-cleanup'];
 
 /**
  * A Lambda that remembers each function's layers and code, and answers `InProgress` to the
@@ -290,7 +290,7 @@ describe('functions update --layer', () => {
     expect(result.code).toBe(0);
     expect(updates()).toEqual(FUNCTIONS.map((FunctionName) => ({ FunctionName, Layers: [layerArn('deps', 7), layerArn('shared-code', 4)] })));
     for (const name of FUNCTIONS) expect(fake.functions.get(name)).toMatchObject({ status: 'Successful' });
-    expect(result.out).toContain(`bookshelf-staging-worker: now on [${layerArn('deps', 7)}, ${layerArn('shared-code', 4)}]`);
+    expect(result.out).toContain(`bookshelf-staging-analysis-worker: now on [${layerArn('deps', 7)}, ${layerArn('shared-code', 4)}]`);
   });
 
   test('with --concurrency 1, waits for each update to finish before the next one', async () => {
@@ -316,8 +316,8 @@ describe('functions update --layer', () => {
   test('a function already on the version is left alone', async () => {
     fake.functions.get(FUNCTIONS[1])!.layers = [layerArn('deps', 7), layerArn('shared-code', 4)];
     const result = await release('functions', 'update', '--env', 'staging', '--layer', 'deps', '--version-arn', layerArn('deps', 7));
-    expect(updates().map((u) => u.FunctionName)).toEqual([FUNCTIONS[0], FUNCTIONS[2]]);
-    expect(result.out).toContain(`bookshelf-staging-worker: already on ${layerArn('deps', 7)}`);
+    expect(updates().map((u) => u.FunctionName)).toEqual([FUNCTIONS[0], FUNCTIONS[2], FUNCTIONS[3]]);
+    expect(result.out).toContain(`bookshelf-staging-analysis-worker: already on ${layerArn('deps', 7)}`);
   });
 
   test('a function without the layer gets it at its place in the manifest order', async () => {
@@ -335,7 +335,7 @@ describe('functions update --layer', () => {
       .callsFake(fake.updateConfiguration);
     const result = await release('functions', 'update', '--env', 'staging', '--layer', 'deps', '--version-arn', layerArn('deps', 7));
     expect(result.code).toBe(0);
-    expect(result.out).toContain('update bookshelf-staging-worker: ResourceConflictException, retrying in 500 ms (attempt 2 of 8)');
+    expect(result.out).toContain('update bookshelf-staging-analysis-worker: ResourceConflictException, retrying in 500 ms (attempt 2 of 8)');
     expect(result.out).not.toContain('update bookshelf-staging-api: ResourceConflictException');
     expect(updates().map((u) => u.FunctionName).sort()).toEqual([...FUNCTIONS, FUNCTIONS[1]].sort());
   });
@@ -349,7 +349,7 @@ describe('functions update --layer', () => {
     const result = await release('functions', 'update', '--env', 'staging', '--layer', 'deps', '--version-arn', layerArn('deps', 7), '--concurrency', '1');
     expect(result.code).toBe(0);
     expect(sleeps.slice(0, 2)).toEqual([RETRY.firstDelayMs, RETRY.firstDelayMs * 2]);
-    expect(updates()).toHaveLength(3);
+    expect(updates()).toHaveLength(FUNCTIONS.length);
   });
 
   test('stops at the first real failure and says what was and was not updated', async () => {
@@ -357,11 +357,11 @@ describe('functions update --layer', () => {
     const result = await release('functions', 'update', '--env', 'staging', '--layer', 'deps', '--version-arn', layerArn('deps', 7), '--concurrency', '1');
     expect(result.code).toBe(1);
     expect(result.err).toBe(
-      `release functions update failed: Pointing functions at ${layerArn('deps', 7)} failed for 1 of 3 functions:\n` +
-        '  failed: bookshelf-staging-worker: bookshelf-staging-worker: the update failed: Layer version not found\n' +
+      `release functions update failed: Pointing functions at ${layerArn('deps', 7)} failed for 1 of 4 functions:\n` +
+        '  failed: bookshelf-staging-analysis-worker: bookshelf-staging-analysis-worker: the update failed: Layer version not found\n' +
         '  updated: bookshelf-staging-api\n' +
         '  already up to date: none\n' +
-        '  not started: bookshelf-staging-cleanup',
+        '  not started: bookshelf-staging-eval-worker, bookshelf-staging-cleanup',
     );
     expect(updates().map((u) => u.FunctionName)).toEqual([FUNCTIONS[0], FUNCTIONS[1]]);
   });
@@ -373,7 +373,7 @@ describe('functions update --layer', () => {
     expect(result.code).toBe(1);
     expect(lambda.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(1);
     expect(result.err).toContain('AccessDeniedException: not authorized');
-    expect(result.err).toContain('not started: bookshelf-staging-worker, bookshelf-staging-cleanup');
+    expect(result.err).toContain('not started: bookshelf-staging-analysis-worker, bookshelf-staging-eval-worker, bookshelf-staging-cleanup');
   });
 
   test('--dry-run shows each function before and after, and changes nothing', async () => {
@@ -428,7 +428,7 @@ describe('functions update --package', () => {
     fs.writeFileSync(zip, codePackage);
     const result = await release('functions', 'update', '--env', 'staging', '--package', zip, '--functions', 'apu');
     expect(result.code).toBe(2);
-    expect(result.err.split('\n')[0]).toBe('--functions = "apu": apu: no such function in staging; functions: api, worker, cleanup');
+    expect(result.err.split('\n')[0]).toBe('--functions = "apu": apu: no such function in staging; functions: api, analysis-worker, eval-worker, cleanup');
     expect(s3.calls()).toEqual([]);
   });
 
@@ -475,7 +475,7 @@ describe('several functions at once', () => {
     fs.writeFileSync(zip, deterministicZip([{ path: 'app/main.py', content: 'x = 1\n' }]));
     expect((await release('functions', 'update', '--env', 'staging', '--package', zip, '--concurrency', '3')).code).toBe(0);
     expect(fake.maxUpdating).toBe(3);
-    expect(lambda.commandCalls(UpdateFunctionCodeCommand)).toHaveLength(8);
+    expect(lambda.commandCalls(UpdateFunctionCodeCommand)).toHaveLength(5 + FUNCTIONS.length);
   });
 
   test('after the first failure no further function starts; the running ones finish, and the error says what became of each', async () => {
@@ -487,7 +487,7 @@ describe('several functions at once', () => {
     const lines = result.err.split('\n');
     expect(lines.slice(0, 2)).toEqual([
       `release functions update failed: Pointing functions at ${layerArn('deps', 7)} failed for 1 of ${names.length} functions:`,
-      `  failed: bookshelf-staging-worker: bookshelf-staging-worker: the update failed: Layer version not found`,
+      `  failed: bookshelf-staging-analysis-worker: bookshelf-staging-analysis-worker: the update failed: Layer version not found`,
     ]);
     const list = (label: string) =>
       label === 'failed'
@@ -576,12 +576,12 @@ describe('external layers', () => {
     pinPowertools(3);
     fake.functions.get(FUNCTIONS[0])!.layers = [layerArn('deps', 1), layerArn('shared-code', 4), POWERTOOLS(3)];
     fake.functions.get(FUNCTIONS[1])!.layers = [POWERTOOLS(3), layerArn('deps', 1), layerArn('shared-code', 4)];
-    const result = await release('functions', 'publish', '--env', 'staging', '--functions', 'api,worker');
+    const result = await release('functions', 'publish', '--env', 'staging', '--functions', 'api,analysis-worker');
     expect(result.code).toBe(0);
-    // the api's pin now comes first; the worker no longer pins Powertools
+    // the api's pin now comes first; the analysis worker no longer pins Powertools
     expect(fake.functions.get(FUNCTIONS[0])!.layers).toEqual([POWERTOOLS(3), layerArn('deps', 1), layerArn('shared-code', 4)]);
     expect(fake.functions.get(FUNCTIONS[1])!.layers).toEqual([layerArn('deps', 1), layerArn('shared-code', 4)]);
-    expect(updates().map((update) => update.FunctionName).sort()).toEqual([FUNCTIONS[0], FUNCTIONS[1]]);
+    expect(updates().map((update) => update.FunctionName).sort()).toEqual([FUNCTIONS[0], FUNCTIONS[1]].sort());
   });
 
   test('a publish leaves alone a function whose layers are already the manifest\'s', async () => {
@@ -633,7 +633,7 @@ describe('functions update --package, unchanged code', () => {
     const zip = path.join(root, 'backend.zip');
     fs.writeFileSync(zip, deterministicZip([{ path: 'app/main.py', content: 'def handler(event, context):\n    return {}\n' }]));
     expect((await release('functions', 'update', '--env', 'staging', '--package', zip)).code).toBe(0);
-    expect(lambda.commandCalls(UpdateFunctionCodeCommand)).toHaveLength(3);
+    expect(lambda.commandCalls(UpdateFunctionCodeCommand)).toHaveLength(FUNCTIONS.length);
     lambda.resetHistory();
     s3.resetHistory();
     const again = await release('functions', 'update', '--env', 'staging', '--package', zip);
@@ -652,7 +652,7 @@ describe('functions update --package, unchanged code', () => {
     for (const name of FUNCTIONS) fake.objects.set(`functions/${name}/${hash}.zip`, bytes);
     expect((await release('functions', 'update', '--env', 'staging', '--package', zip)).code).toBe(0);
     expect(s3.commandCalls(PutObjectCommand)).toEqual([]);
-    expect(lambda.commandCalls(UpdateFunctionCodeCommand)).toHaveLength(3);
+    expect(lambda.commandCalls(UpdateFunctionCodeCommand)).toHaveLength(FUNCTIONS.length);
   });
 });
 

@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { changesBetween, renderSummary, SUMMARY_MARKER } from '../tools/synth-summary';
+import { staging } from '../envs/staging';
+import { WIRING_FILE, wiringMarkdown } from '../stacks/wiring-diagram';
+import { changesBetween, renderSummary, SUMMARY_MARKER, wiringChangesBetween } from '../tools/synth-summary';
 import { tempDir } from './support/synth';
 
 const generated = path.resolve(__dirname, '..', 'generated');
@@ -47,19 +49,19 @@ describe('synth summary for pull requests', () => {
 
   test('calls out every change to IAM and to what CI owns', () => {
     const head = edited((stack) => {
-      const policy = stack.resource.aws_iam_role_policy.api_invoke_policy;
-      policy.policy = policy.policy.replace('lambda:InvokeFunction', 'lambda:InvokeAsync');
-      stack.resource.aws_lambda_function.worker_function.lifecycle.ignore_changes = ['filename'];
+      const policy = stack.resource.aws_iam_role_policy.api_extra_policy;
+      policy.policy = policy.policy.replace('sqs:SendMessage', 'sqs:SendMessageBatch');
+      stack.resource.aws_lambda_function.eval_worker_function.lifecycle.ignore_changes = ['filename'];
     });
     const [changes] = changesBetween(generated, head);
-    expect(changes.iam).toEqual(['aws_iam_role_policy.api_invoke_policy changed (policy)']);
+    expect(changes.iam).toEqual(['aws_iam_role_policy.api_extra_policy changed (policy)']);
     expect(changes.ignoreChanges).toEqual([
-      'aws_lambda_function.worker_function: [filename, s3_bucket, s3_key, s3_object_version, source_code_hash, layers, publish] → [filename]',
+      'aws_lambda_function.eval_worker_function: [filename, s3_bucket, s3_key, s3_object_version, source_code_hash, layers, publish] → [filename]',
     ]);
     const markdown = renderSummary([changes]);
     expect(markdown).toContain('| `stacks/staging` | 0 | 0 | 2 | 0 | 0 | 1 | 0 | 1 | 0 |');
-    expect(markdown).toContain('- **IAM:** `aws_iam_role_policy.api_invoke_policy changed (policy)`');
-    expect(markdown).toContain('- **ignore_changes (what CI owns) changed:** `aws_lambda_function.worker_function: [filename, s3_bucket');
+    expect(markdown).toContain('- **IAM:** `aws_iam_role_policy.api_extra_policy changed (policy)`');
+    expect(markdown).toContain('- **ignore_changes (what CI owns) changed:** `aws_lambda_function.eval_worker_function: [filename, s3_bucket');
   });
 
   test('calls out a function URL that becomes public, and the permission that lets anyone in, as who can invoke', () => {
@@ -157,12 +159,12 @@ describe('synth summary for pull requests', () => {
     const head = edited((stack) => {
       stack.resource.aws_lambda_function.api_function.layers.push(powertools(9), platform);
       // the built layers in another order: a layer release applies that; no external layer changed
-      stack.resource.aws_lambda_function.worker_function.layers.reverse();
+      stack.resource.aws_lambda_function.eval_worker_function.layers.reverse();
     });
     const [changes] = changesBetween(base, head);
     expect(changes.changed).toEqual([
       { address: 'aws_lambda_function.api_function', attributes: ['layers'] },
-      { address: 'aws_lambda_function.worker_function', attributes: ['layers'] },
+      { address: 'aws_lambda_function.eval_worker_function', attributes: ['layers'] },
     ]);
     expect(changes.externalLayers).toEqual([`aws_lambda_function.api_function: [${powertools(7)}, ${platform}] → [${powertools(9)}, ${platform}]`]);
     const markdown = renderSummary([changes]);
@@ -176,13 +178,13 @@ describe('synth summary for pull requests', () => {
     const powertools = 'arn:aws:lambda:us-west-2:017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-x86_64:9';
     const platform = 'arn:aws:lambda:us-west-2:222222222222:layer:platform-shared:4';
     const base = edited((stack) => {
-      stack.resource.aws_lambda_function.worker_function.layers.push(powertools, platform);
+      stack.resource.aws_lambda_function.eval_worker_function.layers.push(powertools, platform);
       stack.resource.aws_lambda_function.cleanup_function.layers.push(powertools);
     });
     const head = edited((stack) => {
       const functions = stack.resource.aws_lambda_function;
       functions.api_function.layers.push(powertools); // pinned
-      functions.worker_function.layers.push(platform, powertools); // reordered
+      functions.eval_worker_function.layers.push(platform, powertools); // reordered
       functions.extra_function = { ...functions.cleanup_function, function_name: 'extra', layers: [powertools] }; // created with it
       // no longer left to CI: the next apply sets them (the ignore_changes call-out says so)
       functions.cleanup_function.lifecycle = { ignore_changes: ['filename'] };
@@ -190,12 +192,12 @@ describe('synth summary for pull requests', () => {
     const [changes] = changesBetween(base, head);
     expect(changes.externalLayers).toEqual([
       `aws_lambda_function.api_function: [] → [${powertools}]`,
-      `aws_lambda_function.worker_function: [${powertools}, ${platform}] → [${platform}, ${powertools}]`,
+      `aws_lambda_function.eval_worker_function: [${powertools}, ${platform}] → [${platform}, ${powertools}]`,
     ]);
     // dropped
     expect(changesBetween(base, generated)[0].externalLayers).toEqual([
       `aws_lambda_function.cleanup_function: [${powertools}] → []`,
-      `aws_lambda_function.worker_function: [${powertools}, ${platform}] → []`,
+      `aws_lambda_function.eval_worker_function: [${powertools}, ${platform}] → []`,
     ]);
   });
 
@@ -288,7 +290,64 @@ describe('synth summary for pull requests', () => {
   });
 });
 
+/** A copy of generated/ with the wiring.md of some environments replaced (undefined: removed). */
+function withWiring(files: Record<string, string | undefined>): string {
+  const dir = path.join(tempDir('wiring'), 'generated');
+  fs.cpSync(generated, dir, { recursive: true });
+  for (const [name, markdown] of Object.entries(files)) {
+    const file = path.join(dir, 'stacks', name, WIRING_FILE);
+    if (markdown === undefined) fs.rmSync(file);
+    else fs.writeFileSync(file, markdown);
+  }
+  return dir;
+}
+
+/** Staging with one more route to its API function: a change to its wiring. */
+const rewiredStaging = wiringMarkdown({
+  ...staging,
+  httpApis: { ...staging.httpApis, admin: { routes: { 'POST /admin/cleanup': 'api' } } },
+});
+
+describe('wiring diagrams in the synth summary', () => {
+  test('are left out when no diagram changed, even when the Terraform did', () => {
+    expect(wiringChangesBetween(generated, generated)).toEqual([]);
+    const head = edited((stack) => {
+      stack.resource.aws_lambda_function.api_function.memory_size = 2048;
+    });
+    expect(wiringChangesBetween(generated, head)).toEqual([]);
+    expect(renderSummary(changesBetween(generated, head), wiringChangesBetween(generated, head))).not.toContain('Wiring');
+  });
+
+  test('show the new diagram of each environment whose wiring changed, under a heading, and no other', () => {
+    const head = withWiring({ staging: rewiredStaging });
+    expect(wiringChangesBetween(generated, head)).toEqual([{ stack: 'stacks/staging', markdown: rewiredStaging }]);
+    const markdown = renderSummary(changesBetween(generated, head), wiringChangesBetween(generated, head));
+    const diagram = /```mermaid\n[\s\S]*?\n```/.exec(rewiredStaging)![0];
+    expect(markdown).toBe(
+      `${SUMMARY_MARKER}\n### Synthesized Terraform\n\nNo change to the synthesized Terraform.\n\n### Wiring\n\n` +
+        `The new diagram of every environment whose wiring changed (\`wiring.md\` beside its stack).\n\n#### \`stacks/staging\`\n\n${diagram}\n`,
+    );
+    expect(diagram).toContain('"POST /admin/cleanup"');
+  });
+
+  test('show every diagram against a base written before there were any, and say when an environment is gone', () => {
+    const base = withWiring({ staging: undefined, prod: undefined });
+    const prod = fs.readFileSync(path.join(generated, 'stacks', 'prod', WIRING_FILE), 'utf8');
+    expect(wiringChangesBetween(base, generated).map((c) => c.stack)).toEqual(['stacks/prod', 'stacks/staging']);
+    expect(renderSummary([], wiringChangesBetween(base, generated))).toContain(`#### \`stacks/prod\`\n\n${/```mermaid\n[\s\S]*?\n```/.exec(prod)![0]}\n`);
+    expect(renderSummary([], wiringChangesBetween(generated, base))).toContain('#### `stacks/prod`\n\nNo diagram any more: the environment is gone.\n');
+  });
+});
+
 describe('npm run synth-summary', () => {
+  test('compares the Terraform and the wiring diagrams of the two trees', () => {
+    const root = path.resolve(__dirname, '..');
+    const head = withWiring({ staging: rewiredStaging });
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'tools/synth-summary.ts', 'generated', head], { cwd: root, encoding: 'utf8' });
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(result.stdout).toBe(renderSummary([], [{ stack: 'stacks/staging', markdown: rewiredStaging }]));
+  });
+
   test('refuses a directory that is not a generated/ tree, instead of reporting everything removed', () => {
     const root = path.resolve(__dirname, '..');
     const missing = path.join(tempDir('summary-cli'), 'no-such-generated');

@@ -17,7 +17,7 @@ synthesize(environments, { outdir });
 
 /**
  * Staging with the optional parts of a function's alias on: its own alias name, provisioned
- * concurrency on the API's alias, SnapStart on the worker; and the function settings moto
+ * concurrency on the API's alias, SnapStart on the analysis worker; and the function settings moto
  * cannot hold or drops (structured logs), with a VPC, KMS keys and ephemeral storage.
  */
 const stagingWithVersionSettings: EnvironmentConfig = {
@@ -34,7 +34,7 @@ const stagingWithVersionSettings: EnvironmentConfig = {
       kmsKeyArn: 'arn:aws:kms:us-west-2:111111111111:key/0b1c2d3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e',
       logsKmsKeyArn: 'arn:aws:kms:us-west-2:111111111111:key/mrk-0123456789abcdef0123456789abcdef',
     },
-    worker: { ...staging.functions!.worker, snapStart: true, logging: { format: 'Text' } },
+    'analysis-worker': { ...staging.functions!['analysis-worker'], snapStart: true, logging: { format: 'Text' } },
   },
 };
 const variantOutdir = path.join(tempDir('terraform-variant'), 'cdktf.out');
@@ -86,7 +86,7 @@ describe('a stack with its own alias name, provisioned concurrency, SnapStart, s
     const dir = prepare('staging', 'staging-with-version-settings', () => undefined, variantOutdir);
     const stack = JSON.parse(fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8'));
     expect(Object.keys(stack.resource.aws_lambda_provisioned_concurrency_config)).toEqual(['api_provisioned_concurrency']);
-    expect(stack.resource.aws_lambda_function.worker_function.snap_start).toEqual({ apply_on: 'PublishedVersions' });
+    expect(stack.resource.aws_lambda_function.analysis_worker_function.snap_start).toEqual({ apply_on: 'PublishedVersions' });
     // No `terraform validate` of its own: its provider block is staging's, validated above, and
     // `terraform test` checks every resource against the provider's schema.
     const result = terraform(['test', '-no-color'], dir);
@@ -95,7 +95,7 @@ describe('a stack with its own alias name, provisioned concurrency, SnapStart, s
     expect(result.status).toBe(0);
     // The suite asserted on both, so it would have failed without them.
     expect(fs.readFileSync(path.join(dir, 'ownership.tftest.hcl'), 'utf8')).toMatch(
-      /aws_lambda_provisioned_concurrency_config\.api_provisioned_concurrency\.qualifier == "current"[\s\S]*aws_lambda_function\.worker_function\.snap_start\[0\]\.apply_on == "PublishedVersions"/,
+      /aws_lambda_provisioned_concurrency_config\.api_provisioned_concurrency\.qualifier == "current"[\s\S]*aws_lambda_function\.analysis_worker_function\.snap_start\[0\]\.apply_on == "PublishedVersions"/,
     );
     const api = stack.resource.aws_lambda_function.api_function;
     expect(api.logging_config).toEqual({
@@ -152,7 +152,7 @@ describe('the ownership-contract suite', () => {
     expect(result.status).not.toBe(0);
     expect(output).toContain('run "ci_released_new_versions"... fail');
     expect(output).toContain('aws_lambda_function.api_function.layers would become');
-    expect(output).toContain('aws_lambda_function.worker_function.source_code_hash would become');
+    expect(output).toContain('aws_lambda_function.analysis_worker_function.source_code_hash would become');
     expect(output).toContain('aws_lambda_layer_version.deps_layer_version.s3_key would become');
     expect(output).toContain('aws_lambda_layer_version.shared_code_layer_version.filename would become');
   });

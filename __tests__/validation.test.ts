@@ -54,8 +54,8 @@ describe('synth-time validation', () => {
     ['memory below 128 MB', (c) => (c.functions.api.memorySize = 127), ['memory-size staging/api: functions.api.memorySize']],
     ['memory above 10240 MB', (c) => (c.functions.api.memorySize = 10241), ['memory-size staging/api: functions.api.memorySize']],
     ['fractional memory', (c) => (c.functions.api.memorySize = 512.5), ['wrong-type staging: functions.api.memorySize']],
-    ['a zero timeout', (c) => (c.functions.worker.timeout = 0), ['timeout staging/worker: functions.worker.timeout']],
-    ['a timeout above 900 s', (c) => (c.functions.worker.timeout = 901), ['timeout staging/worker: functions.worker.timeout']],
+    ['a zero timeout', (c) => (c.functions['analysis-worker'].timeout = 0), ['timeout staging/analysis-worker: functions.analysis-worker.timeout']],
+    ['a timeout above 900 s', (c) => (c.functions['analysis-worker'].timeout = 901), ['timeout staging/analysis-worker: functions.analysis-worker.timeout']],
     [
       'more than 5 layers',
       (c) => (c.functions.api.layers = ['deps', 'shared-code', layerArn(1), layerArn(2), layerArn(3), layerArn(4)]),
@@ -69,19 +69,19 @@ describe('synth-time validation', () => {
     ['a layer description over 256 characters', (c) => (c.layers!.deps.description = 'd'.repeat(257)), ['layer-description staging/deps-layer: layers.deps.description']],
     ['a layer name over 140 characters', (c) => (c.layers!.deps.layerName = 'd'.repeat(141)), ['layer-name staging/deps-layer: layers.deps.layerName']],
     ['a layer name with other characters', (c) => (c.layers!.deps.layerName = 'deps:v2'), ['layer-name staging/deps-layer: layers.deps.layerName']],
-    ['an unsupported runtime', (c) => ((c.functions.worker as any).runtime = 'python2.7'), ['runtime staging: functions.worker.runtime']],
+    ['an unsupported runtime', (c) => ((c.functions['analysis-worker'] as any).runtime = 'python2.7'), ['runtime staging: functions.analysis-worker.runtime']],
     [
       'a runtime the attached layers do not support',
-      (c) => (c.functions.worker.runtime = 'python3.13'),
-      ['layer-runtime-mismatch staging/worker: functions.worker.layers[0]', 'layer-runtime-mismatch staging/worker: functions.worker.layers[1]'],
+      (c) => (c.functions['analysis-worker'].runtime = 'python3.13'),
+      ['layer-runtime-mismatch staging/analysis-worker: functions.analysis-worker.layers[0]', 'layer-runtime-mismatch staging/analysis-worker: functions.analysis-worker.layers[1]'],
     ],
     [
       'an architecture the attached layers are not built for',
       (c) => {
-        c.functions.worker.architecture = 'arm64';
-        c.functions.worker.layers = ['deps'];
+        c.functions['analysis-worker'].architecture = 'arm64';
+        c.functions['analysis-worker'].layers = ['deps'];
       },
-      ['layer-architecture-mismatch staging/worker: functions.worker.layers[0]'],
+      ['layer-architecture-mismatch staging/analysis-worker: functions.analysis-worker.layers[0]'],
     ],
     [
       'environment variables over 4 KB',
@@ -106,8 +106,8 @@ describe('synth-time validation', () => {
     ['an unsupported log retention', (c) => (c.functions.api.cloudwatchLogsRetentionInDays = 31), ['log-retention-days staging/api: functions.api.cloudwatchLogsRetentionInDays']],
     [
       'reserved concurrency below -1',
-      (c) => (c.functions.worker.reservedConcurrentExecutions = -2),
-      ['reserved-concurrent-executions staging/worker: functions.worker.reservedConcurrentExecutions'],
+      (c) => (c.functions['analysis-worker'].reservedConcurrentExecutions = -2),
+      ['reserved-concurrent-executions staging/analysis-worker: functions.analysis-worker.reservedConcurrentExecutions'],
     ],
     ['an unsupported tracing mode', (c) => ((c.functions.api as any).tracingMode = 'On'), ['tracing-mode staging: functions.api.tracingMode']],
     [
@@ -145,8 +145,8 @@ describe('synth-time validation', () => {
     ['no provisioned instance', (c) => (c.functions.api.provisionedConcurrentExecutions = 0), ['provisioned-concurrent-executions staging/api: functions.api.provisionedConcurrentExecutions']],
     [
       'more provisioned than reserved concurrency',
-      (c) => (c.functions.worker.provisionedConcurrentExecutions = 3),
-      ['provisioned-above-reserved staging/worker: functions.worker.provisionedConcurrentExecutions'],
+      (c) => (c.functions['analysis-worker'].provisionedConcurrentExecutions = 3),
+      ['provisioned-above-reserved staging/analysis-worker: functions.analysis-worker.provisionedConcurrentExecutions'],
     ],
     [
       'SnapStart on python3.11',
@@ -180,7 +180,7 @@ describe('synth-time validation', () => {
       '[staging] staging: functions.api.memmorySize = 2048: unknown field; did you mean memorySize?',
     ]);
     delete (bad.functions.api as any).memmorySize;
-    bad.functions.api.invokes = ['worker'];
+    bad.functions.api.invokes = ['analysis-worker'];
     expect(problemsFor([bad, badProd]).map(formatProblem)).toEqual([
       '[prod] prod: accountId = "42": must be a 12-digit AWS account id',
       '[staging] staging/api: functions.api.memorySize = 64: must be a whole number from 128 to 10240 MB',
@@ -205,7 +205,7 @@ describe('synth-time validation', () => {
   test('every problem in every environment is reported in one run', () => {
     const badStaging = copy(staging);
     badStaging.functions.api.memorySize = 64;
-    badStaging.functions.worker.timeout = 1000;
+    badStaging.functions['analysis-worker'].timeout = 1000;
     const badProd = copy(prod);
     badProd.accountId = 'prod';
     badProd.layers!.deps.layerName = 'deps v2';
@@ -214,7 +214,7 @@ describe('synth-time validation', () => {
       'account-id prod: accountId',
       'region sandbox: region',
       'memory-size staging/api: functions.api.memorySize',
-      'timeout staging/worker: functions.worker.timeout',
+      'timeout staging/analysis-worker: functions.analysis-worker.timeout',
       'layer-name prod/deps-layer: layers.deps.layerName',
     ]);
   });

@@ -16,16 +16,18 @@ export const prodFleet: FleetSettings = {
  * Production: its own account, so allowed_account_ids keeps staging configs away from it.
  * The cleanup function stays in dry-run until its staging runs have been reviewed.
  */
-export const prod: EnvironmentConfig = {
-  name: 'prod',
-  accountId: '222222222222',
-  region: 'us-west-2',
-  namePrefix: 'bookshelf-prod',
-  tags: { Project: 'bookshelf' },
-  backend: {
-    bucket: 'bookshelf-terraform-state-222222222222',
-    dynamodbTable: 'bookshelf-terraform-locks',
+export const prod: EnvironmentConfig = bookshelfFleet(
+  {
+    name: 'prod',
+    accountId: '222222222222',
+    region: 'us-west-2',
+    namePrefix: 'bookshelf-prod',
+    tags: { Project: 'bookshelf' },
+    backend: {
+      bucket: 'bookshelf-terraform-state-222222222222',
+      dynamodbTable: 'bookshelf-terraform-locks',
+    },
+    artifactsBucket: 'bookshelf-artifacts-prod',
   },
-  artifactsBucket: 'bookshelf-artifacts-prod',
-  ...bookshelfFleet(prodFleet),
-};
+  prodFleet,
+);

@@ -13,16 +13,18 @@ export const stagingFleet: FleetSettings = {
 };
 
 /** Staging: its own account, smaller sizing, verbose logs kept briefly, cleanup in dry-run. */
-export const staging: EnvironmentConfig = {
-  name: 'staging',
-  accountId: '111111111111',
-  region: 'us-west-2',
-  namePrefix: 'bookshelf-staging',
-  tags: { Project: 'bookshelf' },
-  backend: {
-    bucket: 'bookshelf-terraform-state-111111111111',
-    dynamodbTable: 'bookshelf-terraform-locks',
+export const staging: EnvironmentConfig = bookshelfFleet(
+  {
+    name: 'staging',
+    accountId: '111111111111',
+    region: 'us-west-2',
+    namePrefix: 'bookshelf-staging',
+    tags: { Project: 'bookshelf' },
+    backend: {
+      bucket: 'bookshelf-terraform-state-111111111111',
+      dynamodbTable: 'bookshelf-terraform-locks',
+    },
+    artifactsBucket: 'bookshelf-artifacts-staging',
   },
-  artifactsBucket: 'bookshelf-artifacts-staging',
-  ...bookshelfFleet(stagingFleet),
-};
+  stagingFleet,
+);

@@ -5,6 +5,7 @@ import { BootstrapStack, bootstrapStackName } from '../stacks/bootstrap-stack';
 import { checkEnvironment, checkEnvironmentsApart } from '../stacks/check-environment';
 import { EnvironmentConfig } from '../stacks/environment-config';
 import { EnvironmentStack } from '../stacks/environment-stack';
+import { WIRING_FILE, wiringMarkdown } from '../stacks/wiring-diagram';
 import { buildModules, writeGenerated } from './write-generated';
 import { LOCAL_AWS_ENDPOINT_VARIABLE, localAwsEndpointFrom } from '../core/local-endpoint';
 import { RELEASE_MANIFEST_FILE } from '../contract/release-manifest';
@@ -113,6 +114,7 @@ export function synthesize(environments: readonly EnvironmentConfig[], options: 
           path.join(app.outdir, 'stacks', stack.node.id, RELEASE_MANIFEST_FILE),
           `${JSON.stringify(buildReleaseManifest(stack), null, 2)}\n`,
         );
+        fs.writeFileSync(path.join(app.outdir, 'stacks', stack.node.id, WIRING_FILE), wiringMarkdown(stack.config));
       }
       if (modules && options.generatedDir !== undefined) {
         modules.synth();

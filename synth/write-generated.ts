@@ -4,13 +4,15 @@ import * as path from 'node:path';
 import { App, TerraformStack } from '../core/framework';
 import { TERRAFORM_MODULES } from '../module-export/terraform-modules';
 import { RELEASE_MANIFEST_FILE } from '../contract/release-manifest';
+import { WIRING_FILE } from '../stacks/wiring-diagram';
 
 const README = `# generated/
 
 Written by \`npx cdktf synth\`; do not edit. A test fails when it is out of date with the TypeScript.
 
 - \`modules/<name>/\`: the constructs as Terraform child modules (variables in, outputs out; no provider, no backend).
-- \`stacks/<environment>/\`: each environment's stack, the same as \`cdktf.out/stacks/<environment>/\`.
+- \`stacks/<environment>/\`: each environment's stack, the same as \`cdktf.out/stacks/<environment>/\`, with
+  \`wiring.md\`: a diagram of what invokes each function, its layers and where its failures go.
 `;
 
 /** An app holding every generated module, synthesized to a scratch directory its caller removes. */
@@ -33,8 +35,8 @@ export function writeGenerated(modules: App, environments: App, generatedDir: st
   const collect = (app: App, name: string, to: string, configName: string) => {
     const from = path.join(app.outdir, 'stacks', name);
     wanted.set(path.join(to, configName), fs.readFileSync(path.join(from, 'cdk.tf.json')));
-    if (fs.existsSync(path.join(from, RELEASE_MANIFEST_FILE))) {
-      wanted.set(path.join(to, RELEASE_MANIFEST_FILE), fs.readFileSync(path.join(from, RELEASE_MANIFEST_FILE)));
+    for (const file of [RELEASE_MANIFEST_FILE, WIRING_FILE]) {
+      if (fs.existsSync(path.join(from, file))) wanted.set(path.join(to, file), fs.readFileSync(path.join(from, file)));
     }
     for (const file of listFiles(path.join(from, 'assets'))) {
       wanted.set(path.join(to, 'assets', file), fs.readFileSync(path.join(from, 'assets', file)));

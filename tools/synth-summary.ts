@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { WIRING_FILE } from '../stacks/wiring-diagram';
 
 /** The marker that lets CI find and update its own pull-request comment. */
 export const SUMMARY_MARKER = '<!-- synth-summary -->';
@@ -259,10 +260,55 @@ export function changesBetween(baseDir: string, headDir: string): StackChanges[]
     .filter((c) => c.added.length + c.removed.length + c.changed.length > 0);
 }
 
-/** The pull-request comment: a table per stack, then the details, call-outs first. */
-export function renderSummary(changes: readonly StackChanges[]): string {
+/** An environment whose wiring diagram changed: its `wiring.md` now, or undefined when the environment is gone. */
+export interface WiringChange {
+  /** `stacks/<environment>`, as the stacks are named in the table. */
+  readonly stack: string;
+  readonly markdown: string | undefined;
+}
+
+/** The `wiring.md` of each environment stack of a generated/ tree, by stack. */
+function wiringFiles(generated: string): Map<string, string> {
+  const found = new Map<string, string>();
+  const dir = path.join(generated, 'stacks');
+  if (!fs.existsSync(dir)) return found;
+  for (const name of fs.readdirSync(dir).sort()) {
+    const file = path.join(dir, name, WIRING_FILE);
+    if (fs.existsSync(file)) found.set(`stacks/${name}`, fs.readFileSync(file, 'utf8'));
+  }
+  return found;
+}
+
+/** The environments whose wiring diagram differs between two generated/ trees (added, changed or gone), by stack name. */
+export function wiringChangesBetween(baseDir: string, headDir: string): WiringChange[] {
+  const base = wiringFiles(baseDir);
+  const head = wiringFiles(headDir);
+  return [...new Set([...base.keys(), ...head.keys()])]
+    .sort()
+    .filter((stack) => base.get(stack) !== head.get(stack))
+    .map((stack) => ({ stack, markdown: head.get(stack) }));
+}
+
+/** The Mermaid block of a `wiring.md`, fences included; the whole file if it has none. */
+function mermaidBlock(markdown: string): string {
+  return /```mermaid\n[\s\S]*?\n```/.exec(markdown)?.[0] ?? markdown.trimEnd();
+}
+
+/** The section showing each changed wiring diagram, which GitHub draws; nothing when none changed. */
+function renderWiring(wiring: readonly WiringChange[]): string[] {
+  if (wiring.length === 0) return [];
+  const lines = ['', '### Wiring', '', `The new diagram of every environment whose wiring changed (\`${WIRING_FILE}\` beside its stack).`];
+  for (const { stack, markdown } of wiring) {
+    lines.push('', `#### \`${stack}\``, '');
+    lines.push(markdown === undefined ? `No diagram any more: the environment is gone.` : mermaidBlock(markdown));
+  }
+  return lines;
+}
+
+/** The pull-request comment: a table per stack, then the details, call-outs first; then the wiring diagrams that changed. */
+export function renderSummary(changes: readonly StackChanges[], wiring: readonly WiringChange[] = []): string {
   const lines = [SUMMARY_MARKER, '### Synthesized Terraform', ''];
-  if (changes.length === 0) return [...lines, 'No change to the synthesized Terraform.', ''].join('\n');
+  if (changes.length === 0) return [...lines, 'No change to the synthesized Terraform.', ...renderWiring(wiring), ''].join('\n');
   lines.push(
     '| Stack | Added | Removed | Changed | Account guard | Backend | IAM | Invokers | ignore_changes | External layers |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
@@ -283,7 +329,7 @@ export function renderSummary(changes: readonly StackChanges[]): string {
     for (const address of c.removed) lines.push(`- removed \`${address}\``);
     for (const { address, attributes } of c.changed) lines.push(`- changed \`${address}\`${attributes.length ? ` (${attributes.join(', ')})` : ''}`);
   }
-  return [...lines, ''].join('\n');
+  return [...lines, ...renderWiring(wiring), ''].join('\n');
 }
 
 if (require.main === module) {
@@ -297,6 +343,6 @@ if (require.main === module) {
     process.stderr.write(`${missing.join(', ')}: not a generated/ directory (no stacks/ or modules/ in it)\n`);
     process.exitCode = 2;
   } else {
-    process.stdout.write(renderSummary(changesBetween(baseDir, headDir)));
+    process.stdout.write(renderSummary(changesBetween(baseDir, headDir), wiringChangesBetween(baseDir, headDir)));
   }
 }
