@@ -83,10 +83,10 @@ describe('shipped environments', () => {
         CLEANUP_PREFIX: 'books/',
         DRY_RUN: 'true',
       });
-      expect(resourcesOf(json(name), 'aws_cloudwatch_event_rule').cleanup_schedule.schedule_expression).toBe('rate(1 day)');
-      expect(resourcesOf(json(name), 'aws_lambda_permission').cleanup_schedule_permission.source_arn).toBe(
-        '${aws_cloudwatch_event_rule.cleanup_schedule.arn}',
-      );
+      const schedule = resourcesOf(json(name), 'aws_scheduler_schedule').cleanup_schedules_cleanup;
+      expect(schedule.schedule_expression).toBe('rate(1 day)');
+      expect(schedule.target.arn).toBe('${aws_lambda_alias.cleanup_alias.arn}');
+      expect(resourcesOf(json(name), 'aws_lambda_permission')).toEqual({});
     });
 
     test('every IAM policy is a JSON document: no wildcard action, "*" resources only where nothing can be scoped', () => {
@@ -112,6 +112,7 @@ describe('shipped environments', () => {
         'api_function_alias_arn',
         'api_function_arn',
         'api_function_name',
+        'cleanup_failure_queue_url',
         'cleanup_function_alias_arn',
         'cleanup_function_arn',
         'cleanup_function_name',
@@ -119,6 +120,7 @@ describe('shipped environments', () => {
         'deps_layer_version_arn',
         'shared_code_layer_arn',
         'shared_code_layer_version_arn',
+        'worker_failure_queue_url',
         'worker_function_alias_arn',
         'worker_function_arn',
         'worker_function_name',
@@ -149,7 +151,9 @@ describe('shipped environments', () => {
         const id = key.replace(/-/g, '_');
         const alias = resourcesOf(json(name), 'aws_lambda_alias')[`${id}_alias`];
         const alarm = resourcesOf(json(name), 'aws_cloudwatch_metric_alarm')[`${id}_errors_alarm`];
-        expect({ alias: fn.alias, alarms: fn.alarms }).toEqual({ alias: 'live', alarms: [`${fn.functionName}-errors`] });
+        // Functions invoked asynchronously (by another function, or on a schedule) also watch their dropped events.
+        const dropped = key === 'api' ? [] : [`${fn.functionName}-async-events-dropped`];
+        expect({ alias: fn.alias, alarms: fn.alarms }).toEqual({ alias: 'live', alarms: [`${fn.functionName}-errors`, ...dropped] });
         expect([alias.name, alarm.alarm_name, alarm.dimensions]).toEqual([
           fn.alias,
           fn.alarms[0],
@@ -183,7 +187,7 @@ describe('shipped environments', () => {
     expect(collectProblems(stack)).toEqual([]);
     const manifest = buildReleaseManifest(stack);
     expect(manifest.functions.api).toMatchObject({ alias: 'current', alarms: ['bookshelf-staging-api-errors', 'bookshelf-api-latency', 'bookshelf-5xx'] });
-    expect(manifest.functions.worker).toMatchObject({ alias: 'live', alarms: ['bookshelf-staging-worker-errors'] });
+    expect(manifest.functions.worker).toMatchObject({ alias: 'live', alarms: ['bookshelf-staging-worker-errors', 'bookshelf-staging-worker-async-events-dropped'] });
     const synthesizedStack = JSON.parse(Testing.synth(stack));
     expect(resourcesOf(synthesizedStack, 'aws_lambda_alias').api_alias.name).toBe('current');
     expect(resourcesOf(synthesizedStack, 'aws_lambda_provisioned_concurrency_config')).toEqual({

@@ -26,14 +26,14 @@ describe('synth summary for pull requests', () => {
   test('lists resources added, removed and changed per stack, with the changed attributes', () => {
     const head = edited((stack) => {
       stack.resource.aws_lambda_function.api_function.memory_size = 2048;
-      delete stack.resource.aws_cloudwatch_event_rule;
+      delete stack.resource.aws_scheduler_schedule;
       stack.resource.aws_cloudwatch_log_group.extra_log_group = { name: '/aws/lambda/extra', retention_in_days: 7 };
     });
     expect(changesBetween(generated, head)).toEqual([
       {
         stack: 'stacks/staging',
         added: ['aws_cloudwatch_log_group.extra_log_group'],
-        removed: ['aws_cloudwatch_event_rule.cleanup_schedule'],
+        removed: ['aws_scheduler_schedule.cleanup_schedules_cleanup'],
         changed: [{ address: 'aws_lambda_function.api_function', attributes: ['memory_size'] }],
         accountGuard: [],
         backend: [],

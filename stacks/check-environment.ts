@@ -5,6 +5,7 @@ import { partitionOf } from '../core/regions';
 import { check, checkTags, RULES } from '../core/rules';
 import { checkSchema } from '../core/check-schema';
 import { errorsAlarmName } from '../modules/lambda-function';
+import { checkAsyncInvoke } from './check-async-invoke';
 import { EnvironmentConfig, ENVIRONMENT_RULES, environmentSchema, stateKey } from './environment-config';
 
 /** One environment's config as checked: what can be built from it, and what is wrong with it. */
@@ -51,6 +52,7 @@ function checkSettings(config: EnvironmentConfig): Problem[] {
     ...checkPartitions(config),
     ...checkNamesUnique(config),
     ...checkAlarms(config),
+    ...checkAsyncInvoke(config),
   ];
 }
 
@@ -104,6 +106,7 @@ function checkPartitions(config: EnvironmentConfig): Problem[] {
   for (const [key, fn] of Object.entries(config.functions ?? {})) {
     (fn.layers ?? []).forEach((ref, i) => arns.push([`functions.${key}.layers[${i}]`, ref]));
     (fn.invokes ?? []).forEach((ref, i) => arns.push([`functions.${key}.invokes[${i}]`, ref]));
+    arns.push([`functions.${key}.asyncInvoke.onFailure`, fn.asyncInvoke?.onFailure ?? '']);
     (fn.policyStatements ?? []).forEach((statement, s) => {
       const at = `functions.${key}.policyStatements[${s}]`;
       (statement.resources ?? []).forEach((resource, i) => arns.push([`${at}.resources[${i}]`, resource]));

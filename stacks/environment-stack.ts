@@ -9,6 +9,9 @@ import { ReadableStack } from './readable-stack';
 import { addProblemCheck, nameFieldsAs, Problem, problem } from '../core/problems';
 import { partitionOf } from '../core/regions';
 import { configureStateBackend, localProviderSettings } from './state-backend';
+import { QueueTarget } from '../modules/function-schedules';
+import { wireAsyncInvoke } from './wire-async';
+import { wireSchedules } from './wire-schedules';
 
 /**
  * One environment's Terraform stack, named after it so `cdktf deploy staging` deploys exactly
@@ -90,6 +93,12 @@ export class EnvironmentStack extends ReadableStack {
       if (!caller) continue;
       (fn.invokes ?? []).forEach((ref) => resolve<FunctionReference>(ref, functions).forEach((target) => caller.allowInvoke(target)));
     }
+
+    // The environment's queues by key, which asyncInvoke.onFailure may name: none are built yet
+    // (the record the queues' wiring returns goes here).
+    const queues: Readonly<Record<string, QueueTarget>> = {};
+    const asyncInvokes = wireAsyncInvoke(config, functions, queues);
+    wireSchedules(config, functions, asyncInvokes);
 
     for (const [key, layer] of Object.entries(layers)) {
       new TerraformOutput(this, `${key}-layer-arn`, {

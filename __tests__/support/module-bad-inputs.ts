@@ -157,7 +157,18 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { module: 'cleanup-lambda', variable: 'prefix', value: '"books"', message: 'prefix = "books": must end with "/", or it also matches its neighbours ("books" matches "books-archive/").' },
   { module: 'cleanup-lambda', variable: 'prefix', value: '"books/*/"', message: 'prefix = "books/*/": must not contain wildcards (* or ?): IAM would read them as patterns.' },
   { module: 'cleanup-lambda', variable: 'prefix', value: `"${'p/'.repeat(513)}"`, message: `prefix = "${'p/'.repeat(513)}": must be at most 1024 characters long, like any S3 key.` },
-  { module: 'cleanup-lambda', variable: 'schedule', value: '"every day"', message: 'schedule = "every day": must be an EventBridge schedule expression: rate(1 day), rate(6 hours) or cron(<6 fields>).' },
+  {
+    module: 'cleanup-lambda',
+    variable: 'schedule',
+    value: '"every day"',
+    message: 'schedule = "every day": must be an EventBridge Scheduler expression: rate(1 day), rate(6 hours), cron(<6 fields>) or at(yyyy-mm-ddThh:mm:ss).',
+  },
+  {
+    module: 'cleanup-lambda',
+    variable: 'schedule',
+    value: '"at(2026-12-01 09:00)"',
+    message: 'schedule = "at(2026-12-01 09:00)": must be an EventBridge Scheduler expression: rate(1 day), rate(6 hours), cron(<6 fields>) or at(yyyy-mm-ddThh:mm:ss).',
+  },
 ];
 
 /** HCL for the inputs of one case: the valid ones, with the case's variable replaced. */
