@@ -3,11 +3,11 @@ import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
-import { Fn, TerraformIterator, Token } from '../core/framework';
+import { Fn, Op, TerraformIterator, TerraformVariable, Token } from '../core/framework';
 import { Construct } from 'constructs';
 import { ModuleStack } from './module-stack';
 import { RULES } from '../core/rules';
-import { policyDocument } from '../core/policy-document';
+import { policyDocument, policyDocumentExpression, statementObjects } from '../core/policy-document';
 import { CleanupLambda, cleanupStatements, PREFIX_ALONE, PREFIX_RULES } from '../modules/cleanup-lambda';
 import {
   DEFAULT_SCHEDULE_INPUT,
@@ -67,14 +67,14 @@ export function cleanupLambdaModule(scope: Construct): ModuleStack {
       'EventBridge Scheduler expression, rate(1 day), cron(0 3 * * ? *) or at(2026-12-01T09:00:00): the schedule <function_name>-cleanup (UTC) invokes the alias. Default: not scheduled.',
     rules: [SCHEDULE_RULES.expression],
   });
-  functionModule(m, (props) => {
-    const cleanup = new CleanupLambda(m, 'lambda', { ...props, bucketName: bucketName.stringValue, prefix: prefix.stringValue });
+  const cleanup = functionModule(m, (props) => {
+    const fn = new CleanupLambda(m, 'lambda', { ...props, bucketName: bucketName.stringValue, prefix: prefix.stringValue });
     const partition = new DataAwsPartition(m, 'current').partition;
-    cleanup.scopePolicy.policy = policyDocument(cleanupStatements(bucketName.stringValue, prefix.stringValue, partition));
-    cleanup.addEnvironment('DRY_RUN', Token.asString(dryRun.booleanValue));
-    scheduleOnEach(m, cleanup, schedule.stringValue, props.tags);
-    return cleanup;
+    fn.scopePolicy.policy = policyDocument(cleanupStatements(bucketName.stringValue, prefix.stringValue, partition));
+    fn.addEnvironment('DRY_RUN', Token.asString(dryRun.booleanValue));
+    return fn;
   });
+  scheduleOnEach(m, cleanup, schedule.stringValue);
   m.movedFrom(CLEANUP_LAMBDA_MOVES);
   return m;
 }
@@ -86,10 +86,16 @@ export function cleanupLambdaModule(scope: Construct): ModuleStack {
  * environment stack gives them (`FunctionSchedules`). The role trusts the scheduler of the
  * caller's account only.
  */
-function scheduleOnEach(m: ModuleStack, fn: CleanupLambda, schedule: string, tags: Readonly<Record<string, string>> | undefined): void {
+function scheduleOnEach(m: ModuleStack, fn: CleanupLambda, schedule: string): void {
+  // Variables functionModule declared: the tags, and the on-failure destination (async-invoke-variables.ts).
+  const variable = (name: string) => m.node.findChild(name) as TerraformVariable;
+  const tags = Token.asStringMap(variable('tags').value);
   const perSchedule = TerraformIterator.fromList(Fn.compact([schedule]));
   const accountId = new DataAwsCallerIdentity(m, 'caller').accountId;
   const schedules = new Construct(fn, 'schedules');
+  const destination = variable('destination_on_failure').stringValue;
+  const sqsDestination = Fn.try([Op.eq(Fn.element(Fn.split(':', destination), 2), 'sqs'), false]);
+  const [invoke, sendToDeadLetterQueue] = statementObjects(schedulerStatements(fn.aliasArn, { arn: destination }));
   const role = new IamRole(schedules, 'scheduler-role', {
     forEach: perSchedule,
     name: schedulerRoleName(fn.functionName),
@@ -102,9 +108,10 @@ function scheduleOnEach(m: ModuleStack, fn: CleanupLambda, schedule: string, tag
     forEach: perRole,
     name: 'invoke-alias',
     role: perRole.getString('id'),
-    policy: policyDocument(schedulerStatements(fn.aliasArn)),
+    // With an SQS destination_on_failure, the schedule's dead-letter queue, as in the stacks.
+    policy: policyDocumentExpression(Token.asAny(Fn.concat([[invoke], Fn.conditional(sqsDestination, [sendToDeadLetterQueue], [])]))),
   });
-  new SchedulerSchedule(schedules, CLEANUP_SCHEDULE_KEY, {
+  const resource = new SchedulerSchedule(schedules, CLEANUP_SCHEDULE_KEY, {
     forEach: perRole,
     name: scheduleName(fn.functionName, CLEANUP_SCHEDULE_KEY),
     groupName: SCHEDULE_GROUP,
@@ -120,5 +127,9 @@ function scheduleOnEach(m: ModuleStack, fn: CleanupLambda, schedule: string, tag
       retryPolicy: { ...SCHEDULE_RETRY_DEFAULTS },
     },
     dependsOn: [policy],
+  });
+  resource.addOverride('target.dynamic.dead_letter_config', {
+    for_each: Fn.conditional(sqsDestination, [destination], []),
+    content: { arn: '${dead_letter_config.value}' },
   });
 }

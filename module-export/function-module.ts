@@ -8,6 +8,7 @@ import {
   STAR_RESOURCE_RULE,
   WILDCARD_ACTION_RULE,
 } from '../core/policy-document';
+import { bindAsyncInvoke } from './async-invoke-variables';
 import { ModuleStack } from './module-stack';
 import { PlaceholderPackage } from '../modules/placeholder-package';
 import { FUNCTION_PAIR_RULES, RESERVED_ENVIRONMENT_VARIABLES, RULES, SNAP_START_RUNTIMES } from '../core/rules';
@@ -253,6 +254,8 @@ export function functionModule<F extends LambdaFunction>(m: ModuleStack, create:
     content: { apply_on: '${snap_start.value}' },
   });
 
+  const asyncAlarms = bindAsyncInvoke(m, fn);
+
   m.output('function_name', fn.resource.functionName, 'Name of the Lambda function.');
   m.output('function_arn', fn.arn, 'ARN of the Lambda function.');
   m.output('invoke_arn', fn.invokeArn, 'ARN API Gateway uses to invoke the function.');
@@ -265,7 +268,11 @@ export function functionModule<F extends LambdaFunction>(m: ModuleStack, create:
   m.output('lambda_alias_arn', fn.aliasArn, 'ARN of the alias, for invoke permissions and triggers.');
   m.output('lambda_alias_invoke_arn', fn.aliasInvokeArn, 'ARN API Gateway uses to invoke the alias.');
   m.output('lambda_alias_function_version', fn.alias.functionVersion, 'Version the alias points to, as last read from AWS (CI moves it).');
-  m.output('alarm_names', Fn.concat([[fn.errorsAlarm.alarmName], alarms.listValue]), 'Alarms a canary release watches: the errors alarm on the alias, then those named in alarms.');
+  m.output(
+    'alarm_names',
+    Fn.concat([[fn.errorsAlarm.alarmName], asyncAlarms, alarms.listValue]),
+    'Alarms a canary release watches: the errors alarm on the alias, the dropped-events alarm (with create_async_event_config), then those named in alarms.',
+  );
   return fn;
 }
 

@@ -138,7 +138,33 @@ const FUNCTION_CASES: Omit<BadInput, 'module'>[] = [
   },
 ];
 
+/** Cases of the asynchronous invocation variables (module-export/async-invoke-variables.ts). */
+const ASYNC_INVOKE_CASES: Omit<BadInput, 'module'>[] = [
+  {
+    variable: 'maximum_retry_attempts',
+    value: '3',
+    message: 'maximum_retry_attempts = 3: must be a whole number from 0 to 2 (retries of a failed asynchronous invocation).',
+  },
+  { variable: 'maximum_event_age_in_seconds', value: '59', message: 'maximum_event_age_in_seconds = 59: must be a whole number from 60 to 21600 seconds.' },
+  { variable: 'maximum_event_age_in_seconds', value: '21601', message: 'maximum_event_age_in_seconds = 21601: must be a whole number from 60 to 21600 seconds.' },
+  {
+    variable: 'destination_on_failure',
+    value: '"arn:aws:sqs:us-west-2:111111111111:failures.fifo"',
+    alongside: { create_async_event_config: 'true' },
+    message:
+      'destination_on_failure = "arn:aws:sqs:us-west-2:111111111111:failures.fifo": must be an SQS queue ARN (arn:aws:sqs:<region>:<account>:<name>) or an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>), not FIFO.',
+  },
+  {
+    variable: 'destination_on_failure',
+    value: '"arn:aws:sqs:us-west-2:111111111111:failures"',
+    message: 'destination_on_failure = "arn:aws:sqs:us-west-2:111111111111:failures": is only used with create_async_event_config = true.',
+    readsOtherVariables: true,
+  },
+];
+
 export const BAD_INPUTS: readonly BadInput[] = [
+  ...ASYNC_INVOKE_CASES.map((c) => ({ ...c, module: 'lambda' as const })),
+  ...ASYNC_INVOKE_CASES.filter((c) => c.variable === 'maximum_retry_attempts').map((c) => ({ ...c, module: 'cleanup-lambda' as const })),
   ...FUNCTION_CASES.map((c) => ({ ...c, module: 'lambda' as const })),
   ...FUNCTION_CASES.filter((c) => c.variable === 'memory_size' || c.variable === 'alias_name').map((c) => ({ ...c, module: 'cleanup-lambda' as const })),
   { module: 'lambda-layer', variable: 'layer_name', value: '"deps:v2"', message: 'layer_name = "deps:v2": must be 1 to 140 characters, each a letter, digit, hyphen or underscore.' },
