@@ -194,7 +194,7 @@ describe('npm run adopt, against a fleet made by hand in an AWS API emulator', (
     const before = await adopt(root, ['--env', 'sandbox', '--check']);
     expect(before.code).toBe(1);
     expect(before.out).toContain(
-      `sandbox: 7 resources of the stack already exist in account 123456789012 but are neither in its Terraform state (s3://${sandbox.backend.bucket}/team-sandbox/terraform.tfstate) nor in envs/imports/sandbox.emulator.json`,
+      `sandbox: 5 resources of the stack already exist in account 123456789012 but are neither in its Terraform state (s3://${sandbox.backend.bucket}/team-sandbox/terraform.tfstate) nor in envs/imports/sandbox.emulator.json`,
     );
     expect(before.out).toContain('  - aws_iam_role.cleanup_role: role team-sandbox-cleanup');
     expect(before.out).toContain(`  - aws_lambda_layer_version.deps_layer_version: layer team-sandbox-deps at its latest version, 2`);
