@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GetFunctionCommand, ListLayerVersionsCommand, PublishLayerVersionCommand, RemovePermissionCommand } from '@aws-sdk/client-lambda';
-import { ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
+import { DeleteRuleCommand, RemoveTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { GetScheduleCommand } from '@aws-sdk/client-scheduler';
 import { CreateRoleCommand, DeleteRoleCommand } from '@aws-sdk/client-iam';
 import { runAdopt } from '../adopt/adopt';
 import { formatImportsFile, ImportsFile } from '../contract/imports-file';
@@ -96,8 +97,6 @@ describe('npm run adopt, against a fleet made by hand in an AWS API emulator', (
     const file = readImports(root);
     const ids = idsByAddress(file);
     expect(ids).toMatchObject({
-      'sandbox aws_cloudwatch_event_rule.cleanup_schedule': 'team-sandbox-cleanup',
-      'sandbox aws_cloudwatch_event_target.cleanup_schedule_target': 'team-sandbox-cleanup/cleanup',
       'sandbox aws_cloudwatch_log_group.cleanup_log_group': '/aws/lambda/team-sandbox-cleanup',
       'sandbox aws_iam_role.cleanup_role': 'team-sandbox-cleanup',
       'sandbox aws_iam_role_policy.cleanup_logs_policy': 'team-sandbox-cleanup:logs',
@@ -110,9 +109,10 @@ describe('npm run adopt, against a fleet made by hand in an AWS API emulator', (
     // Nothing of the API function, the cleanup's scope policy or the lock table exists: the deploy creates them.
     expect(Object.keys(ids).filter((a) => /api_|scope_policy|lock_table/.test(a))).toEqual([]);
     expect(result.out).toContain('create     sandbox aws_lambda_function.api_function: not in the account');
-    // The hand-made schedule invokes the function itself: its target is adopted (the apply moves
-    // it to the alias), while the permission on the alias, which does not exist yet, is the deploy's.
-    expect(result.out).toContain('create     sandbox aws_lambda_permission.cleanup_schedule_permission: not in the account');
+    // The hand-made EventBridge rule is no resource of the stack: its schedule is EventBridge
+    // Scheduler's, on the alias, which the deploy creates (the team then removes the rule).
+    expect(Object.keys(ids).filter((a) => /event_rule|event_target/.test(a))).toEqual([]);
+    expect(result.out).toContain('create     sandbox aws_scheduler_schedule.cleanup_schedules_cleanup: not in the account');
     expect(result.out).toContain('create     sandbox aws_lambda_alias.cleanup_alias: not in the account');
     expect(file.imports.find((e) => e.address === 'aws_lambda_function.cleanup_function')?.note).toBe(
       'function team-sandbox-cleanup (runtime python3.12, 1 layer)',
@@ -194,7 +194,7 @@ describe('npm run adopt, against a fleet made by hand in an AWS API emulator', (
     const before = await adopt(root, ['--env', 'sandbox', '--check']);
     expect(before.code).toBe(1);
     expect(before.out).toContain(
-      `sandbox: 7 resources of the stack already exist in account 123456789012 but are neither in its Terraform state (s3://${sandbox.backend.bucket}/team-sandbox/terraform.tfstate) nor in envs/imports/sandbox.emulator.json`,
+      `sandbox: 5 resources of the stack already exist in account 123456789012 but are neither in its Terraform state (s3://${sandbox.backend.bucket}/team-sandbox/terraform.tfstate) nor in envs/imports/sandbox.emulator.json`,
     );
     expect(before.out).toContain('  - aws_iam_role.cleanup_role: role team-sandbox-cleanup');
     expect(before.out).toContain(`  - aws_lambda_layer_version.deps_layer_version: layer team-sandbox-deps at its latest version, 2`);
@@ -235,7 +235,7 @@ describe('npm run adopt, against a fleet made by hand in an AWS API emulator', (
 
     terraformOk(['init', '-input=false', '-no-color'], stackDir);
     const apply = terraformOk(['apply', '-auto-approve', '-input=false', '-no-color'], stackDir);
-    expect(apply.stdout).toMatch(/Apply complete! Resources: 7 imported, \d+ added, \d+ changed, 0 destroyed\./);
+    expect(apply.stdout).toMatch(/Apply complete! Resources: 5 imported, \d+ added, \d+ changed, 0 destroyed\./);
 
     const aws = emulatorClients(moto.endpoint, sandbox.region);
     try {
@@ -244,14 +244,14 @@ describe('npm run adopt, against a fleet made by hand in an AWS API emulator', (
       expect(fn.Configuration?.Layers?.map((l) => l.Arn)).toEqual([fleet.layerVersionArns[1]]);
       const versions = await aws.lambda.send(new ListLayerVersionsCommand({ LayerName: fleet.layerName }));
       expect(versions.LayerVersions?.map((v) => v.Version).sort()).toEqual([1, 2]);
-      // The adopted schedule now invokes the function's alias.
-      const targets = await aws.events.send(new ListTargetsByRuleCommand({ Rule: fleet.functionName }));
-      expect(targets.Targets?.map((t) => [t.Id, t.Arn])).toEqual([['cleanup', `${fn.Configuration?.FunctionArn}:live`]]);
+      // The function's schedule is now EventBridge Scheduler's, on the alias.
+      const schedule = await aws.scheduler.send(new GetScheduleCommand({ Name: `${fleet.functionName}-cleanup`, GroupName: 'default' }));
+      expect([schedule.ScheduleExpression, schedule.Target?.Arn]).toEqual(['rate(1 day)', `${fn.Configuration?.FunctionArn}:live`]);
 
-      // The hand-made grant to the rule on the function itself is no longer needed (the schedule
-      // invokes the alias) and no stack holds it: the team removes it. The emulator keeps one
-      // policy per function, where AWS keeps the alias's apart, so until then the provider would
-      // read that statement for the alias's, which has the same id.
+      // The hand-made rule, its target and its grant on the function itself are no longer needed
+      // and no stack holds them: the team removes them, or the function runs twice a day.
+      await aws.events.send(new RemoveTargetsCommand({ Rule: fleet.functionName, Ids: ['cleanup'] }));
+      await aws.events.send(new DeleteRuleCommand({ Name: fleet.functionName }));
       await aws.lambda.send(new RemovePermissionCommand({ FunctionName: fleet.functionName, StatementId: 'AllowScheduleRule' }));
       const plan = terraform(['plan', '-detailed-exitcode', '-input=false', '-no-color'], stackDir);
       expect({ status: plan.status, out: plan.stdout.includes('No changes.') }).toEqual({ status: 0, out: true });

@@ -11,7 +11,6 @@ import {
   CleanupLambdaProps,
   PREFIX_ALONE,
   PREFIX_RULES,
-  SCHEDULE_PERMISSION,
 } from '../modules/cleanup-lambda';
 import { ALIAS_CI_OWNED_ATTRIBUTES, FUNCTION_CI_OWNED_ATTRIBUTES, FUNCTION_SET_ON_CREATE_ATTRIBUTES, LambdaFunction } from '../modules/lambda-function';
 import { decide, Decision, policiesOfRole } from './support/iam-simulator';
@@ -123,35 +122,12 @@ describe('CleanupLambda', () => {
     expect(onlyResource(synthJson(stack), 'aws_lambda_function').environment.variables.DRY_RUN).toBe('false');
   });
 
-  test('a schedule may invoke it, and only from its own rule', () => {
-    const stack = testStack();
-    new CleanupLambda(stack, 'cleanup', { ...props, schedule: 'cron(0 3 * * ? *)' });
-    const json = synthJson(stack);
-    const [ruleName] = Object.keys(resourcesOf(json, 'aws_cloudwatch_event_rule'));
-    const [functionName] = Object.keys(resourcesOf(json, 'aws_lambda_function'));
-    expect(onlyResource(json, 'aws_cloudwatch_event_rule').schedule_expression).toBe('cron(0 3 * * ? *)');
-    const [aliasName] = Object.keys(resourcesOf(json, 'aws_lambda_alias'));
-    // The schedule invokes the alias (the version CI promoted), never $LATEST.
-    expect(onlyResource(json, 'aws_cloudwatch_event_target')).toEqual({
-      rule: `\${aws_cloudwatch_event_rule.${ruleName}.name}`,
-      arn: `\${aws_lambda_alias.${aliasName}.arn}`,
-    });
-    expect(onlyResource(json, 'aws_lambda_permission')).toEqual({
-      statement_id: 'AllowScheduleRule',
-      action: 'lambda:InvokeFunction',
-      principal: 'events.amazonaws.com',
-      function_name: `\${aws_lambda_function.${functionName}.function_name}`,
-      qualifier: `\${aws_lambda_alias.${aliasName}.name}`,
-      source_arn: `\${aws_cloudwatch_event_rule.${ruleName}.arn}`,
-    });
-  });
-
   test('without a schedule nothing else may invoke it', () => {
     const stack = testStack();
     new CleanupLambda(stack, 'cleanup', props);
     const json = synthJson(stack);
     expect(resourcesOf(json, 'aws_lambda_permission')).toEqual({});
-    expect(resourcesOf(json, 'aws_cloudwatch_event_rule')).toEqual({});
+    expect(resourcesOf(json, 'aws_scheduler_schedule')).toEqual({});
   });
 
   test('a named caller may invoke it: a policy on the caller role, scoped to its alias ARN by reference', () => {
@@ -216,11 +192,9 @@ describe('CleanupLambda', () => {
       PREFIX_RULES.wildcard.pattern = '.*';
       // @ts-expect-error readonly
       PREFIX_ALONE.push('wildcard');
-      // @ts-expect-error readonly
-      SCHEDULE_PERMISSION.principal = 's3.amazonaws.com';
     };
     expect(typeof changes).toBe('function');
-    for (const constant of [CLEANUP_DENIED_ACTIONS, CLEANUP_ENVIRONMENT_VARIABLES, PREFIX_ALONE, SCHEDULE_PERMISSION]) {
+    for (const constant of [CLEANUP_DENIED_ACTIONS, CLEANUP_ENVIRONMENT_VARIABLES, PREFIX_ALONE]) {
       expect(Object.isFrozen(constant)).toBe(true);
     }
   });
@@ -237,8 +211,6 @@ describe('CleanupLambda', () => {
 
   test.each([
     ['an invalid bucket name', { bucketName: 'Images_Bucket' }, 's3-bucket-name bucketName'],
-    ['an invalid schedule', { schedule: 'every day' }, 'schedule-expression schedule'],
-    ['a plural rate of one', { schedule: 'rate(1 days)' }, 'schedule-expression schedule'],
     ['its own variables set by hand', { environmentVariables: { DRY_RUN: 'false' } }, 'cleanup-environment-variable environmentVariables name'],
   ])('rejects %s', (_case, change, message) => {
     const stack = testStack();

@@ -113,10 +113,12 @@ describe('shipped environments', () => {
         CLEANUP_PREFIX: 'books/',
         DRY_RUN: 'true',
       });
-      expect(resourcesOf(json(name), 'aws_cloudwatch_event_rule').cleanup_schedule.schedule_expression).toBe('rate(1 day)');
-      expect(resourcesOf(json(name), 'aws_lambda_permission').cleanup_schedule_permission.source_arn).toBe(
-        '${aws_cloudwatch_event_rule.cleanup_schedule.arn}',
-      );
+      const schedule = resourcesOf(json(name), 'aws_scheduler_schedule').cleanup_schedules_cleanup;
+      expect(schedule.schedule_expression).toBe('rate(1 day)');
+      expect(schedule.target.arn).toBe('${aws_lambda_alias.cleanup_alias.arn}');
+      // Scheduler invokes through its role: no resource policy on the cleanup function.
+      const permissions = Object.values<any>(resourcesOf(json(name), 'aws_lambda_permission'));
+      expect(permissions.filter((p) => p.function_name.includes('cleanup_function'))).toEqual([]);
     });
 
     test('every IAM policy is a JSON document: no wildcard action, "*" resources only where nothing can be scoped', () => {
@@ -148,6 +150,7 @@ describe('shipped environments', () => {
         'api_function_alias_arn',
         'api_function_arn',
         'api_function_name',
+        'cleanup_failure_queue_url',
         'cleanup_function_alias_arn',
         'cleanup_function_arn',
         'cleanup_function_name',
@@ -190,11 +193,13 @@ describe('shipped environments', () => {
         const id = key.replace(/-/g, '_');
         const alias = resourcesOf(json(name), 'aws_lambda_alias')[`${id}_alias`];
         const alarm = resourcesOf(json(name), 'aws_cloudwatch_metric_alarm')[`${id}_errors_alarm`];
-        // the throttles alarm only on a function with reserved concurrency (1 or more)
+        // the throttles alarm only on a function with reserved concurrency (1 or more); the
+        // dropped-events alarm on a function invoked asynchronously (here: on a schedule)
         const throttles = (config.functions![key].reservedConcurrentExecutions ?? -1) >= 1 ? [`${fn.functionName}-throttles`] : [];
+        const dropped = config.functions![key].cleanup?.schedule === undefined ? [] : [`${fn.functionName}-async-events-dropped`];
         expect({ alias: fn.alias, alarms: fn.alarms }).toEqual({
           alias: 'live',
-          alarms: [`${fn.functionName}-errors`, ...throttles, `${fn.functionName}-duration-p99`, ...(config.functions![key].alarms ?? [])],
+          alarms: [`${fn.functionName}-errors`, ...throttles, `${fn.functionName}-duration-p99`, ...dropped, ...(config.functions![key].alarms ?? [])],
         });
         expect([alias.name, alarm.alarm_name, alarm.dimensions]).toEqual([
           fn.alias,

@@ -210,7 +210,7 @@ let root: string;
 let fleet: Fleet;
 let sleeps: number[];
 
-/** The staging manifest (each function watches its errors alarm), edited as a test says. */
+/** The shipped staging manifest (the fake fleet serves every alarm it names), edited as a test says. */
 function writeManifest(edit: (manifest: any) => void = () => undefined) {
   const file = path.join(root, 'generated', 'stacks', 'staging', 'release-manifest.json');
   const manifest = JSON.parse(fs.readFileSync(path.join(repo, 'generated', 'stacks', 'staging', 'release-manifest.json'), 'utf8'));

@@ -34,7 +34,8 @@ const ROOT_MOVES = { 'module.worker.aws_lambda_permission.unqualified_alias_trig
  * What the switch destroys, each with what the generated module creates in its place in the same
  * apply: the earlier modules' policies and policy attachments (the generated modules write their
  * own, scoped, inline policies under other names), and the hand-written cleanup module's schedule
- * (the generated module names the rule after the function, and keys it by the expression).
+ * (an EventBridge rule, its target and permission: the generated module schedules on EventBridge
+ * Scheduler, with a role of its own, keyed by the expression).
  */
 const REPLACED: Record<string, string> = {
   'module.lambda.aws_iam_role_policy_attachment.lambda_basic': 'module.lambda.aws_iam_role_policy.lambda_logs_policy',
@@ -42,10 +43,10 @@ const REPLACED: Record<string, string> = {
   'module.lambda.aws_iam_role_policy.lambda_invoke[0]': 'module.lambda.aws_iam_role_policy.lambda_invoke_policy[0]',
   'module.cleanup_lambda.aws_iam_role_policy_attachment.basic': 'module.cleanup_lambda.aws_iam_role_policy.lambda_logs_policy',
   'module.cleanup_lambda.aws_iam_role_policy.s3[0]': 'module.cleanup_lambda.aws_iam_role_policy.lambda_scope_policy',
-  'module.cleanup_lambda.aws_cloudwatch_event_rule.schedule[0]': 'module.cleanup_lambda.aws_cloudwatch_event_rule.lambda_schedule["rate(1 day)"]',
-  'module.cleanup_lambda.aws_cloudwatch_event_target.lambda[0]':
-    'module.cleanup_lambda.aws_cloudwatch_event_target.lambda_schedule_target["rate(1 day)"]',
-  'module.cleanup_lambda.aws_lambda_permission.eventbridge[0]': 'module.cleanup_lambda.aws_lambda_permission.lambda_schedule_permission["rate(1 day)"]',
+  'module.cleanup_lambda.aws_cloudwatch_event_rule.schedule[0]': 'module.cleanup_lambda.aws_scheduler_schedule.lambda_schedules_cleanup["rate(1 day)"]',
+  'module.cleanup_lambda.aws_cloudwatch_event_target.lambda[0]': 'module.cleanup_lambda.aws_iam_role.lambda_schedules_scheduler_role["rate(1 day)"]',
+  'module.cleanup_lambda.aws_lambda_permission.eventbridge[0]':
+    'module.cleanup_lambda.aws_iam_role_policy.lambda_schedules_scheduler_policy["rate(1 day)"]',
   'module.worker.aws_iam_role_policy.logs[0]': 'module.worker.aws_iam_role_policy.lambda_logs_policy',
   'module.worker.aws_iam_role_policy.tracing[0]': 'module.worker.aws_iam_role_policy.lambda_tracing_policy[0]',
   'module.worker.aws_iam_role_policy.additional_inline[0]': 'module.worker.aws_iam_role_policy.statements_policy[0]',

@@ -28,14 +28,14 @@ describe('synth summary for pull requests', () => {
   test('lists resources added, removed and changed per stack, with the changed attributes', () => {
     const head = edited((stack) => {
       stack.resource.aws_lambda_function.api_function.memory_size = 2048;
-      delete stack.resource.aws_cloudwatch_event_rule;
+      delete stack.resource.aws_scheduler_schedule;
       stack.resource.aws_cloudwatch_log_group.extra_log_group = { name: '/aws/lambda/extra', retention_in_days: 7 };
     });
     expect(changesBetween(generated, head)).toEqual([
       {
         stack: 'stacks/staging',
         added: ['aws_cloudwatch_log_group.extra_log_group'],
-        removed: ['aws_cloudwatch_event_rule.cleanup_schedule'],
+        removed: ['aws_scheduler_schedule.cleanup_schedules_cleanup'],
         changed: [{ address: 'aws_lambda_function.api_function', attributes: ['memory_size'] }],
         accountGuard: [],
         backend: [],
@@ -104,11 +104,11 @@ describe('synth summary for pull requests', () => {
 
   test("calls out a change to a function's permissions (not as IAM), but not a function URL's CORS", () => {
     const head = edited((stack) => {
-      stack.resource.aws_lambda_permission.cleanup_schedule_permission.source_arn = 'arn:aws:events:us-west-2:111111111111:rule/*';
+      stack.resource.aws_lambda_permission.api_public_http_api_permission.source_arn = '${aws_apigatewayv2_api.public_http_api_api.execution_arn}/*';
     });
     const [changes] = changesBetween(generated, head);
     expect(changes.invokers).toEqual([
-      'aws_lambda_permission.cleanup_schedule_permission changed (source_arn: ${aws_cloudwatch_event_rule.cleanup_schedule.arn} → arn:aws:events:us-west-2:111111111111:rule/*)',
+      'aws_lambda_permission.api_public_http_api_permission changed (source_arn: ${aws_apigatewayv2_api.public_http_api_api.execution_arn}/*/* → ${aws_apigatewayv2_api.public_http_api_api.execution_arn}/*)',
     ]);
     expect(changes.iam).toEqual([]);
     const withUrl = (cors: object) =>

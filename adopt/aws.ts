@@ -5,6 +5,8 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { awsClientConfig } from '../core/aws-client-config';
 
@@ -26,6 +28,8 @@ export interface AwsClients {
   readonly sts: STSClient;
   readonly s3: S3Client;
   readonly dynamodb: DynamoDBClient;
+  readonly scheduler: SchedulerClient;
+  readonly sqs: SQSClient;
   /** Where the calls go, for messages: the local emulator's endpoint, or AWS in a region. */
   readonly where: string;
 }
@@ -46,13 +50,15 @@ export function awsClients(region: string, endpoint?: string): AwsClients {
     sts: new STSClient(config),
     s3: new S3Client(config),
     dynamodb: new DynamoDBClient(config),
+    scheduler: new SchedulerClient(config),
+    sqs: new SQSClient(config),
     where: endpoint ?? `AWS (${region})`,
   };
 }
 
 /** Stops every client's connections, so the process can end. */
 export function closeClients(clients: AwsClients): void {
-  for (const client of [clients.lambda, clients.iam, clients.logs, clients.cloudwatch, clients.events, clients.sts, clients.s3, clients.dynamodb]) client.destroy();
+  for (const client of [clients.lambda, clients.iam, clients.logs, clients.cloudwatch, clients.events, clients.sts, clients.s3, clients.dynamodb, clients.scheduler, clients.sqs]) client.destroy();
 }
 
 const NETWORK_ERRORS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ECONNRESET', 'ETIMEDOUT', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);

@@ -7,6 +7,7 @@ import { DescribeRuleCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-e
 import { GetRoleCommand, GetRolePolicyCommand } from '@aws-sdk/client-iam';
 import {
   GetAliasCommand,
+  GetFunctionEventInvokeConfigCommand,
   GetFunctionCommand,
   GetPolicyCommand,
   GetProvisionedConcurrencyConfigCommand,
@@ -22,6 +23,8 @@ import {
   GetPublicAccessBlockCommand,
   HeadBucketCommand,
 } from '@aws-sdk/client-s3';
+import { GetScheduleCommand } from '@aws-sdk/client-scheduler';
+import { GetQueueAttributesCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { AwsClients } from './aws';
 import { PlannedResource } from './planned';
 
@@ -129,6 +132,53 @@ export const RESOURCE_KINDS: Readonly<Record<string, ResourceKind>> = {
         id,
         note: `provisioned concurrency of ${functionName}:${qualifier} (${config.RequestedProvisionedConcurrentExecutions ?? 0} requested, ${config.Status ?? 'status unknown'})`,
         attributes: { id, function_name: functionName, qualifier },
+        replacements: [],
+      };
+    },
+  },
+
+  aws_lambda_function_event_invoke_config: {
+    async find(resource, { clients, text }) {
+      const [functionName, qualifier] = [await text(resource, 'function_name'), await text(resource, 'qualifier')];
+      if (functionName === undefined || qualifier === undefined) return undefined;
+      const config = await absentOn(['ResourceNotFoundException'], () =>
+        clients.lambda.send(new GetFunctionEventInvokeConfigCommand({ FunctionName: functionName, Qualifier: qualifier })),
+      );
+      if (!config) return undefined;
+      const id = `${functionName}:${qualifier}`;
+      const destination = config.DestinationConfig?.OnFailure?.Destination;
+      return {
+        id,
+        note: `asynchronous invocation of ${functionName}:${qualifier} (${config.MaximumRetryAttempts ?? 'default'} retries, failures to ${destination ?? 'nowhere'})`,
+        attributes: { id, function_name: functionName, qualifier },
+        replacements: [],
+      };
+    },
+  },
+
+  aws_sqs_queue: {
+    async find(resource, { clients, text }) {
+      const name = await text(resource, 'name');
+      if (name === undefined) return undefined;
+      const url = (await absentOn(['QueueDoesNotExist', 'AWS.SimpleQueueService.NonExistentQueue'], () => clients.sqs.send(new GetQueueUrlCommand({ QueueName: name }))))?.QueueUrl;
+      if (url === undefined) return undefined;
+      const attributes = (await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))).Attributes ?? {};
+      return { id: url, note: `SQS queue ${name}`, attributes: { id: url, url, name, arn: attributes.QueueArn ?? '' }, replacements: [] };
+    },
+  },
+
+  aws_scheduler_schedule: {
+    async find(resource, { clients, text }) {
+      const name = await text(resource, 'name');
+      const group = (await text(resource, 'group_name')) ?? 'default';
+      if (name === undefined) return undefined;
+      const schedule = await absentOn(['ResourceNotFoundException'], () => clients.scheduler.send(new GetScheduleCommand({ Name: name, GroupName: group })));
+      if (!schedule) return undefined;
+      const id = `${group}/${name}`;
+      return {
+        id,
+        note: `schedule ${name} (${schedule.ScheduleExpression ?? 'no expression'}, ${schedule.State ?? 'state unknown'}) invoking ${schedule.Target?.Arn ?? 'nothing'}`,
+        attributes: { id, name, arn: schedule.Arn ?? '' },
         replacements: [],
       };
     },

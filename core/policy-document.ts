@@ -138,6 +138,14 @@ function statementObject(s: PolicyStatement | ResourcePolicyStatement) {
   };
 }
 
+/**
+ * Statements as the document holds them, for a document whose list of statements only Terraform
+ * can put together (one statement or another, from a variable): see {@link policyDocumentExpression}.
+ */
+export function statementObjects(statements: readonly (PolicyStatement | ResourcePolicyStatement)[]): object[] {
+  return statements.map(statementObject);
+}
+
 /** Renders statements as an IAM policy document: compact JSON, keys in the order AWS documents them. */
 export function policyDocument(statements: readonly (PolicyStatement | ResourcePolicyStatement)[]): string {
   return JSON.stringify(policyObject(statements));

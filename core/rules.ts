@@ -257,11 +257,6 @@ export const RULES = ruleTable({
     text: 'must be a CloudWatch alarm name: 1 to 255 printable characters',
   },
   statementId: { kind: 'pattern', pattern: '^[A-Za-z0-9]+$', text: 'must be letters and digits only (an IAM statement Sid)' },
-  scheduleExpression: {
-    kind: 'pattern',
-    pattern: '^(rate\\((1 (minute|hour|day)|([2-9]|[1-9][0-9]+) (minutes|hours|days))\\)|cron\\(\\S+ \\S+ \\S+ \\S+ \\S+ \\S+\\))$',
-    text: 'must be an EventBridge schedule expression: rate(1 day), rate(6 hours) or cron(<6 fields>)',
-  },
 });
 
 /** The runtimes of {@link SUPPORTED_RUNTIMES} that SnapStart supports: Python 3.12 and later. */

@@ -1,13 +1,27 @@
-import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
-import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
-import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
-import { Fn, TerraformIterator, Token } from '../core/framework';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
+import { Fn, Op, TerraformIterator, TerraformVariable, Token } from '../core/framework';
 import { Construct } from 'constructs';
 import { ModuleStack } from './module-stack';
 import { RULES } from '../core/rules';
-import { policyDocument } from '../core/policy-document';
-import { CleanupLambda, cleanupStatements, PREFIX_ALONE, PREFIX_RULES, SCHEDULE_PERMISSION, scheduleDescription } from '../modules/cleanup-lambda';
+import { policyDocument, policyDocumentExpression, statementObjects } from '../core/policy-document';
+import { CleanupLambda, cleanupStatements, PREFIX_ALONE, PREFIX_RULES } from '../modules/cleanup-lambda';
+import {
+  DEFAULT_SCHEDULE_INPUT,
+  DEFAULT_SCHEDULE_TIMEZONE,
+  SCHEDULE_GROUP,
+  SCHEDULE_RETRY_DEFAULTS,
+  SCHEDULE_RULES,
+  scheduleDescription,
+  scheduleName,
+  schedulerRoleName,
+  schedulerStatements,
+  schedulerTrustPolicy,
+} from '../modules/function-schedules';
+import { CLEANUP_SCHEDULE_KEY } from '../stacks/wire-schedules';
 import { tagsOrNothing } from '../modules/lambda-function';
 import { functionModule } from './function-module';
 import { CLEANUP_LAMBDA_MOVES } from './moved-addresses';
@@ -49,42 +63,73 @@ export function cleanupLambdaModule(scope: Construct): ModuleStack {
   const schedule = m.variable('schedule', {
     type: 'string',
     default: null,
-    description: 'EventBridge schedule expression, rate(1 day) or cron(0 3 * * ? *). Default: not scheduled.',
-    rules: [RULES.scheduleExpression],
+    description:
+      'EventBridge Scheduler expression, rate(1 day), cron(0 3 * * ? *) or at(2026-12-01T09:00:00): the schedule <function_name>-cleanup (UTC) invokes the alias. Default: not scheduled.',
+    rules: [SCHEDULE_RULES.expression],
   });
-  functionModule(m, (props) => {
-    const cleanup = new CleanupLambda(m, 'lambda', { ...props, bucketName: bucketName.stringValue, prefix: prefix.stringValue });
+  const cleanup = functionModule(m, (props) => {
+    const fn = new CleanupLambda(m, 'lambda', { ...props, bucketName: bucketName.stringValue, prefix: prefix.stringValue });
     const partition = new DataAwsPartition(m, 'current').partition;
-    cleanup.scopePolicy.policy = policyDocument(cleanupStatements(bucketName.stringValue, prefix.stringValue, partition));
-    cleanup.addEnvironment('DRY_RUN', Token.asString(dryRun.booleanValue));
-    scheduleOnEach(cleanup, schedule.stringValue, props.tags);
-    return cleanup;
+    fn.scopePolicy.policy = policyDocument(cleanupStatements(bucketName.stringValue, prefix.stringValue, partition));
+    fn.addEnvironment('DRY_RUN', Token.asString(dryRun.booleanValue));
+    return fn;
   });
+  scheduleOnEach(m, cleanup, schedule.stringValue);
   m.movedFrom(CLEANUP_LAMBDA_MOVES);
   return m;
 }
 
 /**
- * The schedule of a cleanup module, a variable that may be null: the rule, its target and its
- * invoke permission exist once per non-null schedule, that is zero or one time, under the
- * construct's ids.
+ * The schedule of a cleanup module, a variable that may be null: the scheduler role, its policy
+ * and the schedule `<function_name>-cleanup` (EventBridge Scheduler, on the alias) exist once per
+ * non-null schedule, that is zero or one time, keyed by the expression, under the ids the
+ * environment stack gives them (`FunctionSchedules`). The role trusts the scheduler of the
+ * caller's account only.
  */
-function scheduleOnEach(fn: CleanupLambda, schedule: string, tags: Readonly<Record<string, string>> | undefined): void {
+function scheduleOnEach(m: ModuleStack, fn: CleanupLambda, schedule: string): void {
+  // Variables functionModule declared: the tags, and the on-failure destination (async-invoke-variables.ts).
+  const variable = (name: string) => m.node.findChild(name) as TerraformVariable;
+  const tags = Token.asStringMap(variable('tags').value);
   const perSchedule = TerraformIterator.fromList(Fn.compact([schedule]));
-  const rule = new CloudwatchEventRule(fn, 'schedule', {
+  const accountId = new DataAwsCallerIdentity(m, 'caller').accountId;
+  const schedules = new Construct(fn, 'schedules');
+  const destination = variable('destination_on_failure').stringValue;
+  const sqsDestination = Fn.try([Op.eq(Fn.element(Fn.split(':', destination), 2), 'sqs'), false]);
+  const [invoke, sendToDeadLetterQueue] = statementObjects(schedulerStatements(fn.aliasArn, { arn: destination }));
+  const role = new IamRole(schedules, 'scheduler-role', {
     forEach: perSchedule,
-    name: fn.functionName,
-    description: scheduleDescription(fn.functionName, Token.asString(perSchedule.value)),
-    scheduleExpression: Token.asString(perSchedule.value),
+    name: schedulerRoleName(fn.functionName),
+    description: `Role EventBridge Scheduler assumes to invoke ${fn.functionName}:${fn.aliasName}`,
+    assumeRolePolicy: schedulerTrustPolicy(accountId),
     tags: tagsOrNothing(tags),
   });
-  const perRule = TerraformIterator.fromResources(rule);
-  new CloudwatchEventTarget(fn, 'schedule-target', { forEach: perRule, rule: perRule.getString('name'), arn: fn.aliasArn });
-  new LambdaPermission(fn, 'schedule-permission', {
-    ...SCHEDULE_PERMISSION,
-    forEach: perRule,
-    functionName: fn.resource.functionName,
-    qualifier: fn.alias.name,
-    sourceArn: perRule.getString('arn'),
+  const perRole = TerraformIterator.fromResources(role);
+  const policy = new IamRolePolicy(schedules, 'scheduler-policy', {
+    forEach: perRole,
+    name: 'invoke-alias',
+    role: perRole.getString('id'),
+    // With an SQS destination_on_failure, the schedule's dead-letter queue, as in the stacks.
+    policy: policyDocumentExpression(Token.asAny(Fn.concat([[invoke], Fn.conditional(sqsDestination, [sendToDeadLetterQueue], [])]))),
+  });
+  const resource = new SchedulerSchedule(schedules, CLEANUP_SCHEDULE_KEY, {
+    forEach: perRole,
+    name: scheduleName(fn.functionName, CLEANUP_SCHEDULE_KEY),
+    groupName: SCHEDULE_GROUP,
+    description: scheduleDescription(fn.functionName, perRole.key),
+    scheduleExpression: perRole.key,
+    scheduleExpressionTimezone: DEFAULT_SCHEDULE_TIMEZONE,
+    state: 'ENABLED',
+    flexibleTimeWindow: { mode: 'OFF' },
+    target: {
+      arn: fn.aliasArn,
+      roleArn: perRole.getString('arn'),
+      input: DEFAULT_SCHEDULE_INPUT,
+      retryPolicy: { ...SCHEDULE_RETRY_DEFAULTS },
+    },
+    dependsOn: [policy],
+  });
+  resource.addOverride('target.dynamic.dead_letter_config', {
+    for_each: Fn.conditional(sqsDestination, [destination], []),
+    content: { arn: '${dead_letter_config.value}' },
   });
 }

@@ -1,13 +1,10 @@
-import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
-import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { Construct } from 'constructs';
 import { arn } from '../core/arn';
 import { policyDocument, PolicyStatement } from '../core/policy-document';
 import { addProblemCheck, Problem, problem } from '../core/problems';
 import { check, RULES, ruleTable } from '../core/rules';
-import { LambdaFunction, LambdaFunctionProps, tagsOrNothing } from './lambda-function';
+import { LambdaFunction, LambdaFunctionProps } from './lambda-function';
 
 /** What a cleanup function may clean. */
 export interface CleanupScope {
@@ -24,15 +21,22 @@ export interface CleanupScope {
    * @default true
    */
   readonly dryRun?: boolean;
-  /** EventBridge schedule expression, `rate(1 day)` or `cron(0 3 * * ? *)`. @default not scheduled */
+  /**
+   * EventBridge Scheduler expression, `rate(1 day)` or `cron(0 3 * * ? *)`: the environment
+   * stack schedules the function with it, as the schedule `<functionName>-cleanup` on its alias
+   * (see `FunctionSchedules`), and gives it an on-failure queue. @default not scheduled
+   */
   readonly schedule?: string;
 }
 
 /** The fields of a {@link CleanupScope}, as problems name them. */
 export const CLEANUP_SCOPE_FIELDS = Object.freeze(['bucketName', 'prefix', 'dryRun', 'schedule'] as const satisfies readonly (keyof CleanupScope)[]);
 
-/** Properties of a {@link CleanupLambda}: a function and what it may clean. */
-export interface CleanupLambdaProps extends LambdaFunctionProps, CleanupScope {}
+/**
+ * Properties of a {@link CleanupLambda}: a function and what it may clean. Its schedule is a
+ * schedule like any function's (`FunctionSchedules`), so it is not one of them.
+ */
+export interface CleanupLambdaProps extends LambdaFunctionProps, Omit<CleanupScope, 'schedule'> {}
 
 /** Environment variables the construct sets for the handler; callers may not set them. */
 export const CLEANUP_ENVIRONMENT_VARIABLES = Object.freeze(['CLEANUP_BUCKET', 'CLEANUP_PREFIX', 'DRY_RUN'] as const);
@@ -59,8 +63,6 @@ export class CleanupLambda extends LambdaFunction {
   readonly bucketName: string;
   readonly prefix: string;
   readonly dryRun: boolean;
-  /** The scheduling rule, when a schedule is given. */
-  readonly scheduleRule?: CloudwatchEventRule;
   /** The inline policy that scopes the role to the prefix. */
   readonly scopePolicy: IamRolePolicy;
 
@@ -81,27 +83,10 @@ export class CleanupLambda extends LambdaFunction {
       policy: policyDocument(cleanupStatements(props.bucketName, props.prefix, props.partition)),
     });
 
-    if (props.schedule !== undefined) {
-      this.scheduleRule = new CloudwatchEventRule(this, 'schedule', {
-        name: props.functionName,
-        description: scheduleDescription(props.functionName, props.schedule),
-        scheduleExpression: props.schedule,
-        tags: tagsOrNothing(props.tags),
-      });
-      // The schedule invokes the alias, the version CI promoted, never $LATEST.
-      new CloudwatchEventTarget(this, 'schedule-target', { rule: this.scheduleRule.name, arn: this.aliasArn });
-      new LambdaPermission(this, 'schedule-permission', {
-        ...SCHEDULE_PERMISSION,
-        functionName: this.resource.functionName,
-        qualifier: this.alias.name,
-        sourceArn: this.scheduleRule.arn,
-      });
-    }
 
     addProblemCheck(this, () => [
       ...check('bucketName', props.bucketName, RULES.s3BucketName),
       ...checkPrefix(props.prefix),
-      ...(props.schedule === undefined ? [] : check('schedule', props.schedule, RULES.scheduleExpression)),
       ...userVariables
         .filter((name) => (CLEANUP_ENVIRONMENT_VARIABLES as readonly string[]).includes(name))
         .map((name) =>
@@ -110,18 +95,6 @@ export class CleanupLambda extends LambdaFunction {
     ]);
   }
 }
-
-/** The description of a cleanup function's schedule rule. */
-export function scheduleDescription(functionName: string, schedule: string): string {
-  return `Runs ${functionName} on ${schedule}`;
-}
-
-/** What the schedule's invoke permission grants, besides the function and the rule it names. */
-export const SCHEDULE_PERMISSION = Object.freeze({
-  statementId: 'AllowScheduleRule',
-  action: 'lambda:InvokeFunction',
-  principal: 'events.amazonaws.com',
-} as const);
 
 /** The statements of the scope policy. */
 export function cleanupStatements(bucketName: string, prefix: string, partition: string = 'aws'): PolicyStatement[] {

@@ -6,15 +6,8 @@ import { policyDocument, PolicyStatement } from '../core/policy-document';
 import { addProblemCheck, Problem, problem } from '../core/problems';
 import { check, FieldPairRule, Rule, ruleTable } from '../core/rules';
 import { LambdaFunction } from './lambda-function';
+import { QueueTarget } from './queue-target';
 import { QUEUE_RULES, SqsQueue } from './sqs-queue';
-
-/** A queue to consume: this project's {@link SqsQueue}, or any queue by its ARN and KMS key. */
-export interface QueueTarget {
-  /** ARN of the queue. */
-  readonly arn: string;
-  /** The KMS key encrypting the queue, granted kms:Decrypt. @default the queue is not KMS-encrypted */
-  readonly kmsKeyArn?: string;
-}
 
 /** Properties of a {@link QueueEventSource}. */
 export interface QueueEventSourceProps {

@@ -5,6 +5,7 @@ import { partitionOf } from '../core/regions';
 import { check, checkTags, RULES } from '../core/rules';
 import { checkSchema } from '../core/check-schema';
 import { ALARM_RULES, durationAlarmName, errorsAlarmName, throttlesAlarmName } from '../modules/lambda-function';
+import { checkAsyncInvoke } from './check-async-invoke';
 import { EnvironmentConfig, ENVIRONMENT_RULES, environmentSchema, stateKey } from './environment-config';
 import { checkHttp } from './check-http';
 import { checkQueues } from './check-queues';
@@ -56,6 +57,7 @@ function checkSettings(config: EnvironmentConfig): Problem[] {
     ...checkAlarms(config),
     ...checkHttp(config),
     ...checkQueues(config),
+    ...checkAsyncInvoke(config),
   ];
 }
 
@@ -116,6 +118,7 @@ function checkPartitions(config: EnvironmentConfig): Problem[] {
     if (fn.kmsKeyArn !== undefined) arns.push([`functions.${key}.kmsKeyArn`, fn.kmsKeyArn]);
     if (fn.logsKmsKeyArn !== undefined) arns.push([`functions.${key}.logsKmsKeyArn`, fn.logsKmsKeyArn]);
     (fn.eventSources ?? []).forEach((s, i) => arns.push([`functions.${key}.eventSources[${i}].queue`, s.queue], [`functions.${key}.eventSources[${i}].kmsKeyArn`, s.kmsKeyArn ?? '']));
+    arns.push([`functions.${key}.asyncInvoke.onFailure`, fn.asyncInvoke?.onFailure ?? '']);
     (fn.policyStatements ?? []).forEach((statement, s) => {
       const at = `functions.${key}.policyStatements[${s}]`;
       (statement.resources ?? []).forEach((resource, i) => arns.push([`${at}.resources[${i}]`, resource]));

@@ -13,6 +13,8 @@ import { wireHttp } from './wire-http';
 import { SqsQueue } from '../modules/sqs-queue';
 import { wireQueues } from './wire-queues';
 import { wireDashboard } from './wire-dashboard';
+import { wireAsyncInvoke } from './wire-async';
+import { wireSchedules } from './wire-schedules';
 
 /**
  * One environment's Terraform stack, named after it so `cdktf deploy staging` deploys exactly
@@ -96,10 +98,15 @@ export class EnvironmentStack extends ReadableStack {
       if (!caller) continue;
       (fn.invokes ?? []).forEach((ref) => resolve<FunctionReference>(ref, functions).forEach((target) => caller.allowInvoke(target)));
     }
+    // Triggers and failure handling, once every function exists.
     this.queues = wireQueues(this, config, functions, claim, localEndpoint !== undefined);
     wireHttp(this, config, functions, claim);
-
-    wireDashboard(this, config, functions, this.queues, claim);
+    const asyncInvokes = wireAsyncInvoke(config, functions, this.queues);
+    wireSchedules(config, functions, asyncInvokes);
+    const failureQueues = Object.fromEntries(
+      Object.entries(asyncInvokes).flatMap(([key, invoke]) => (invoke.failureQueue ? [[key, invoke.failureQueue.name]] : [])),
+    );
+    wireDashboard(this, config, functions, this.queues, claim, failureQueues);
 
     for (const [key, layer] of Object.entries(layers)) {
       new TerraformOutput(this, `${key}-layer-arn`, {

@@ -16,6 +16,8 @@ const STAGING: Where = { partition: 'aws', region: 'us-west-2', account: '111111
 const ARN_OF: Record<string, (name: string, where: Where) => string> = {
   aws_cloudwatch_log_group: (name, w) => `arn:${w.partition}:logs:${w.region}:${w.account}:log-group:/aws/lambda/${name}`,
   aws_lambda_function: (name, w) => `arn:${w.partition}:lambda:${w.region}:${w.account}:function:${name}`,
+  // The alias `live` of the function made by the same construct (`api_alias` → `api_function:live`).
+  aws_lambda_alias: (name, w) => `arn:${w.partition}:lambda:${w.region}:${w.account}:function:${name.replace(/_alias$/, '_function')}:live`,
   aws_sqs_queue: (name, w) => `arn:${w.partition}:sqs:${w.region}:${w.account}:${name}`,
 };
 

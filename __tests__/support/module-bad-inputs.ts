@@ -276,7 +276,33 @@ const FUNCTION_CASES: Omit<BadInput, 'module'>[] = [
   },
 ];
 
+/** Cases of the asynchronous invocation variables (module-export/async-invoke-variables.ts). */
+const ASYNC_INVOKE_CASES: Omit<BadInput, 'module'>[] = [
+  {
+    variable: 'maximum_retry_attempts',
+    value: '3',
+    message: 'maximum_retry_attempts = 3: must be a whole number from 0 to 2 (retries of a failed asynchronous invocation).',
+  },
+  { variable: 'maximum_event_age_in_seconds', value: '59', message: 'maximum_event_age_in_seconds = 59: must be a whole number from 60 to 21600 seconds.' },
+  { variable: 'maximum_event_age_in_seconds', value: '21601', message: 'maximum_event_age_in_seconds = 21601: must be a whole number from 60 to 21600 seconds.' },
+  {
+    variable: 'destination_on_failure',
+    value: '"arn:aws:sqs:us-west-2:111111111111:failures.fifo"',
+    alongside: { create_async_event_config: 'true' },
+    message:
+      'destination_on_failure = "arn:aws:sqs:us-west-2:111111111111:failures.fifo": must be an SQS queue ARN (arn:aws:sqs:<region>:<account>:<name>) or an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>), not FIFO.',
+  },
+  {
+    variable: 'destination_on_failure',
+    value: '"arn:aws:sqs:us-west-2:111111111111:failures"',
+    message: 'destination_on_failure = "arn:aws:sqs:us-west-2:111111111111:failures": is only used with create_async_event_config = true.',
+    readsOtherVariables: true,
+  },
+];
+
 export const BAD_INPUTS: readonly BadInput[] = [
+  ...ASYNC_INVOKE_CASES.map((c) => ({ ...c, module: 'lambda' as const })),
+  ...ASYNC_INVOKE_CASES.filter((c) => c.variable === 'maximum_retry_attempts').map((c) => ({ ...c, module: 'cleanup-lambda' as const })),
   ...FUNCTION_CASES.map((c) => ({ ...c, module: 'lambda' as const })),
   ...EVENT_SOURCE_CASES.map((c) => ({ ...c, module: 'lambda' as const })),
   ...FUNCTION_CASES.filter((c) => ['memory_size', 'alias_name', 'vpc_subnet_ids', 'logging_application_log_level', 'alarm_topic_arn'].includes(c.variable)).map((c) => ({
@@ -299,7 +325,18 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { module: 'cleanup-lambda', variable: 'prefix', value: '"books"', message: 'prefix = "books": must end with "/", or it also matches its neighbours ("books" matches "books-archive/").' },
   { module: 'cleanup-lambda', variable: 'prefix', value: '"books/*/"', message: 'prefix = "books/*/": must not contain wildcards (* or ?): IAM would read them as patterns.' },
   { module: 'cleanup-lambda', variable: 'prefix', value: `"${'p/'.repeat(513)}"`, message: `prefix = "${'p/'.repeat(513)}": must be at most 1024 characters long, like any S3 key.` },
-  { module: 'cleanup-lambda', variable: 'schedule', value: '"every day"', message: 'schedule = "every day": must be an EventBridge schedule expression: rate(1 day), rate(6 hours) or cron(<6 fields>).' },
+  {
+    module: 'cleanup-lambda',
+    variable: 'schedule',
+    value: '"every day"',
+    message: 'schedule = "every day": must be an EventBridge Scheduler expression: rate(1 day), rate(6 hours), cron(<6 fields>) or at(yyyy-mm-ddThh:mm:ss).',
+  },
+  {
+    module: 'cleanup-lambda',
+    variable: 'schedule',
+    value: '"at(2026-12-01 09:00)"',
+    message: 'schedule = "at(2026-12-01 09:00)": must be an EventBridge Scheduler expression: rate(1 day), rate(6 hours), cron(<6 fields>) or at(yyyy-mm-ddThh:mm:ss).',
+  },
 ];
 
 /** HCL for the inputs of one case: the valid ones, with the case's variable replaced. */

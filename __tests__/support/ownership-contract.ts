@@ -190,8 +190,11 @@ mock_provider "aws" {
   mock_resource "aws_iam_role" {
     defaults = { arn = "arn:aws:iam::${account}:role/mock" }
   }
-  mock_resource "aws_cloudwatch_event_rule" {
-    defaults = { arn = "arn:aws:events:${region}:${account}:rule/mock" }
+  mock_resource "aws_sqs_queue" {
+    defaults = {
+      arn = "arn:aws:sqs:${region}:${account}:mock"
+      url = "https://sqs.${region}.amazonaws.com/${account}/mock"
+    }
   }
   mock_resource "aws_cloudwatch_log_group" {
     defaults = { arn = "arn:aws:logs:${region}:${account}:log-group:/aws/lambda/mock" }

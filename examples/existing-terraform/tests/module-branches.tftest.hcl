@@ -6,8 +6,11 @@
 mock_provider "aws" {
   override_during = plan
 
-  mock_resource "aws_cloudwatch_event_rule" {
-    defaults = { arn = "arn:aws:events:us-west-2:111111111111:rule/bookshelf-cleanup" }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::111111111111:role/bookshelf-cleanup-scheduler" }
+  }
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "111111111111" }
   }
   mock_resource "aws_lambda_function" {
     defaults = { arn = "arn:aws:lambda:us-west-2:111111111111:function:bookshelf-cleanup", version = "1" }
@@ -576,6 +579,60 @@ run "lambda_local_existing_package" {
   }
 }
 
+run "lambda_async_event_config_to_a_queue" {
+  command = plan
+  module {
+    source = "../../generated/modules/lambda"
+  }
+  variables {
+    function_name                = "bookshelf-worker"
+    handler                      = "app.worker.handler"
+    create_async_event_config    = true
+    maximum_retry_attempts       = 0
+    maximum_event_age_in_seconds = 60
+    destination_on_failure       = "arn:aws:sqs:us-west-2:111111111111:bookshelf-worker-failures"
+  }
+
+  assert {
+    condition     = aws_lambda_function_event_invoke_config.lambda_async_invoke_config[0].qualifier == "live" && aws_lambda_function_event_invoke_config.lambda_async_invoke_config[0].maximum_retry_attempts == 0 && aws_lambda_function_event_invoke_config.lambda_async_invoke_config[0].maximum_event_age_in_seconds == 60
+    error_message = "the event invoke config should be on the alias, with the retries and age given"
+  }
+  assert {
+    condition     = aws_lambda_function_event_invoke_config.lambda_async_invoke_config[0].destination_config[0].on_failure[0].destination == "arn:aws:sqs:us-west-2:111111111111:bookshelf-worker-failures"
+    error_message = "failed events should go to destination_on_failure"
+  }
+  assert {
+    condition     = jsonencode(jsondecode(aws_iam_role_policy.lambda_async_invoke_send_policy[0].policy).Statement) == jsonencode([{ Sid = "SendFailedEvents", Effect = "Allow", Action = "sqs:SendMessage", Resource = "arn:aws:sqs:us-west-2:111111111111:bookshelf-worker-failures" }])
+    error_message = "the role should send to that queue and nowhere else, not ${aws_iam_role_policy.lambda_async_invoke_send_policy[0].policy}"
+  }
+  assert {
+    condition     = jsonencode(output.alarm_names) == jsonencode(["bookshelf-worker-errors", "bookshelf-worker-async-events-dropped"]) && aws_cloudwatch_metric_alarm.lambda_async_invoke_events_dropped_alarm[0].dimensions["Resource"] == "bookshelf-worker:live"
+    error_message = "a canary should also watch the dropped-events alarm on the alias, not ${jsonencode(output.alarm_names)}"
+  }
+}
+
+run "lambda_async_event_config_to_a_topic" {
+  command = plan
+  module {
+    source = "../../generated/modules/lambda"
+  }
+  variables {
+    function_name             = "bookshelf-worker"
+    handler                   = "app.worker.handler"
+    create_async_event_config = true
+    destination_on_failure    = "arn:aws:sns:us-west-2:111111111111:bookshelf-failures"
+  }
+
+  assert {
+    condition     = jsonencode(jsondecode(aws_iam_role_policy.lambda_async_invoke_send_policy[0].policy).Statement) == jsonencode([{ Sid = "PublishFailedEvents", Effect = "Allow", Action = "sns:Publish", Resource = "arn:aws:sns:us-west-2:111111111111:bookshelf-failures" }])
+    error_message = "the role should publish to that topic and nowhere else, not ${aws_iam_role_policy.lambda_async_invoke_send_policy[0].policy}"
+  }
+  assert {
+    condition     = aws_lambda_function_event_invoke_config.lambda_async_invoke_config[0].maximum_retry_attempts == 2 && aws_lambda_function_event_invoke_config.lambda_async_invoke_config[0].maximum_event_age_in_seconds == 21600
+    error_message = "the retries and age should default to Lambda's: 2 and 21600"
+  }
+}
+
 run "lambda_vpc" {
   command = plan
   module {
@@ -689,8 +746,12 @@ run "cleanup_defaults" {
     error_message = "the handler should get its bucket and prefix, in dry run, not ${jsonencode(aws_lambda_function.lambda_function.environment[0].variables)}"
   }
   assert {
-    condition     = length(aws_cloudwatch_event_rule.lambda_schedule) == 0 && length(aws_cloudwatch_event_target.lambda_schedule_target) == 0 && length(aws_lambda_permission.lambda_schedule_permission) == 0
-    error_message = "without a schedule there should be no rule, no target and no permission"
+    condition     = length(aws_scheduler_schedule.lambda_schedules_cleanup) == 0 && length(aws_iam_role.lambda_schedules_scheduler_role) == 0 && length(aws_iam_role_policy.lambda_schedules_scheduler_policy) == 0
+    error_message = "without a schedule there should be no schedule and no scheduler role"
+  }
+  assert {
+    condition     = length(aws_lambda_function_event_invoke_config.lambda_async_invoke_config) == 0 && length(aws_iam_role_policy.lambda_async_invoke_send_policy) == 0 && length(aws_cloudwatch_metric_alarm.lambda_async_invoke_events_dropped_alarm) == 0
+    error_message = "without create_async_event_config there should be no event invoke config, no send policy and no dropped-events alarm"
   }
   assert {
     condition     = strcontains(aws_iam_role_policy.lambda_scope_policy.policy, "\"arn:aws-us-gov:s3:::bookshelf-images/books/*\"") && !strcontains(aws_iam_role_policy.lambda_scope_policy.policy, "arn:aws:")
@@ -737,20 +798,45 @@ run "cleanup_scheduled" {
   }
 
   assert {
-    condition     = length(aws_cloudwatch_event_rule.lambda_schedule) == 1 && aws_cloudwatch_event_rule.lambda_schedule["rate(1 day)"].schedule_expression == "rate(1 day)"
-    error_message = "a schedule should give one rule with that expression"
+    condition     = aws_scheduler_schedule.lambda_schedules_cleanup["rate(1 day)"].name == "bookshelf-cleanup-cleanup" && aws_scheduler_schedule.lambda_schedules_cleanup["rate(1 day)"].schedule_expression == "rate(1 day)" && aws_scheduler_schedule.lambda_schedules_cleanup["rate(1 day)"].schedule_expression_timezone == "UTC"
+    error_message = "a schedule should give one schedule, <function_name>-cleanup, with that expression, in UTC"
   }
   assert {
-    condition     = length(aws_cloudwatch_event_target.lambda_schedule_target) == 1 && aws_cloudwatch_event_target.lambda_schedule_target["rate(1 day)"].arn == "arn:aws:lambda:us-west-2:111111111111:function:bookshelf-cleanup:live"
-    error_message = "the rule should target the function's alias"
+    condition     = aws_scheduler_schedule.lambda_schedules_cleanup["rate(1 day)"].target[0].arn == "arn:aws:lambda:us-west-2:111111111111:function:bookshelf-cleanup:live" && length(aws_scheduler_schedule.lambda_schedules_cleanup["rate(1 day)"].target[0].dead_letter_config) == 0
+    error_message = "the schedule should invoke the function's alias, with no dead-letter queue when no destination_on_failure is given"
   }
   assert {
-    condition     = length(aws_lambda_permission.lambda_schedule_permission) == 1 && aws_lambda_permission.lambda_schedule_permission["rate(1 day)"].qualifier == "live"
-    error_message = "the rule should be allowed to invoke the function's alias"
+    condition     = jsondecode(aws_iam_role.lambda_schedules_scheduler_role["rate(1 day)"].assume_role_policy).Statement[0].Condition.StringEquals["aws:SourceAccount"] == "111111111111"
+    error_message = "the scheduler role should trust the scheduler of the caller's account only"
   }
   assert {
-    condition     = aws_lambda_permission.lambda_schedule_permission["rate(1 day)"].source_arn == aws_cloudwatch_event_rule.lambda_schedule["rate(1 day)"].arn
-    error_message = "the invoke permission should be scoped to the rule (source_arn), not ${aws_lambda_permission.lambda_schedule_permission["rate(1 day)"].source_arn}"
+    condition     = jsonencode(jsondecode(aws_iam_role_policy.lambda_schedules_scheduler_policy["rate(1 day)"].policy).Statement) == jsonencode([{ Sid = "InvokeAlias", Effect = "Allow", Action = "lambda:InvokeFunction", Resource = "arn:aws:lambda:us-west-2:111111111111:function:bookshelf-cleanup:live" }])
+    error_message = "the scheduler role should invoke the alias and nothing else, not ${aws_iam_role_policy.lambda_schedules_scheduler_policy["rate(1 day)"].policy}"
+  }
+}
+
+run "cleanup_scheduled_with_failure_queue" {
+  command = plan
+  module {
+    source = "../../generated/modules/cleanup-lambda"
+  }
+  variables {
+    function_name             = "bookshelf-cleanup"
+    handler                   = "lambdas.cleanup.handler.handler"
+    bucket_name               = "bookshelf-images"
+    prefix                    = "books/"
+    schedule                  = "rate(1 day)"
+    create_async_event_config = true
+    destination_on_failure    = "arn:aws:sqs:us-west-2:111111111111:bookshelf-cleanup-failures"
+  }
+
+  assert {
+    condition     = aws_scheduler_schedule.lambda_schedules_cleanup["rate(1 day)"].target[0].dead_letter_config[0].arn == "arn:aws:sqs:us-west-2:111111111111:bookshelf-cleanup-failures"
+    error_message = "the on-failure queue should be the schedule's dead-letter queue"
+  }
+  assert {
+    condition     = jsondecode(aws_iam_role_policy.lambda_schedules_scheduler_policy["rate(1 day)"].policy).Statement[1] == { Sid = "SendToDeadLetterQueue", Effect = "Allow", Action = "sqs:SendMessage", Resource = "arn:aws:sqs:us-west-2:111111111111:bookshelf-cleanup-failures" }
+    error_message = "the scheduler role should send to the dead-letter queue, not ${aws_iam_role_policy.lambda_schedules_scheduler_policy["rate(1 day)"].policy}"
   }
 }
 
