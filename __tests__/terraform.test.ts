@@ -105,9 +105,9 @@ describe('a stack with its own alias name, provisioned concurrency, SnapStart, s
       log_group: '${aws_cloudwatch_log_group.api_log_group.name}',
     });
     expect([api.ephemeral_storage, api.vpc_config.subnet_ids.length]).toEqual([{ size: 2048 }, 2]);
-    expect(stack.resource.aws_lambda_function.worker_function.logging_config).toEqual({
+    expect(stack.resource.aws_lambda_function.analysis_worker_function.logging_config).toEqual({
       log_format: 'Text',
-      log_group: '${aws_cloudwatch_log_group.worker_log_group.name}',
+      log_group: '${aws_cloudwatch_log_group.analysis_worker_log_group.name}',
     });
   });
 

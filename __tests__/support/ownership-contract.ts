@@ -143,7 +143,41 @@ export function ownershipContract(stack: any): { testFile: string; ciReleased: a
   }`,
       ),
     ...Object.entries(functions).flatMap(([name, fn]) => keptSettings(`aws_lambda_function.${name}`, fn)),
+    ...aliasTargets(),
+    ...Object.entries<any>(stack.resource?.aws_sqs_queue ?? {})
+      .filter(([, queue]) => queue.redrive_policy)
+      .map(([name, queue]) => {
+        const policy = JSON.parse(queue.redrive_policy);
+        const target = /^\$\{(aws_sqs_queue\.[A-Za-z0-9_-]+\.arn)\}$/.exec(policy.deadLetterTargetArn)?.[1] ?? hcl(policy.deadLetterTargetArn);
+        return `  assert {
+    condition     = jsondecode(aws_sqs_queue.${name}.redrive_policy).deadLetterTargetArn == ${target} && jsondecode(aws_sqs_queue.${name}.redrive_policy).maxReceiveCount == ${policy.maxReceiveCount}
+    error_message = "aws_sqs_queue.${name} should keep its redrive policy: $\{aws_sqs_queue.${name}.redrive_policy}"
+  }`;
+      }),
   ];
+  /**
+   * Every trigger that names an alias (an event source mapping's function_name, an integration's
+   * integration_uri, a permission's qualifier, a schedule's target…) still names it after CI's
+   * move and the next apply: a top-level attribute whose value is a reference to an alias.
+   */
+  function aliasTargets(): string[] {
+    const reference = /^\$\{aws_lambda_alias\.([A-Za-z0-9_-]+)\.(arn|name|invoke_arn)\}$/;
+    return Object.entries<Record<string, any>>(stack.resource ?? {})
+      .filter(([type]) => type !== 'aws_lambda_alias')
+      .flatMap(([type, resources]) =>
+        Object.entries<any>(resources).flatMap(([name, resource]) =>
+          Object.entries<any>(resource)
+            .filter(([, value]) => typeof value === 'string' && reference.test(value) && resource.count === undefined && resource.for_each === undefined)
+            .map(([attribute, value]) => {
+              const [, alias, part] = reference.exec(value)!;
+              return `  assert {
+    condition     = ${type}.${name}.${attribute} == aws_lambda_alias.${alias}.${part}
+    error_message = "${type}.${name} should still invoke the alias through ${attribute}, not $\{${type}.${name}.${attribute}}"
+  }`;
+            }),
+        ),
+      );
+  }
   /**
    * The settings moto drops or cannot hold (structured logs), and the function's VPC and
    * ephemeral storage, as configured: each must survive the alias move and the apply after it.
@@ -198,6 +232,12 @@ mock_provider "aws" {
   }
   mock_resource "aws_cloudwatch_log_group" {
     defaults = { arn = "arn:aws:logs:${region}:${account}:log-group:/aws/lambda/mock" }
+  }
+  mock_resource "aws_apigatewayv2_api" {
+    defaults = {
+      arn           = "arn:aws:apigateway:${region}::/apis/mock"
+      execution_arn = "arn:aws:execute-api:${region}:${account}:mock"
+    }
   }
   mock_resource "aws_lambda_function" {
     defaults = {

@@ -606,7 +606,7 @@ run "lambda_async_event_config_to_a_queue" {
     error_message = "the role should send to that queue and nowhere else, not ${aws_iam_role_policy.lambda_async_invoke_send_policy[0].policy}"
   }
   assert {
-    condition     = jsonencode(output.alarm_names) == jsonencode(["bookshelf-worker-errors", "bookshelf-worker-async-events-dropped"]) && aws_cloudwatch_metric_alarm.lambda_async_invoke_events_dropped_alarm[0].dimensions["Resource"] == "bookshelf-worker:live"
+    condition     = jsonencode(output.alarm_names) == jsonencode(["bookshelf-worker-errors", "bookshelf-worker-duration-p99", "bookshelf-worker-async-events-dropped"]) && aws_cloudwatch_metric_alarm.lambda_async_invoke_events_dropped_alarm[0].dimensions["Resource"] == "bookshelf-worker:live"
     error_message = "a canary should also watch the dropped-events alarm on the alias, not ${jsonencode(output.alarm_names)}"
   }
 }
