@@ -369,7 +369,7 @@ describe('bad input is reported at synth, naming the field as written, the value
       'a KMS alias for a queue key',
       withQueue({ kmsKeyArn: 'arn:aws:kms:us-west-2:111111111111:alias/shop' }),
       [
-        'queues.jobs.kmsKeyArn = "arn:aws:kms:us-west-2:111111111111:alias/shop": must be a KMS key ARN: arn:aws:kms:<region>:<account>:key/<key id> (not an alias: consumers are granted kms:Decrypt on the key)',
+        'queues.jobs.kmsKeyArn = "arn:aws:kms:us-west-2:111111111111:alias/shop": must be a KMS key ARN: arn:aws:kms:<region>:<account>:key/<key id> (not an alias)',
       ],
     ],
     [
@@ -474,7 +474,7 @@ describe('bad input is reported at synth, naming the field as written, the value
       'a KMS alias for a queue ARN',
       withSource({ queue: EXTERNAL_QUEUE, kmsKeyArn: 'arn:aws:kms:us-west-2:222222222222:alias/billing' }),
       [
-        'functions.worker.eventSources[0].kmsKeyArn = "arn:aws:kms:us-west-2:222222222222:alias/billing": must be a KMS key ARN: arn:aws:kms:<region>:<account>:key/<key id> (not an alias: consumers are granted kms:Decrypt on the key)',
+        'functions.worker.eventSources[0].kmsKeyArn = "arn:aws:kms:us-west-2:222222222222:alias/billing": must be a KMS key ARN: arn:aws:kms:<region>:<account>:key/<key id> (not an alias)',
       ],
     ],
     [

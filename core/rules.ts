@@ -226,6 +226,12 @@ export const RULES = ruleTable({
     pattern: '^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:(key/[0-9a-f-]{36}|alias/[A-Za-z0-9/_-]+))$',
     text: 'must be a KMS key id, key ARN or alias ARN',
   },
+  // A key ARN, not an alias: IAM grants act on keys.
+  kmsKeyArn: {
+    kind: 'pattern',
+    pattern: '^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$',
+    text: 'must be a KMS key ARN: arn:aws:kms:<region>:<account>:key/<key id> (not an alias)',
+  },
   roleName: {
     kind: 'pattern',
     pattern: '^[A-Za-z0-9+=,.@_-]{1,64}$',

@@ -7,7 +7,8 @@ import { policyDocument, PolicyStatement } from '../core/policy-document';
 import { addProblemCheck } from '../core/problems';
 import { check, ruleTable } from '../core/rules';
 import { QueueTarget } from './queue-target';
-import { alarmNotifications, LambdaFunction, tagsOrNothing } from './lambda-function';
+import { ANY_MESSAGE_WAITING } from './sqs-queue';
+import { alarmNotifications, ANY_IN_A_MINUTE, LambdaFunction, tagsOrNothing } from './lambda-function';
 
 /**
  * Where a function's failed asynchronous invocations go: an SQS queue (with its KMS key, when
@@ -58,28 +59,10 @@ export function asyncEventsDroppedAlarmName(functionName: string): string {
  * the alias dropped in a minute (its retries and its maximum age spent, and no destination
  * took it). No events is no problem.
  */
-export const ASYNC_EVENTS_DROPPED_ALARM = Object.freeze({
-  namespace: 'AWS/Lambda',
-  metricName: 'AsyncEventsDropped',
-  statistic: 'Sum',
-  period: 60,
-  evaluationPeriods: 1,
-  threshold: 1,
-  comparisonOperator: 'GreaterThanOrEqualToThreshold',
-  treatMissingData: 'notBreaching',
-} as const);
+export const ASYNC_EVENTS_DROPPED_ALARM = Object.freeze({ ...ANY_IN_A_MINUTE, metricName: 'AsyncEventsDropped' } as const);
 
 /** What the failure-queue alarm watches, besides the queue it names: any failed event waiting in it. */
-export const FAILURE_QUEUE_DEPTH_ALARM = Object.freeze({
-  namespace: 'AWS/SQS',
-  metricName: 'ApproximateNumberOfMessagesVisible',
-  statistic: 'Maximum',
-  period: 60,
-  evaluationPeriods: 1,
-  threshold: 1,
-  comparisonOperator: 'GreaterThanOrEqualToThreshold',
-  treatMissingData: 'notBreaching',
-} as const);
+export const FAILURE_QUEUE_DEPTH_ALARM = ANY_MESSAGE_WAITING;
 
 /**
  * The statements that let a function's role send failed events to `destination`, and nowhere

@@ -42,11 +42,7 @@ export const FUNCTION_SETTINGS_RULES = ruleTable({
     pattern: '^sg-[0-9a-f]{8,17}$',
     text: 'must be a security group id: sg- and 8 to 17 hexadecimal digits, such as sg-0123456789abcdef0',
   },
-  kmsKeyArn: {
-    kind: 'pattern',
-    pattern: '^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$',
-    text: 'must be a KMS key ARN: arn:aws:kms:<region>:<account>:key/<key id> (not an alias)',
-  },
+  kmsKeyArn: RULES.kmsKeyArn,
   ephemeralStorageSize: { kind: 'range', min: 512, max: 10240, unit: 'MB' },
 });
 

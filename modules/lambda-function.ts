@@ -211,6 +211,20 @@ export const ALARM_RULES = ruleTable({
   },
 });
 
+/**
+ * What an alarm on one of Lambda's counts of a function's alias (errors, throttles, dropped
+ * events) has in common: any in a minute is an alarm; missing data (no invocations) is not.
+ */
+export const ANY_IN_A_MINUTE = Object.freeze({
+  namespace: 'AWS/Lambda',
+  statistic: 'Sum',
+  period: 60,
+  evaluationPeriods: 1,
+  threshold: 1,
+  comparisonOperator: 'GreaterThanOrEqualToThreshold',
+  treatMissingData: 'notBreaching',
+} as const);
+
 /** The name of a function's errors alarm. */
 export function errorsAlarmName(functionName: string): string {
   return `${functionName}-errors`;
@@ -220,16 +234,7 @@ export function errorsAlarmName(functionName: string): string {
  * What the errors alarm watches, besides the function and alias it names: any error of the
  * alias in a minute. Missing data (no invocations) is not an error.
  */
-export const ERRORS_ALARM = Object.freeze({
-  namespace: 'AWS/Lambda',
-  metricName: 'Errors',
-  statistic: 'Sum',
-  period: 60,
-  evaluationPeriods: 1,
-  threshold: 1,
-  comparisonOperator: 'GreaterThanOrEqualToThreshold',
-  treatMissingData: 'notBreaching',
-} as const);
+export const ERRORS_ALARM = Object.freeze({ ...ANY_IN_A_MINUTE, metricName: 'Errors' } as const);
 
 /** The name of a function's throttles alarm. */
 export function throttlesAlarmName(functionName: string): string {
@@ -242,16 +247,7 @@ export function throttlesAlarmName(functionName: string): string {
  * concurrency of 1 or more: an unreserved function is throttled only by the account's quota,
  * and a function reserved at 0 is stopped on purpose, so each of its invocations would be an alarm.
  */
-export const THROTTLES_ALARM = Object.freeze({
-  namespace: 'AWS/Lambda',
-  metricName: 'Throttles',
-  statistic: 'Sum',
-  period: 60,
-  evaluationPeriods: 1,
-  threshold: 1,
-  comparisonOperator: 'GreaterThanOrEqualToThreshold',
-  treatMissingData: 'notBreaching',
-} as const);
+export const THROTTLES_ALARM = Object.freeze({ ...ANY_IN_A_MINUTE, metricName: 'Throttles' } as const);
 
 /** The name of a function's duration alarm. */
 export function durationAlarmName(functionName: string): string {

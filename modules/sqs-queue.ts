@@ -4,7 +4,7 @@ import { SqsQueueRedriveAllowPolicy } from '@cdktf/provider-aws/lib/sqs-queue-re
 import { Construct } from 'constructs';
 import { Lazy, Token } from '../core/framework';
 import { addProblemCheck, Problem, problem } from '../core/problems';
-import { check, FieldPairRule, Rule, ruleTable, satisfies } from '../core/rules';
+import { check, FieldPairRule, Rule, ruleTable, RULES, satisfies } from '../core/rules';
 import { alarmNotifications, tagsOrNothing } from './lambda-function';
 
 /** Properties of an {@link SqsQueue}. */
@@ -73,12 +73,7 @@ export const QUEUE_RULES = ruleTable(
     deadLetterRetentionSeconds: { kind: 'range', min: 60, max: 1_209_600, unit: 'seconds' },
     maxReceiveCount: { kind: 'range', min: 1, max: 1000, unit: '(receives before a message moves to the dead-letter queue)' },
     oldestMessageAlarmSeconds: { kind: 'range', min: 1, unit: 'seconds' },
-    // A key ARN: IAM grants kms:Decrypt on keys, not on aliases.
-    kmsKeyArn: {
-      kind: 'pattern',
-      pattern: '^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$',
-      text: 'must be a KMS key ARN: arn:aws:kms:<region>:<account>:key/<key id> (not an alias: consumers are granted kms:Decrypt on the key)',
-    },
+    kmsKeyArn: RULES.kmsKeyArn,
   },
   'queue-',
 );
@@ -121,6 +116,9 @@ const QUEUE_ALARM = Object.freeze({
   comparisonOperator: 'GreaterThanOrEqualToThreshold',
   treatMissingData: 'notBreaching',
 } as const);
+
+/** An alarm on any message waiting in a queue of failures (a dead-letter queue, a function's failure queue). */
+export const ANY_MESSAGE_WAITING = Object.freeze({ ...QUEUE_ALARM, metricName: 'ApproximateNumberOfMessagesVisible', threshold: 1 } as const);
 
 /**
  * An SQS queue with its dead-letter queue: a message received `maxReceiveCount` times without
@@ -208,12 +206,10 @@ export class SqsQueue extends Construct {
       tags,
     });
     this.deadLetterDepthAlarm = new CloudwatchMetricAlarm(this, 'dead-letter-depth-alarm', {
-      ...QUEUE_ALARM,
+      ...ANY_MESSAGE_WAITING,
       alarmName: deadLetterDepthAlarmName(props.queueName),
       alarmDescription: `Messages of ${props.queueName} failed ${props.maxReceiveCount ?? QUEUE_DEFAULTS.maxReceiveCount} times and wait in ${this.deadLetterQueueName}`,
-      metricName: 'ApproximateNumberOfMessagesVisible',
       dimensions: { QueueName: this.deadLetterQueueName },
-      threshold: 1,
       ...alarmNotifications(props.alarmTopicArn),
       tags,
     });

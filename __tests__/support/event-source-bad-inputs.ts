@@ -75,6 +75,6 @@ export const EVENT_SOURCE_CASES: Omit<BadInput, 'module'>[] = [
   mappingCase({ jobs: { filter_criteria: '[{ pattern = "[\\"order\\"]" }]' } }, 'every filter_criteria pattern must be a JSON object, such as {"body":{"type":["order"]}}'),
   mappingCase(
     { jobs: { queue_kms_key_arn: '"arn:aws:kms:us-west-2:111111111111:alias/bookshelf"' } },
-    'every queue_kms_key_arn must be a KMS key ARN: arn:aws:kms:<region>:<account>:key/<key id> (not an alias: consumers are granted kms:Decrypt on the key)',
+    'every queue_kms_key_arn must be a KMS key ARN: arn:aws:kms:<region>:<account>:key/<key id> (not an alias)',
   ),
 ];

@@ -7,9 +7,12 @@ import {
   GetAliasCommand,
   GetFunctionConfigurationCommand,
   ListFunctionsCommand,
+  ListEventSourceMappingsCommand,
   ListLayerVersionsCommand,
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
+import { GetScheduleCommand } from '@aws-sdk/client-scheduler';
+import { GetQueueAttributesCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { GetBucketVersioningCommand, GetObjectCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
 import { deterministicZip } from '../../core/deterministic-zip';
 import { EnvironmentConfig, stateKey } from '../../stacks/environment-config';
@@ -130,6 +133,33 @@ export function describeLifecycle(
       throw new Error(`the plan is not clean (exit ${plan.status}):\n${plan.output}`);
     }
   };
+  /**
+   * The triggers the config declares exist in the emulator: each queue sends to its dead-letter
+   * queue after maxReceiveCount receives, each consumer polls its queues, each schedule targets
+   * the function's alias.
+   */
+  const expectWiring = async () => {
+    const queueName = (key: string) => config.queues?.[key]?.queueName ?? `${config.namePrefix}-${key}`;
+    for (const key of Object.keys(config.queues ?? {})) {
+      const { QueueUrl } = await clients.sqs.send(new GetQueueUrlCommand({ QueueName: queueName(key) }));
+      const { Attributes } = await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['RedrivePolicy'] }));
+      expect([key, JSON.parse(Attributes!.RedrivePolicy!)]).toEqual([
+        key,
+        { deadLetterTargetArn: `arn:aws:sqs:${region}:${config.accountId}:${queueName(key)}-dlq`, maxReceiveCount: config.queues![key].maxReceiveCount ?? 5 },
+      ]);
+    }
+    for (const key of functionKeys) {
+      const { EventSourceMappings } = await clients.lambda.send(new ListEventSourceMappingsCommand({ FunctionName: fn(key) }));
+      const polled = (EventSourceMappings ?? []).map((mapping) => mapping.EventSourceArn).sort();
+      const declared = (config.functions![key].eventSources ?? []).map((source) => (source.queue.startsWith('arn:') ? source.queue : `arn:aws:sqs:${region}:${config.accountId}:${queueName(source.queue)}`));
+      expect([key, polled]).toEqual([key, declared.sort()]);
+      const schedules = [...Object.keys(config.functions![key].schedules ?? {}), ...(config.functions![key].cleanup?.schedule ? ['cleanup'] : [])];
+      for (const schedule of schedules) {
+        const found = await clients.scheduler.send(new GetScheduleCommand({ Name: `${fn(key)}-${schedule}` }));
+        expect([key, found.Target?.Arn]).toEqual([key, `arn:aws:lambda:${region}:${config.accountId}:function:${fn(key)}:${config.functions![key].alias ?? 'live'}`]);
+      }
+    }
+  };
   const configuration = (name: string) => clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
   const layerVersions = async (key: string) =>
     ((await clients.lambda.send(new ListLayerVersionsCommand({ LayerName: layerName(key) }))).LayerVersions ?? []).map((v) => v.Version).sort();
@@ -187,11 +217,12 @@ export function describeLifecycle(
     }
   });
 
-  step('cdktf deploy with remote state in the emulator, then an immediate plan is clean', async () => {
+  step('cdktf deploy with remote state in the emulator: queues with their dead-letter queues, consumers and schedules wired; an immediate plan is clean', async () => {
     ok('cdktf deploy', await cdktf(['deploy', config.name, '--auto-approve']));
     expect((await state()).resources.length).toBeGreaterThan(0);
     const names = ((await clients.lambda.send(new ListFunctionsCommand({}))).Functions ?? []).map((f) => f.FunctionName).sort();
     expect(names).toEqual(functionKeys.map(fn).sort());
+    await expectWiring();
     await expectCleanPlan();
   });
 
