@@ -108,6 +108,8 @@ export class AsyncInvoke extends Construct {
   readonly failureQueue?: SqsQueue;
   /** The alarm on the failure queue, with the queue. */
   readonly failureQueueAlarm?: CloudwatchMetricAlarm;
+  /** Name of {@link failureQueue}, when the construct created it. */
+  readonly failureQueueName?: string;
   /** The role policy that lets the function send to the destination. */
   readonly sendPolicy: IamRolePolicy;
   readonly asyncEventsDroppedAlarm: CloudwatchMetricAlarm;
@@ -119,6 +121,7 @@ export class AsyncInvoke extends Construct {
     const tags = tagsOrNothing(props.tags);
     if (props.onFailure === undefined) {
       const queueName = failureQueueName(fn.functionName);
+      this.failureQueueName = queueName;
       this.failureQueue = new SqsQueue(this, 'failure-queue', {
         name: queueName,
         sqsManagedSseEnabled: true,

@@ -104,7 +104,7 @@ export class EnvironmentStack extends ReadableStack {
     const asyncInvokes = wireAsyncInvoke(config, functions, this.queues);
     wireSchedules(config, functions, asyncInvokes);
     const failureQueues = Object.fromEntries(
-      Object.entries(asyncInvokes).flatMap(([key, invoke]) => (invoke.failureQueue ? [[key, invoke.failureQueue.name]] : [])),
+      Object.entries(asyncInvokes).flatMap(([key, invoke]) => (invoke.failureQueueName ? [[key, invoke.failureQueueName]] : [])),
     );
     wireDashboard(this, config, functions, this.queues, claim, failureQueues);
 
