@@ -5,6 +5,7 @@ import { stagingWithCleanup } from './cleanup-function';
 import { discordBot } from './discord-bot';
 import { sandbox } from './sandbox';
 import { withThumbnails } from './thumbnails-function';
+import { reports } from './wiring';
 
 /**
  * The README's examples, and a second example fleet, as lists of environments, each synthesized
@@ -15,6 +16,7 @@ export const examples: Readonly<Record<string, readonly EnvironmentConfig[]>> = 
   'adding-an-environment': [staging, prod, sandbox],
   'adding-a-function': withThumbnails,
   'cleanup-function': [stagingWithCleanup],
+  wiring: [reports],
   // not in the README: a second fleet, in the shape of seed 002
   'discord-bot': [discordBot],
 };
