@@ -80,6 +80,14 @@ describe('a queue', () => {
     });
   });
 
+  test('built for an AWS API emulator, has no redrive-allow policy (moto cannot store one); the rest is the same', () => {
+    const config = environment({ functions: {} });
+    const emulated = JSON.parse(Testing.synth(new EnvironmentStack(Testing.app(), config, 'http://127.0.0.1:5000')));
+    const real = synthesized(config);
+    expect(resourcesOf(emulated, 'aws_sqs_queue_redrive_allow_policy')).toEqual({});
+    expect(resourcesOf(emulated, 'aws_sqs_queue')).toEqual(resourcesOf(real, 'aws_sqs_queue'));
+  });
+
   test('takes its settings, and a KMS key encrypts both queues instead of SQS-managed keys', () => {
     const json = synthesized(
       environment({
