@@ -284,7 +284,7 @@ describe('the generated function modules', () => {
 
   test.each(Object.keys(modules) as (keyof typeof modules)[])('%s: the duration threshold derived from var.timeout, the throttles alarm counted on the reserved concurrency', (name) => {
     const alarms = resourcesOf(modules[name], 'aws_cloudwatch_metric_alarm');
-    expect(Object.keys(alarms).sort()).toEqual(['lambda_async_invoke_events_dropped_alarm', 'lambda_duration_alarm', 'lambda_errors_alarm', 'lambda_throttles_alarm']);
+    expect(Object.keys(alarms).sort()).toEqual(['lambda_async_invoke_events_lost_alarm', 'lambda_duration_alarm', 'lambda_errors_alarm', 'lambda_throttles_alarm']);
     expect(alarms.lambda_duration_alarm.threshold).toBe('${(var.timeout * 800)}');
     expect(alarms.lambda_throttles_alarm.count).toBe('${(var.reserved_concurrent_executions >= 1) ? 1 : 0}');
     for (const alarm of Object.values<any>(alarms)) {
@@ -292,7 +292,7 @@ describe('the generated function modules', () => {
     }
     expect(modules[name].variable.alarm_topic_arn).toMatchObject({ type: 'string', default: null });
     expect(modules[name].output.alarm_names.value).toBe(
-      '${concat(concat([aws_cloudwatch_metric_alarm.lambda_errors_alarm.alarm_name], aws_cloudwatch_metric_alarm.lambda_throttles_alarm[*].alarm_name, [aws_cloudwatch_metric_alarm.lambda_duration_alarm.alarm_name]), var.create_async_event_config ? [format(\"%s-async-events-dropped\", var.function_name)] : [], var.alarms)}',
+      '${concat(concat([aws_cloudwatch_metric_alarm.lambda_errors_alarm.alarm_name], aws_cloudwatch_metric_alarm.lambda_throttles_alarm[*].alarm_name, [aws_cloudwatch_metric_alarm.lambda_duration_alarm.alarm_name]), var.alarms)}',
     );
   });
 });

@@ -63,7 +63,7 @@ describe('asynchronous failure handling, by default', () => {
     ]);
   });
 
-  test('alarms: a failed event waiting in the queue, and events dropped by the alias (which its canary watches), both notifying the topic', () => {
+  test('alarms: a failed event waiting in the queue, and failed events of the alias its destination did not take (not watched by canaries), both notifying the topic', () => {
     const alarms = resources('aws_cloudwatch_metric_alarm');
     const notify = { alarm_actions: ['arn:aws:sns:us-west-2:111111111111:ops'], ok_actions: ['arn:aws:sns:us-west-2:111111111111:ops'] };
     expect(withoutMetadata(alarms.worker_async_invoke_failure_queue_alarm)).toEqual({
@@ -80,11 +80,12 @@ describe('asynchronous failure handling, by default', () => {
       dimensions: { QueueName: 'team-scratch-worker-failures' },
       ...notify,
     });
-    expect(withoutMetadata(alarms.worker_async_invoke_events_dropped_alarm)).toEqual({
-      alarm_name: 'team-scratch-worker-async-events-dropped',
-      alarm_description: 'Asynchronous events of team-scratch-worker:live dropped; a canary release rolls back while it is in ALARM',
+    expect(withoutMetadata(alarms.worker_async_invoke_events_lost_alarm)).toEqual({
+      alarm_name: 'team-scratch-worker-async-events-lost',
+      alarm_description:
+        "Failed asynchronous events of team-scratch-worker:live could not be sent to the on-failure destination and are lost: check the destination, its policy and its key, and the role's async-failures policy",
       namespace: 'AWS/Lambda',
-      metric_name: 'AsyncEventsDropped',
+      metric_name: 'DestinationDeliveryFailures',
       statistic: 'Sum',
       period: 60,
       evaluation_periods: 1,
@@ -94,7 +95,7 @@ describe('asynchronous failure handling, by default', () => {
       dimensions: { FunctionName: 'team-scratch-worker', Resource: 'team-scratch-worker:live' },
       ...notify,
     });
-    expect(alarms.api_async_invoke_events_dropped_alarm).toBeUndefined();
+    expect(alarms.api_async_invoke_events_lost_alarm).toBeUndefined();
   });
 
   test('the role may send to its own failure queue: one statement, on that queue', () => {

@@ -193,13 +193,11 @@ describe('shipped environments', () => {
         const id = key.replace(/-/g, '_');
         const alias = resourcesOf(json(name), 'aws_lambda_alias')[`${id}_alias`];
         const alarm = resourcesOf(json(name), 'aws_cloudwatch_metric_alarm')[`${id}_errors_alarm`];
-        // the throttles alarm only on a function with reserved concurrency (1 or more); the
-        // dropped-events alarm on a function invoked asynchronously (here: on a schedule)
+        // the throttles alarm only on a function with reserved concurrency (1 or more)
         const throttles = (config.functions![key].reservedConcurrentExecutions ?? -1) >= 1 ? [`${fn.functionName}-throttles`] : [];
-        const dropped = config.functions![key].cleanup?.schedule === undefined ? [] : [`${fn.functionName}-async-events-dropped`];
         expect({ alias: fn.alias, alarms: fn.alarms }).toEqual({
           alias: 'live',
-          alarms: [`${fn.functionName}-errors`, ...throttles, `${fn.functionName}-duration-p99`, ...dropped, ...(config.functions![key].alarms ?? [])],
+          alarms: [`${fn.functionName}-errors`, ...throttles, `${fn.functionName}-duration-p99`, ...(config.functions![key].alarms ?? [])],
         });
         expect([alias.name, alarm.alarm_name, alarm.dimensions]).toEqual([
           fn.alias,

@@ -279,14 +279,28 @@ describe('bad HTTP input is refused at synth, naming the field as written, the v
     ],
     ['an API without routes', (c) => (c.httpApis.public.routes = {}), ['[staging] staging: httpApis.public.routes = {}: must have at least one route, such as "$default" or "ANY /{proxy+}"']],
     [
-      'a negative rate limit',
-      (c) => (c.httpApis.public.throttlingRateLimit = -0.5),
-      ['[staging] staging/public-http-api: httpApis.public.throttlingRateLimit = -0.5: must be a number of at least 0 (requests per second, on average)'],
+      'a rate limit of 0',
+      (c) => (c.httpApis.public.throttlingRateLimit = 0),
+      ['[staging] staging/public-http-api: httpApis.public.throttlingRateLimit = 0: must be a number above 0 (requests per second, on average): 0 answers every request with 429 Too Many Requests'],
     ],
     [
-      'a negative burst limit',
-      (c) => (c.httpApis.public.throttlingBurstLimit = -1),
-      ['[staging] staging/public-http-api: httpApis.public.throttlingBurstLimit = -1: must be a whole number of at least 0 requests'],
+      'a burst limit of 0',
+      (c) => (c.httpApis.public.throttlingBurstLimit = 0),
+      ['[staging] staging/public-http-api: httpApis.public.throttlingBurstLimit = 0: must be a whole number of at least 1 requests'],
+    ],
+    [
+      'a rate limit without a burst limit',
+      (c) => delete c.httpApis.public.throttlingBurstLimit,
+      [
+        "[staging] staging/public-http-api: httpApis.public.throttlingRateLimit = 50.5: throttlingRateLimit and throttlingBurstLimit go together: give both, or neither (the account's limits); a limit left out would be 0, which answers every request with 429 Too Many Requests",
+      ],
+    ],
+    [
+      'a burst limit without a rate limit',
+      (c) => delete c.httpApis.public.throttlingRateLimit,
+      [
+        "[staging] staging/public-http-api: httpApis.public.throttlingBurstLimit = 100: throttlingRateLimit and throttlingBurstLimit go together: give both, or neither (the account's limits); a limit left out would be 0, which answers every request with 429 Too Many Requests",
+      ],
     ],
     [
       'a retention CloudWatch Logs does not offer',

@@ -4,13 +4,8 @@ import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-
 import { Construct } from 'constructs';
 import { Fn, Op, Token } from '../core/framework';
 import { policyDocumentExpression } from '../core/policy-document';
-import {
-  ASYNC_EVENTS_DROPPED_ALARM,
-  ASYNC_INVOKE_DEFAULTS,
-  ASYNC_INVOKE_RULES,
-  asyncEventsDroppedAlarmName,
-} from '../modules/async-invoke';
-import { alarmNotifications, LambdaFunction } from '../modules/lambda-function';
+import { ASYNC_INVOKE_DEFAULTS, ASYNC_INVOKE_RULES, asyncEventsLostAlarmConfig } from '../modules/async-invoke';
+import { LambdaFunction } from '../modules/lambda-function';
 import { ModuleStack } from './module-stack';
 
 /** The rule between `destination_on_failure` and `create_async_event_config`, in words. */
@@ -21,15 +16,15 @@ export const DESTINATION_WITHOUT_CONFIG_RULE = 'is only used with create_async_e
  * names them (`create_async_event_config`, `maximum_retry_attempts`, `maximum_event_age_in_seconds`,
  * `destination_on_failure`), with the same rules as synth, and what they bind: the event invoke
  * config on the alias, the role's send policy on the destination only (`sqs:SendMessage` or
- * `sns:Publish`, from the ARN's service), and the dropped-events alarm. The module creates no
+ * `sns:Publish`, from the ARN's service), and the lost-events alarm. The module creates no
  * queue: the caller names the destination. Resources are under the ids the environment stack
- * gives them (`AsyncInvoke`). Returns the names of the alarms it adds, for `alarm_names`.
+ * gives them (`AsyncInvoke`).
  */
-export function bindAsyncInvoke(m: ModuleStack, fn: LambdaFunction): string[] {
+export function bindAsyncInvoke(m: ModuleStack, fn: LambdaFunction): void {
   const create = m.variable('create_async_event_config', {
     type: 'bool',
     default: false,
-    description: 'Configure asynchronous invocation on the alias: retries, maximum event age, on-failure destination, and the <function_name>-async-events-dropped alarm a canary watches.',
+    description: 'Configure asynchronous invocation on the alias: retries, maximum event age, on-failure destination, and the <function_name>-async-events-lost alarm (a failed event the destination did not take).',
   });
   const retries = m.variable('maximum_retry_attempts', {
     type: 'number',
@@ -80,15 +75,8 @@ export function bindAsyncInvoke(m: ModuleStack, fn: LambdaFunction): string[] {
     for_each: '${var.destination_on_failure == null ? [] : [var.destination_on_failure]}',
     content: { on_failure: { destination: '${destination_config.value}' } },
   });
-  const alarmName = asyncEventsDroppedAlarmName(fn.functionName);
-  new CloudwatchMetricAlarm(scope, 'events-dropped-alarm', {
-    ...ASYNC_EVENTS_DROPPED_ALARM,
-    alarmName,
-    alarmDescription: `Asynchronous events of ${fn.functionName}:${fn.aliasName} dropped; a canary release rolls back while it is in ALARM`,
-    dimensions: { FunctionName: fn.functionName, Resource: `${fn.functionName}:${fn.aliasName}` },
-    ...alarmNotifications(fn.alarmTopicArn),
+  new CloudwatchMetricAlarm(scope, 'events-lost-alarm', {
+    ...asyncEventsLostAlarmConfig(fn),
     count: Token.asNumber(Fn.conditional(create.booleanValue, 1, 0)),
   });
-  // The name by the same rule, as a format: a reference inside a list literal would not render.
-  return Token.asList(Fn.conditional(create.booleanValue, [Fn.format(asyncEventsDroppedAlarmName('%s'), [fn.functionName])], []));
 }

@@ -268,7 +268,7 @@ export function functionModule<F extends LambdaFunction>(m: ModuleStack, create:
 
   const watchedAlarms = bindAlarms(m, fn);
 
-  const asyncAlarms = bindAsyncInvoke(m, fn);
+  bindAsyncInvoke(m, fn);
 
   m.output('function_name', fn.resource.functionName, 'Name of the Lambda function.');
   m.output('function_arn', fn.arn, 'ARN of the Lambda function.');
@@ -284,8 +284,8 @@ export function functionModule<F extends LambdaFunction>(m: ModuleStack, create:
   m.output('lambda_alias_function_version', fn.alias.functionVersion, 'Version the alias points to, as last read from AWS (CI moves it).');
   m.output(
     'alarm_names',
-    Fn.concat([watchedAlarms, asyncAlarms, alarms.listValue]),
-    'Alarms a canary release watches: the errors alarm on the alias, the throttles alarm (with reserved concurrency of 1 or more), the duration-p99 alarm, the dropped-events alarm (with create_async_event_config), then those named in alarms.',
+    Fn.concat([watchedAlarms, alarms.listValue]),
+    'Alarms a canary release watches: the errors alarm on the alias, the throttles alarm (with reserved concurrency of 1 or more), the duration-p99 alarm, then those named in alarms.',
   );
   return fn;
 }

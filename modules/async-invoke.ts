@@ -8,7 +8,7 @@ import { addProblemCheck } from '../core/problems';
 import { check, ruleTable } from '../core/rules';
 import { QueueTarget } from './queue-target';
 import { ANY_MESSAGE_WAITING } from './sqs-queue';
-import { alarmNotifications, ANY_IN_A_MINUTE, LambdaFunction, tagsOrNothing } from './lambda-function';
+import { alarmNotifications, aliasDimensions, ANY_IN_A_MINUTE, LambdaFunction, tagsOrNothing } from './lambda-function';
 
 /**
  * Where a function's failed asynchronous invocations go: an SQS queue (with its KMS key, when
@@ -49,17 +49,30 @@ export function failureQueueAlarmName(functionName: string): string {
   return `${failureQueueName(functionName)}-depth`;
 }
 
-/** The name of a function's alarm on dropped asynchronous events. */
-export function asyncEventsDroppedAlarmName(functionName: string): string {
-  return `${functionName}-async-events-dropped`;
+/** The name of a function's alarm on failed asynchronous events its destination did not take. */
+export function asyncEventsLostAlarmName(functionName: string): string {
+  return `${functionName}-async-events-lost`;
 }
 
 /**
- * What the dropped-events alarm watches, besides the function and alias it names: any event of
- * the alias dropped in a minute (its retries and its maximum age spent, and no destination
- * took it). No events is no problem.
+ * What the lost-events alarm watches, besides the function and alias it names: any failed event
+ * of the alias that Lambda could not send to its on-failure destination in a minute (the role
+ * may not send there, the queue or topic is gone, its key refuses): such an event is lost.
+ * (AsyncEventsDropped would not do: it also counts every failed event the destination took.)
+ * No events is no problem.
  */
-export const ASYNC_EVENTS_DROPPED_ALARM = Object.freeze({ ...ANY_IN_A_MINUTE, metricName: 'AsyncEventsDropped' } as const);
+export const ASYNC_EVENTS_LOST_ALARM = Object.freeze({ ...ANY_IN_A_MINUTE, metricName: 'DestinationDeliveryFailures' } as const);
+
+/** The lost-events alarm of a function, but for its count and tags: the construct's and the generated module's. */
+export function asyncEventsLostAlarmConfig(fn: LambdaFunction) {
+  return {
+    ...ASYNC_EVENTS_LOST_ALARM,
+    alarmName: asyncEventsLostAlarmName(fn.functionName),
+    alarmDescription: `Failed asynchronous events of ${fn.functionName}:${fn.aliasName} could not be sent to the on-failure destination and are lost: check the destination, its policy and its key, and the role's async-failures policy`,
+    dimensions: aliasDimensions(fn.functionName, fn.aliasName),
+    ...alarmNotifications(fn.alarmTopicArn),
+  };
+}
 
 /** What the failure-queue alarm watches, besides the queue it names: any failed event waiting in it. */
 export const FAILURE_QUEUE_DEPTH_ALARM = ANY_MESSAGE_WAITING;
@@ -97,8 +110,8 @@ export interface AsyncInvokeProps {
  * dropped silently. The destination is a queue or topic named, or by default a queue created
  * for the function, `<functionName>-failures` (SSE-SQS, 14 days), with an alarm on any message
  * in it, `<functionName>-failures-depth`. The function's role may send to that destination and to
- * no other. The alarm `<functionName>-async-events-dropped` (events dropped all the same) is
- * watched by the function's canary releases. Every alarm notifies the function's alarm topic.
+ * no other. The alarm `<functionName>-async-events-lost` goes off when a failed event could not be
+ * sent there. Every alarm notifies the function's alarm topic.
  *
  * Make it a child of the function: `new AsyncInvoke(fn, 'async-invoke', …)`.
  */
@@ -112,7 +125,8 @@ export class AsyncInvoke extends Construct {
   readonly failureQueueName?: string;
   /** The role policy that lets the function send to the destination. */
   readonly sendPolicy: IamRolePolicy;
-  readonly asyncEventsDroppedAlarm: CloudwatchMetricAlarm;
+  /** `<functionName>-async-events-lost`. */
+  readonly asyncEventsLostAlarm: CloudwatchMetricAlarm;
   /** Where failed events go. */
   readonly destination: FailureDestination;
 
@@ -154,16 +168,8 @@ export class AsyncInvoke extends Construct {
       dependsOn: [this.sendPolicy],
     });
 
-    const alarmName = asyncEventsDroppedAlarmName(fn.functionName);
-    this.asyncEventsDroppedAlarm = new CloudwatchMetricAlarm(this, 'events-dropped-alarm', {
-      ...ASYNC_EVENTS_DROPPED_ALARM,
-      alarmName,
-      alarmDescription: `Asynchronous events of ${fn.functionName}:${fn.aliasName} dropped; a canary release rolls back while it is in ALARM`,
-      dimensions: { FunctionName: fn.functionName, Resource: `${fn.functionName}:${fn.aliasName}` },
-      ...alarmNotifications(fn.alarmTopicArn),
-      tags,
-    });
-    fn.watchAlarm(alarmName);
+    // Not watched by canaries: a destination that refuses events is no fault of a new version.
+    this.asyncEventsLostAlarm = new CloudwatchMetricAlarm(this, 'events-lost-alarm', { ...asyncEventsLostAlarmConfig(fn), tags });
 
     const named = props.onFailure;
     addProblemCheck(this, () => [

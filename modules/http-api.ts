@@ -24,7 +24,8 @@ export const HTTP_API_RULES = ruleTable(
       pattern: `^(\\$default|(${ROUTE_METHODS.join('|')}) /[^\\s]*)$`,
       text: `must be $default or "<METHOD> /<path>", METHOD one of ${ROUTE_METHODS.join(', ')}, such as "GET /books/{id}"`,
     },
-    throttlingBurstLimit: { kind: 'range', min: 0, unit: 'requests' },
+    // 0 answers every request with 429 Too Many Requests.
+    throttlingBurstLimit: { kind: 'range', min: 1, unit: 'requests' },
     issuer: {
       kind: 'pattern',
       pattern: '^https://[^\\s]+$',
@@ -42,7 +43,15 @@ export const HTTP_API_RULES = ruleTable(
 /** Rules of an HTTP API that are not one value against one limit, in words. */
 export const HTTP_API_VALUE_RULES = Object.freeze({
   /** Requests per second may be fractional, but not negative. */
-  throttlingRateLimit: { code: 'http-api-throttling-rate-limit', text: 'must be a number of at least 0 (requests per second, on average)' },
+  throttlingRateLimit: { code: 'http-api-throttling-rate-limit', text: 'must be a number above 0 (requests per second, on average): 0 answers every request with 429 Too Many Requests' },
+  /**
+   * On the rate limit: the provider sends a limit left out as 0, which answers every request
+   * with 429, so the two come together.
+   */
+  throttlingPair: {
+    code: 'http-api-throttling-pair',
+    text: 'throttlingRateLimit and throttlingBurstLimit go together: give both, or neither (the account\'s limits); a limit left out would be 0, which answers every request with 429 Too Many Requests',
+  },
   /** A JWT must name one of the audiences, so an empty list lets no token in. */
   audience: { code: 'http-api-audience', text: 'must name at least one audience (the client ids a token may be issued to)' },
   /** An API without routes answers nothing (checked on the environment config). */
@@ -232,9 +241,14 @@ export function checkHttpApi(props: HttpApiProps): Problem[] {
     ...checkCors('cors', props.cors),
   ];
   const rate = props.throttlingRateLimit;
-  if (rate !== undefined && !isToken(rate) && !(typeof rate === 'number' && Number.isFinite(rate) && rate >= 0)) {
+  if (rate !== undefined && !isToken(rate) && !(typeof rate === 'number' && Number.isFinite(rate) && rate > 0)) {
     const rule = HTTP_API_VALUE_RULES.throttlingRateLimit;
     problems.push(problem(rule.code, 'throttlingRateLimit', rate, rule.text));
+  }
+  if ((rate === undefined) !== (props.throttlingBurstLimit === undefined)) {
+    const rule = HTTP_API_VALUE_RULES.throttlingPair;
+    const [field, value] = rate === undefined ? ['throttlingBurstLimit', props.throttlingBurstLimit] : ['throttlingRateLimit', rate];
+    problems.push(problem(rule.code, field, value, rule.text));
   }
   const jwt = props.jwtAuthorizer;
   if (jwt) {

@@ -162,9 +162,9 @@ const httpApiSchema = fields({
    * `'ANY /{proxy+}': 'api'`, `'$default': 'api'`.
    */
   routes: map(z.string()),
-  /** Requests per second the stage allows, on average. @default the account's limit (no stage limit) */
+  /** Requests per second the stage allows, on average, above 0; with `throttlingBurstLimit`. @default the account's limit (no stage limit) */
   throttlingRateLimit: z.optional(z.number()),
-  /** Requests the stage allows in a burst. @default the account's limit (no stage limit) */
+  /** Requests the stage allows in a burst, at least 1; with `throttlingRateLimit`. @default the account's limit (no stage limit) */
   throttlingBurstLimit: z.optional(z.int()),
   /** Days to keep the stage's access logs. @default 30 */
   accessLogRetentionInDays: z.optional(z.int()),
