@@ -225,8 +225,10 @@ const asyncInvokeSchema = fields({
   /** Seconds an event may wait to be processed, 60 to 21600. @default 21600 (6 hours) */
   maximumEventAgeInSeconds: z.optional(z.int()),
   /**
-   * Where failed events go: the key of one of this environment's `queues`, or an SQS queue or SNS
-   * topic ARN. The role may send there and nowhere else. @default a queue created for the function, `<functionName>-failures`
+   * Where failed events go: the key of one of this environment's `queues` (one no function consumes:
+   * a worker would read Lambda's failure records as jobs), or an SQS queue or SNS topic ARN (not
+   * KMS-encrypted: the role is granted no key for it). The role may send there and nowhere else.
+   * @default a queue created for the function, `<functionName>-failures`
    */
   onFailure: z.optional(z.string()),
 });
@@ -343,7 +345,11 @@ const functionSchema = fields({
       securityGroupIds: list(z.string()),
     }),
   ),
-  /** Structured logs (`logging_config`): the handler reads levels from Lambda, not from a LOG_LEVEL variable. @default Lambda's: Text */
+  /**
+   * Structured logs (`logging_config`): the handler reads levels from Lambda, not from a LOG_LEVEL
+   * variable. Removing it later leaves the function's logs as they are (the provider keeps what it
+   * last set): write `{ format: 'Text' }` to go back. @default Lambda's: Text
+   */
   logging: z.optional(loggingSchema),
   /** KMS key ARN encrypting the environment variables at rest. @default Lambda's own key */
   kmsKeyArn: z.optional(z.string()),
