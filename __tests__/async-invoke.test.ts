@@ -196,6 +196,19 @@ describe('asynchronous failure handling: bad input is reported at synth, naming 
     expect(problemsWith(asyncInvoke)).toEqual([message]);
   });
 
+  test('a queue a function consumes', () => {
+    const config = smallEnvironment(
+      {
+        worker: { handler: 'app.worker.handler', eventSources: [{ queue: 'jobs' }] },
+        reports: { handler: 'app.report.handler', asyncInvoke: { onFailure: 'jobs' } },
+      },
+      { queues: { jobs: {} } },
+    );
+    expect(synthSmall(config).problems).toEqual([
+      'functions.reports.asyncInvoke.onFailure = "jobs": must not be a queue a function consumes (eventSources): its worker would take the failure records as jobs; name a queue of its own, or leave onFailure out for <functionName>-failures (functions.worker consumes it)',
+    ]);
+  });
+
   test('a queue key that is not one of the environment\'s queues, with the nearest one', () => {
     expect(problemsWith({ onFailure: 'dead-leters' }, { queues: { 'dead-letters': {}, jobs: {} } })).toEqual([
       'functions.worker.asyncInvoke.onFailure = "dead-leters": must be an SQS queue or SNS topic ARN, or the key of one of this environment\'s queues (dead-letters, jobs); did you mean dead-letters?',
