@@ -6,6 +6,7 @@ import { RELEASE_MANIFEST_FILE } from '../contract/release-manifest';
 import { examples } from '../envs/examples/index';
 import { bookshelfFleet } from '../envs/fleet';
 import { environments } from '../envs/index';
+import { staging, stagingFleet } from '../envs/staging';
 import { EnvironmentConfig } from '../stacks/environment-config';
 import { buildApp, synthesize } from '../synth/synthesize';
 import { EnvironmentStack } from '../stacks/environment-stack';
@@ -286,6 +287,31 @@ test('every shipped environment has its lifecycle suite against the emulator', (
     expect([name, fs.existsSync(file) && fs.readFileSync(file, 'utf8').match(new RegExp(`describeLifecycle\\(${name}[,)]`)) !== null]).toEqual([name, true]);
     expect(require('./support/integration-suites')).toContain(`lifecycle-${name}`);
   }
+});
+
+describe('an environment on the example fleet', () => {
+  test('adds its own queues and functions to the fleet\'s, and its own alarm topic wins', () => {
+    const { queues, functions, alarmTopicArn, ...rest } = staging;
+    const extended = bookshelfFleet(
+      {
+        ...rest,
+        alarmTopicArn: 'arn:aws:sns:us-west-2:111111111111:team-pager',
+        queues: { exports: {} },
+        functions: { exporter: { handler: 'app.exporter.handler', eventSources: [{ queue: 'exports' }] } },
+      },
+      stagingFleet,
+    );
+    expect(Object.keys(extended.queues!).sort()).toEqual(['analysis-jobs', 'eval-jobs', 'exports']);
+    expect(Object.keys(extended.functions!).sort()).toEqual(['analysis-worker', 'api', 'cleanup', 'eval-worker', 'exporter']);
+    expect(extended.alarmTopicArn).toBe('arn:aws:sns:us-west-2:111111111111:team-pager');
+    const stack = new EnvironmentStack(Testing.app(), extended);
+    expect(collectProblems(stack)).toEqual([]);
+    expect(Object.keys(resourcesOf(JSON.parse(Testing.synth(stack)), 'aws_lambda_event_source_mapping')).sort()).toEqual([
+      'analysis_worker_analysis_jobs_event_source_mapping',
+      'eval_worker_eval_jobs_event_source_mapping',
+      'exporter_exports_event_source_mapping',
+    ]);
+  });
 });
 
 describe('a GovCloud environment', () => {

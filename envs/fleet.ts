@@ -23,9 +23,6 @@ export interface FleetSettings {
   readonly cleanupGoesLive: boolean;
 }
 
-/** The fields of an environment the example fleet fills in. */
-type FleetFields = 'layers' | 'functions' | 'queues' | 'httpApis' | 'alarmTopicArn';
-
 /** The queues the API hands jobs to, each consumed by its own worker. */
 const JOB_QUEUES = ['analysis-jobs', 'eval-jobs'] as const;
 type JobQueue = (typeof JOB_QUEUES)[number];
@@ -39,8 +36,12 @@ type JobQueue = (typeof JOB_QUEUES)[number];
  * dependencies layer, then the shared application code layer (seed 003), so shared code can
  * import the dependencies, and logs JSON at the environment's level. Alarms notify the
  * environment's ops topic, `<namePrefix>-ops` in its own account and region.
+ *
+ * Layers, queues, HTTP APIs and functions the environment gives are added to the fleet's (one of
+ * the same key replaces the fleet's), and its own `alarmTopicArn` wins: an environment may wire
+ * more than the example fleet.
  */
-export function bookshelfFleet(environment: Omit<EnvironmentConfig, FleetFields>, settings: FleetSettings): EnvironmentConfig {
+export function bookshelfFleet(environment: EnvironmentConfig, settings: FleetSettings): EnvironmentConfig {
   const partition = partitionOf(environment.region);
   const inEnvironment = (service: string, resource: string) =>
     arn({ partition, service, region: environment.region, account: environment.accountId, resource });
@@ -58,8 +59,7 @@ export function bookshelfFleet(environment: Omit<EnvironmentConfig, FleetFields>
     cloudwatchLogsRetentionInDays: settings.logRetentionDays,
     logging,
   });
-  return {
-    ...environment,
+  const fleet = {
     alarmTopicArn: inEnvironment('sns', `${environment.namePrefix}-ops`),
     layers: {
       deps: {
@@ -123,5 +123,13 @@ export function bookshelfFleet(environment: Omit<EnvironmentConfig, FleetFields>
         ],
       },
     },
+  } satisfies Partial<EnvironmentConfig>;
+  return {
+    ...environment,
+    alarmTopicArn: environment.alarmTopicArn ?? fleet.alarmTopicArn,
+    layers: { ...fleet.layers, ...environment.layers },
+    httpApis: { ...fleet.httpApis, ...environment.httpApis },
+    queues: { ...fleet.queues, ...environment.queues },
+    functions: { ...fleet.functions, ...environment.functions },
   };
 }
