@@ -5,11 +5,11 @@ import { addFunctionUrl } from '../modules/function-url';
 import { HttpApi } from '../modules/http-api';
 import { LambdaFunction } from '../modules/lambda-function';
 import { ClaimIds } from './claim-ids';
-import { EnvironmentConfig } from './environment-config';
+import { defaultName, EnvironmentConfig } from './environment-config';
 
-/** The default name of an environment's HTTP API. */
+/** The name of the environment's HTTP API of this key: its `apiName`, else `<namePrefix>-<key>`. */
 export function httpApiName(config: EnvironmentConfig, key: string): string {
-  return config.httpApis?.[key]?.apiName ?? `${config.namePrefix}-${key}`;
+  return config.httpApis?.[key]?.apiName ?? defaultName(config, key);
 }
 
 /** The keys of the functions some HTTP API route of the environment invokes. */
