@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { TerraformOutput } from '../core/framework';
 import { nameFieldsAs } from '../core/problems';
-import { addFunctionUrl } from '../modules/function-url';
+import { addFunctionUrl, DEFAULT_FUNCTION_URL_AUTH_TYPE } from '../modules/function-url';
 import { HttpApi } from '../modules/http-api';
 import { LambdaFunction } from '../modules/lambda-function';
 import { ClaimIds } from './claim-ids';
@@ -41,7 +41,7 @@ export function wireHttp(
     const { url } = addFunctionUrl(fn, fnConfig.functionUrl);
     new TerraformOutput(stack, `${key}-function-url`, {
       value: url.functionUrl,
-      description: `URL of the ${key} function's ${fn.aliasName} alias (auth ${fnConfig.functionUrl.authType ?? 'AWS_IAM'})`,
+      description: `URL of the ${key} function's ${fn.aliasName} alias (auth ${fnConfig.functionUrl.authType ?? DEFAULT_FUNCTION_URL_AUTH_TYPE})`,
     });
   }
 
