@@ -40,7 +40,8 @@ describe('synth summary for pull requests', () => {
         accountGuard: [],
         backend: [],
         iam: [],
-        invokers: [],
+        // a schedule is one way to invoke a function
+        invokers: [expect.stringMatching(/^aws_scheduler_schedule\.cleanup_schedules_cleanup removed \(was target=\{.*\}, state=ENABLED, schedule_expression=rate\(1 day\)\)$/)],
         ignoreChanges: [],
         externalLayers: [],
       },
@@ -93,7 +94,7 @@ describe('synth summary for pull requests', () => {
     const markdown = renderSummary([changes]);
     expect(markdown).toContain('| `stacks/staging` | 1 | 0 | 1 | 0 | 0 | 0 | 2 | 0 | 0 |');
     expect(markdown).toContain(
-      '- **Who can invoke (permissions, function URLs, routes, authorizers):** `aws_lambda_function_url.api_function_url changed (authorization_type: AWS_IAM → NONE): now public: anyone on the internet can invoke it`',
+      '- **Who can invoke (permissions, function URLs, routes, authorizers, event sources, schedules):** `aws_lambda_function_url.api_function_url changed (authorization_type: AWS_IAM → NONE): now public: anyone on the internet can invoke it`',
     );
     // and back: no longer public, the permission removed
     expect(changesBetween(head, base)[0].invokers).toEqual([
@@ -148,6 +149,74 @@ describe('synth summary for pull requests', () => {
       'aws_apigatewayv2_authorizer.public_http_api_authorizer removed (was api_id=${aws_apigatewayv2_api.public_http_api_api.id}, authorizer_type=JWT, identity_sources=["$request.header.Authorization"], jwt_configuration={"audience":["shop-web"],"issuer":"https://auth.example.com/"}, name=jwt)',
       'aws_apigatewayv2_route.public_http_api_route_get_books changed (authorization_type: JWT → NONE; authorizer_id: ${aws_apigatewayv2_authorizer.public_http_api_authorizer.id} → (none)): now open: no authorizer',
     ]);
+  });
+
+  test('calls out event source mappings added, removed, disabled, filtered or pointed at another queue or function: whoever can send to that queue now drives the function', () => {
+    const legacy = {
+      event_source_arn: 'arn:aws:sqs:us-west-2:222222222222:legacy-jobs',
+      function_name: '${aws_lambda_alias.api_alias.arn}',
+      enabled: true,
+      batch_size: 10,
+    };
+    const head = edited((stack) => {
+      const mappings = stack.resource.aws_lambda_event_source_mapping;
+      mappings.analysis_worker_analysis_jobs_event_source_mapping.event_source_arn = '${aws_sqs_queue.eval_jobs_queue_queue.arn}';
+      mappings.eval_worker_eval_jobs_event_source_mapping.filter_criteria = { filter: [{ pattern: '{"body":{"kind":["eval"]}}' }] };
+      mappings.eval_worker_eval_jobs_event_source_mapping.enabled = false;
+      // how much it reads at once, not who drives it
+      mappings.eval_worker_eval_jobs_event_source_mapping.batch_size = 5;
+      mappings.api_legacy_event_source_mapping = legacy;
+    });
+    const [changes] = changesBetween(generated, head);
+    expect(changes.invokers).toEqual([
+      'aws_lambda_event_source_mapping.api_legacy_event_source_mapping added (event_source_arn=arn:aws:sqs:us-west-2:222222222222:legacy-jobs, function_name=${aws_lambda_alias.api_alias.arn}, enabled=true): whoever can send to arn:aws:sqs:us-west-2:222222222222:legacy-jobs now drives the function',
+      'aws_lambda_event_source_mapping.analysis_worker_analysis_jobs_event_source_mapping changed (event_source_arn: ${aws_sqs_queue.analysis_jobs_queue_queue.arn} → ${aws_sqs_queue.eval_jobs_queue_queue.arn}): whoever can send to ${aws_sqs_queue.eval_jobs_queue_queue.arn} now drives the function',
+      'aws_lambda_event_source_mapping.eval_worker_eval_jobs_event_source_mapping changed (enabled: true → false; filter_criteria: (none) → {"filter":[{"pattern":"{\\"body\\":{\\"kind\\":[\\"eval\\"]}}"}]}): ${aws_sqs_queue.eval_jobs_queue_queue.arn} no longer drives the function',
+    ]);
+    expect(changes.iam).toEqual([]);
+    expect(renderSummary([changes])).toContain(
+      '- **Who can invoke (permissions, function URLs, routes, authorizers, event sources, schedules):** `aws_lambda_event_source_mapping.api_legacy_event_source_mapping added',
+    );
+    // and back: removed, enabled again
+    expect(changesBetween(head, generated)[0].invokers).toEqual([
+      'aws_lambda_event_source_mapping.api_legacy_event_source_mapping removed (was event_source_arn=arn:aws:sqs:us-west-2:222222222222:legacy-jobs, function_name=${aws_lambda_alias.api_alias.arn}, enabled=true)',
+      'aws_lambda_event_source_mapping.analysis_worker_analysis_jobs_event_source_mapping changed (event_source_arn: ${aws_sqs_queue.eval_jobs_queue_queue.arn} → ${aws_sqs_queue.analysis_jobs_queue_queue.arn}): whoever can send to ${aws_sqs_queue.analysis_jobs_queue_queue.arn} now drives the function',
+      'aws_lambda_event_source_mapping.eval_worker_eval_jobs_event_source_mapping changed (enabled: false → true; filter_criteria: {"filter":[{"pattern":"{\\"body\\":{\\"kind\\":[\\"eval\\"]}}"}]} → (none)): whoever can send to ${aws_sqs_queue.eval_jobs_queue_queue.arn} now drives the function',
+    ]);
+    // the same queue driving another function
+    const retargeted = edited((stack) => {
+      stack.resource.aws_lambda_event_source_mapping.eval_worker_eval_jobs_event_source_mapping.function_name = '${aws_lambda_alias.api_alias.arn}';
+    });
+    expect(changesBetween(generated, retargeted)[0].invokers).toEqual([
+      'aws_lambda_event_source_mapping.eval_worker_eval_jobs_event_source_mapping changed (function_name: ${aws_lambda_alias.eval_worker_alias.arn} → ${aws_lambda_alias.api_alias.arn}): whoever can send to ${aws_sqs_queue.eval_jobs_queue_queue.arn} now drives the function',
+    ]);
+  });
+
+  test('calls out schedules added, removed, retargeted, paused or rescheduled, but not a change to their description', () => {
+    const head = edited((stack) => {
+      const schedule = stack.resource.aws_scheduler_schedule.cleanup_schedules_cleanup;
+      stack.resource.aws_scheduler_schedule.api_schedules_warm = { ...schedule, name: 'bookshelf-staging-api-warm', schedule_expression: 'rate(5 minutes)', target: { ...schedule.target, arn: '${aws_lambda_alias.api_alias.arn}' } };
+      schedule.schedule_expression = 'rate(1 hour)';
+      schedule.state = 'DISABLED';
+      schedule.target.arn = '${aws_lambda_function.cleanup_function.arn}';
+      schedule.description = 'Runs the cleanup';
+    });
+    const target = (arn: string) =>
+      `{"arn":"${arn}","dead_letter_config":{"arn":"\${aws_sqs_queue.cleanup_async_invoke_failure_queue.arn}"},"input":"{}","retry_policy":{"maximum_event_age_in_seconds":86400,"maximum_retry_attempts":185},"role_arn":"\${aws_iam_role.cleanup_schedules_scheduler_role.arn}"}`;
+    const [changes] = changesBetween(generated, head);
+    expect(changes.invokers).toEqual([
+      `aws_scheduler_schedule.api_schedules_warm added (target=${target('${aws_lambda_alias.api_alias.arn}')}, state=ENABLED, schedule_expression=rate(5 minutes))`,
+      `aws_scheduler_schedule.cleanup_schedules_cleanup changed (schedule_expression: rate(1 day) → rate(1 hour); state: ENABLED → DISABLED; target: ${target('${aws_lambda_alias.cleanup_alias.arn}')} → ${target('${aws_lambda_function.cleanup_function.arn}')})`,
+    ]);
+    expect(changesBetween(head, generated)[0].invokers[0]).toBe(
+      `aws_scheduler_schedule.api_schedules_warm removed (was target=${target('${aws_lambda_alias.api_alias.arn}')}, state=ENABLED, schedule_expression=rate(5 minutes))`,
+    );
+    const described = edited((stack) => {
+      stack.resource.aws_scheduler_schedule.cleanup_schedules_cleanup.description = 'Runs the cleanup';
+    });
+    const [descriptionOnly] = changesBetween(generated, described);
+    expect(descriptionOnly.changed).toEqual([{ address: 'aws_scheduler_schedule.cleanup_schedules_cleanup', attributes: ['description'] }]);
+    expect(descriptionOnly.invokers).toEqual([]);
   });
 
   test('calls out a change to the external layers a function pins as applied at the next release, with the ARNs before and after', () => {

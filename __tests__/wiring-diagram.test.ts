@@ -1,5 +1,8 @@
+import { Testing } from '../core/framework';
 import { examples } from '../envs/examples/index';
+import { staging } from '../envs/staging';
 import { EnvironmentConfig } from '../stacks/environment-config';
+import { EnvironmentStack } from '../stacks/environment-stack';
 import { wiringDiagram, wiringMarkdown } from '../stacks/wiring-diagram';
 import { MermaidParse, parseMermaid } from './support/mermaid';
 
@@ -159,6 +162,30 @@ describe('wiring diagram', () => {
     expect(configs.map((c) => c.name)).toContain('channelwright');
     const parsed = parseMermaid(configs.map((config) => wiringDiagram(config)));
     expect(parsed.map((p) => ('error' in p ? p.error : p.diagramType))).toEqual(configs.map(() => 'flowchart-v2'));
+  });
+
+  test('names the queues (failure and dead-letter queues included), schedules, layers and HTTP APIs the stack builds, and no other', () => {
+    // the shipped staging environment, and one with renamed functions, invoked ones, disabled schedules and a cleanup schedule
+    const configs = [staging, team];
+    const parsed = parseMermaid(configs.map((config) => wiringDiagram(config)));
+    configs.forEach((config, i) => {
+      // what the diagram shows as managed here, by kind, its name as the label writes it
+      const shown = readAs(parsed[i]).nodes.map((n) => n.slice(n.indexOf(': ') + 2)).filter((text) => !text.endsWith('(not managed here)'));
+      const named = (pattern: RegExp) => shown.flatMap((text) => pattern.exec(text)?.[1] ?? []).sort();
+      const stack = JSON.parse(Testing.synth(new EnvironmentStack(Testing.app(), config)));
+      const built = (type: string, attribute: string) => Object.values<Record<string, string>>(stack.resource[type] ?? {}).map((r) => r[attribute]).sort();
+      expect({
+        queues: named(/^SQS (.*?)(?: \(dead letters\))?$/),
+        schedules: named(/^Schedule (.*?)(?: \(disabled\))?: /),
+        layers: named(/^layer (.*)$/),
+        httpApis: named(/^HTTP API (.*?)(?:, JWT authorizer)?$/),
+      }).toEqual({
+        queues: built('aws_sqs_queue', 'name'),
+        schedules: built('aws_scheduler_schedule', 'name'),
+        layers: built('aws_lambda_layer_version', 'layer_name'),
+        httpApis: built('aws_apigatewayv2_api', 'name'),
+      });
+    });
   });
 
   test("wiring.md has a title naming the environment and the diagram in a mermaid block GitHub renders", () => {

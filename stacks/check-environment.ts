@@ -6,7 +6,7 @@ import { check, checkTags, RULES } from '../core/rules';
 import { checkSchema } from '../core/check-schema';
 import { ALARM_RULES, durationAlarmName, errorsAlarmName, throttlesAlarmName } from '../modules/lambda-function';
 import { checkAsyncInvoke } from './check-async-invoke';
-import { EnvironmentConfig, ENVIRONMENT_RULES, environmentSchema, stateKey } from './environment-config';
+import { EnvironmentConfig, ENVIRONMENT_RULES, environmentSchema, functionNameOf, layerNameOf, stateKey } from './environment-config';
 import { checkHttp } from './check-http';
 import { checkQueues } from './check-queues';
 
@@ -67,7 +67,7 @@ function checkSettings(config: EnvironmentConfig): Problem[] {
  */
 function checkAlarms(config: EnvironmentConfig): Problem[] {
   return Object.entries(config.functions ?? {}).flatMap(([key, fn]) => {
-    const functionName = fn.functionName ?? `${config.namePrefix}-${key}`;
+    const functionName = functionNameOf(config, key);
     const own: Record<string, string> = { [throttlesAlarmName(functionName)]: 'throttles', [durationAlarmName(functionName)]: 'duration' };
     return (fn.alarms ?? []).flatMap((name, i) => {
       const field = `functions.${key}.alarms[${i}]`;
@@ -150,12 +150,12 @@ function checkNamesUnique(config: EnvironmentConfig): Problem[] {
   const layerNames = new Map<string, string>();
   for (const [key, layer] of Object.entries(config.layers ?? {})) {
     const field = layer.layerName === undefined ? `layers.${key}` : `layers.${key}.layerName`;
-    claim(layerNames, 'layer-name-taken', 'layer', layer.layerName ?? `${config.namePrefix}-${key}`, field);
+    claim(layerNames, 'layer-name-taken', 'layer', layerNameOf(config, key), field);
   }
   const functionNames = new Map<string, string>();
   for (const [key, fn] of Object.entries(config.functions ?? {})) {
     const field = fn.functionName === undefined ? `functions.${key}` : `functions.${key}.functionName`;
-    claim(functionNames, 'function-name-taken', 'function (with its role and log group)', fn.functionName ?? `${config.namePrefix}-${key}`, field, true);
+    claim(functionNames, 'function-name-taken', 'function (with its role and log group)', functionNameOf(config, key), field, true);
   }
   return problems;
 }

@@ -443,3 +443,26 @@ export type LoggingConfig = z.input<typeof loggingSchema>;
 export function stateKey(config: EnvironmentConfig): string {
   return config.backend.key ?? `${config.namePrefix}/terraform.tfstate`;
 }
+
+/**
+ * The name of something the config declares by key (a function, layer, queue or HTTP API) when
+ * it names it no other way: `<namePrefix>-<key>`.
+ */
+export function defaultName(config: Pick<EnvironmentConfig, 'namePrefix'>, key: string): string {
+  return `${config.namePrefix}-${key}`;
+}
+
+/** The name of the environment's function of this key: its `functionName`, else `<namePrefix>-<key>`. */
+export function functionNameOf(config: EnvironmentConfig, key: string): string {
+  return config.functions?.[key]?.functionName ?? defaultName(config, key);
+}
+
+/** The name of the environment's layer of this key: its `layerName`, else `<namePrefix>-<key>`. */
+export function layerNameOf(config: EnvironmentConfig, key: string): string {
+  return config.layers?.[key]?.layerName ?? defaultName(config, key);
+}
+
+/** The name of the environment's queue of this key: its `queueName`, else `<namePrefix>-<key>`. */
+export function queueNameOf(config: EnvironmentConfig, key: string): string {
+  return config.queues?.[key]?.queueName ?? defaultName(config, key);
+}

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { CLEANUP_SCOPE_FIELDS, CleanupLambda } from '../modules/cleanup-lambda';
 import { FunctionReference, LambdaFunction, LayerReference } from '../modules/lambda-function';
 import { LambdaLayer } from '../modules/lambda-layer';
-import { EnvironmentConfig } from './environment-config';
+import { EnvironmentConfig, functionNameOf, layerNameOf } from './environment-config';
 import { ReadableStack } from './readable-stack';
 import { addProblemCheck, nameFieldsAs, Problem, problem } from '../core/problems';
 import { partitionOf } from '../core/regions';
@@ -67,19 +67,19 @@ export class EnvironmentStack extends ReadableStack {
     const layers: Record<string, LambdaLayer> = {};
     for (const [key, layer] of Object.entries(config.layers ?? {})) {
       if (!claim(`layers.${key}`, key, [`${key}-layer`, `${key}-layer-arn`, `${key}-layer-version-arn`])) continue;
-      const { build: _build, layerName, ...props } = layer; // the build is CI's, in the release manifest
-      layers[key] = new LambdaLayer(this, `${key}-layer`, { ...props, layerName: layerName ?? `${config.namePrefix}-${key}` });
+      const { build: _build, layerName: _layerName, ...props } = layer; // the build is CI's, in the release manifest
+      layers[key] = new LambdaLayer(this, `${key}-layer`, { ...props, layerName: layerNameOf(config, key) });
       nameFieldsAs(layers[key], (field) => `layers.${key}.${field}`);
     }
     this.layers = layers;
 
     const functions: Record<string, LambdaFunction> = {};
     for (const [key, fn] of Object.entries(config.functions ?? {})) {
-      const { layers: layerKeys, invokes: _invokes, cleanup, functionName, alias, ...props } = fn;
+      const { layers: layerKeys, invokes: _invokes, cleanup, functionName: _functionName, alias, ...props } = fn;
       if (!claim(`functions.${key}`, key, [key, `${key}-function-name`, `${key}-function-arn`, `${key}-function-alias-arn`])) continue;
       const functionProps = {
         ...props,
-        functionName: functionName ?? `${config.namePrefix}-${key}`,
+        functionName: functionNameOf(config, key),
         layers: (layerKeys ?? []).flatMap((ref) => resolve(ref, layers)),
         aliasName: alias,
         alarmTopicArn: config.alarmTopicArn,

@@ -17,11 +17,11 @@ export function wireAsyncInvoke(
   functions: Readonly<Record<string, LambdaFunction>>,
   queues: Readonly<Record<string, QueueTarget>>,
 ): Record<string, AsyncInvoke> {
-  const invoked = new Set(Object.values(config.functions ?? {}).flatMap((fn) => fn.invokes ?? []));
+  const handled = handlesAsyncFailures(config);
   const wired: Record<string, AsyncInvoke> = {};
   for (const [key, fnConfig] of Object.entries(config.functions ?? {})) {
     const fn = functions[key];
-    if (!fn || !(fnConfig.asyncInvoke !== undefined || isScheduled(fnConfig) || invoked.has(key))) continue;
+    if (!fn || !handled(key)) continue;
     const { onFailure, ...limits } = fnConfig.asyncInvoke ?? {};
     const destination = onFailure === undefined ? undefined : failureDestination(onFailure, queues);
     if (destination === 'unknown') continue;
@@ -35,6 +35,22 @@ export function wireAsyncInvoke(
     }
   }
   return wired;
+}
+
+/**
+ * Which of the environment's functions get failure handling for their asynchronous invocations:
+ * those with `asyncInvoke`, those with schedules (a cleanup function's included) and those
+ * another function `invokes`. Without an `asyncInvoke.onFailure`, their failed invocations go to
+ * a queue of their own, `<functionName>-failures`.
+ *
+ * @returns whether the function of a key gets it
+ */
+export function handlesAsyncFailures(config: EnvironmentConfig): (key: string) => boolean {
+  const invoked = new Set(Object.values(config.functions ?? {}).flatMap((fn) => fn.invokes ?? []));
+  return (key) => {
+    const fn = config.functions?.[key];
+    return fn !== undefined && (fn.asyncInvoke !== undefined || isScheduled(fn) || invoked.has(key));
+  };
 }
 
 /** Whether a function runs on a schedule: its own `schedules`, or a cleanup function's `schedule`. */

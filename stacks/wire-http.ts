@@ -1,15 +1,15 @@
 import { Construct } from 'constructs';
 import { TerraformOutput } from '../core/framework';
 import { nameFieldsAs } from '../core/problems';
-import { addFunctionUrl } from '../modules/function-url';
+import { addFunctionUrl, DEFAULT_FUNCTION_URL_AUTH_TYPE } from '../modules/function-url';
 import { HttpApi } from '../modules/http-api';
 import { LambdaFunction } from '../modules/lambda-function';
 import { ClaimIds } from './claim-ids';
-import { EnvironmentConfig } from './environment-config';
+import { defaultName, EnvironmentConfig } from './environment-config';
 
-/** The default name of an environment's HTTP API. */
+/** The name of the environment's HTTP API of this key: its `apiName`, else `<namePrefix>-<key>`. */
 export function httpApiName(config: EnvironmentConfig, key: string): string {
-  return config.httpApis?.[key]?.apiName ?? `${config.namePrefix}-${key}`;
+  return config.httpApis?.[key]?.apiName ?? defaultName(config, key);
 }
 
 /** The keys of the functions some HTTP API route of the environment invokes. */
@@ -41,7 +41,7 @@ export function wireHttp(
     const { url } = addFunctionUrl(fn, fnConfig.functionUrl);
     new TerraformOutput(stack, `${key}-function-url`, {
       value: url.functionUrl,
-      description: `URL of the ${key} function's ${fn.aliasName} alias (auth ${fnConfig.functionUrl.authType ?? 'AWS_IAM'})`,
+      description: `URL of the ${key} function's ${fn.aliasName} alias (auth ${fnConfig.functionUrl.authType ?? DEFAULT_FUNCTION_URL_AUTH_TYPE})`,
     });
   }
 

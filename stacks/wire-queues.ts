@@ -6,7 +6,7 @@ import { QueueEventSource } from '../modules/queue-event-source';
 import { QueueTarget } from '../modules/queue-target';
 import { SqsQueue } from '../modules/sqs-queue';
 import { ClaimIds } from './claim-ids';
-import { EnvironmentConfig } from './environment-config';
+import { EnvironmentConfig, queueNameOf } from './environment-config';
 
 /** The construct ids a queue of this key takes at stack level: the queue and its outputs. */
 export function queueIds(key: string): string[] {
@@ -31,10 +31,10 @@ export function wireQueues(
   const queues: Record<string, SqsQueue> = {};
   for (const [key, queue] of Object.entries(config.queues ?? {})) {
     if (!claim(`queues.${key}`, key, queueIds(key))) continue;
-    const { queueName, ...props } = queue;
+    const { queueName: _queueName, ...props } = queue;
     queues[key] = new SqsQueue(stack, `${key}-queue`, {
       ...props,
-      queueName: queueName ?? `${config.namePrefix}-${key}`,
+      queueName: queueNameOf(config, key),
       alarmTopicArn: config.alarmTopicArn,
       redriveAllowPolicy: !emulator,
     });

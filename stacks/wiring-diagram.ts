@@ -1,20 +1,26 @@
 import { arn } from '../core/arn';
 import { partitionOf } from '../core/regions';
-import { EnvironmentConfig, FunctionConfig } from './environment-config';
+import { failureQueueName } from '../modules/async-invoke';
+import { DEFAULT_SCHEDULE_TIMEZONE, scheduleName } from '../modules/function-schedules';
+import { DEFAULT_FUNCTION_URL_AUTH_TYPE } from '../modules/function-url';
+import { DEFAULT_ALIAS_NAME } from '../modules/lambda-function';
+import { EVENT_SOURCE_DEFAULTS } from '../modules/queue-event-source';
+import { deadLetterQueueName, QUEUE_DEFAULTS } from '../modules/sqs-queue';
+import { EnvironmentConfig, FunctionConfig, functionNameOf, layerNameOf, queueNameOf } from './environment-config';
+import { handlesAsyncFailures } from './wire-async';
+import { httpApiName } from './wire-http';
+import { CLEANUP_SCHEDULE_KEY } from './wire-schedules';
 
 // A picture of how an environment is wired, drawn from its config alone: what invokes each
 // function (HTTP API routes, function URLs, schedules, queues, other functions), the function
 // with the alias everything invokes, the layers it attaches in order, the queues and topics its
-// policy statements let it send to, and where its failed asynchronous invocations go. Synth writes it beside each stack as `wiring.md`; GitHub renders
-// the Mermaid block, and the pull-request summary shows it when it changes.
+// policy statements let it send to, and where its failed asynchronous invocations go. Synth
+// writes it beside each stack as `wiring.md`; GitHub renders the Mermaid block, and the
+// pull-request summary shows it when it changes. Names, defaults and who gets a failure queue
+// come from where the stack takes them, so the picture shows what the stack builds.
 
 /** The file synth writes beside each environment's stack. */
 export const WIRING_FILE = 'wiring.md';
-
-/** The alias a function's invokers target when its config names none. */
-const DEFAULT_ALIAS = 'live';
-/** Receives before a queue's message moves to its dead-letter queue, when the config names none. */
-const DEFAULT_MAX_RECEIVE_COUNT = 5;
 
 /**
  * A label as Mermaid reads it inside `"..."`: quotes, `#` (which starts Mermaid's entity codes)
@@ -66,14 +72,20 @@ function kindOfArn(value: string): string {
 function schedulesOf(functionName: string, fn: FunctionConfig): { key: string; name: string; expression: string; timezone: string; enabled: boolean }[] {
   const found = byKey(fn.schedules).map(([key, s]) => ({
     key,
-    name: `${functionName}-${key}`,
+    name: scheduleName(functionName, key),
     expression: s.expression,
-    timezone: s.timezone ?? 'UTC',
+    timezone: s.timezone ?? DEFAULT_SCHEDULE_TIMEZONE,
     enabled: s.enabled ?? true,
   }));
   // A cleanup function's schedule is the Scheduler schedule `<functionName>-cleanup`.
-  if (fn.cleanup?.schedule !== undefined && !found.some((s) => s.key === 'cleanup')) {
-    found.push({ key: 'cleanup', name: `${functionName}-cleanup`, expression: fn.cleanup.schedule, timezone: 'UTC', enabled: true });
+  if (fn.cleanup?.schedule !== undefined && !found.some((s) => s.key === CLEANUP_SCHEDULE_KEY)) {
+    found.push({
+      key: CLEANUP_SCHEDULE_KEY,
+      name: scheduleName(functionName, CLEANUP_SCHEDULE_KEY),
+      expression: fn.cleanup.schedule,
+      timezone: DEFAULT_SCHEDULE_TIMEZONE,
+      enabled: true,
+    });
   }
   return found;
 }
@@ -89,8 +101,8 @@ export function wiringDiagram(config: EnvironmentConfig): string {
   const functionKeys = new Set(functions.map(([key]) => key));
   const queues = new Map(byKey(config.queues));
   const layers = new Map(byKey(config.layers));
-  const functionName = (key: string) => config.functions?.[key]?.functionName ?? `${config.namePrefix}-${key}`;
-  const queueName = (key: string) => queues.get(key)?.queueName ?? `${config.namePrefix}-${key}`;
+  const functionName = (key: string) => functionNameOf(config, key);
+  const queueName = (key: string) => queueNameOf(config, key);
 
   const nodes: string[] = [];
   const edges: string[] = [];
@@ -117,16 +129,16 @@ export function wiringDiagram(config: EnvironmentConfig): string {
   const queueNode = (key: string) => {
     const queue = queues.get(key) ?? {};
     const id = node(nodeId('queue', key), `SQS ${queueName(key)}`, '[()]');
-    const dlq = node(nodeId('dlq', key), `SQS ${queueName(key)}-dlq (dead letters)`, '[()]');
-    return { id, dlq, maxReceiveCount: queue.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT };
+    const dlq = node(nodeId('dlq', key), `SQS ${deadLetterQueueName(queueName(key))} (dead letters)`, '[()]');
+    return { id, dlq, maxReceiveCount: queue.maxReceiveCount ?? QUEUE_DEFAULTS.maxReceiveCount };
   };
 
   // Functions first, so that they are declared in key order whatever points at them.
-  for (const [key, fn] of functions) node(nodeId('function', key), `${key} (alias ${fn.alias ?? DEFAULT_ALIAS})`, '()');
+  for (const [key, fn] of functions) node(nodeId('function', key), `${key} (alias ${fn.alias ?? DEFAULT_ALIAS_NAME})`, '()');
 
   for (const [key, api] of byKey(config.httpApis)) {
     const jwt = api.jwtAuthorizer ? ', JWT authorizer' : '';
-    const id = node(nodeId('http', key), `HTTP API ${api.apiName ?? `${config.namePrefix}-${key}`}${jwt}`, '{{}}');
+    const id = node(nodeId('http', key), `HTTP API ${httpApiName(config, key)}${jwt}`, '{{}}');
     for (const [route, target] of byKey(api.routes)) {
       if (functionKeys.has(target)) edge(id, nodeId('function', target), route);
     }
@@ -136,7 +148,7 @@ export function wiringDiagram(config: EnvironmentConfig): string {
     const target = nodeId('function', key);
     if (fn.functionUrl) {
       const open = fn.functionUrl.authType === 'NONE';
-      node(nodeId('url', key), `Function URL, auth ${fn.functionUrl.authType ?? 'AWS_IAM'}${open ? ': PUBLIC, anyone on the internet' : ''}`, '{{}}');
+      node(nodeId('url', key), `Function URL, auth ${fn.functionUrl.authType ?? DEFAULT_FUNCTION_URL_AUTH_TYPE}${open ? ': PUBLIC, anyone on the internet' : ''}`, '{{}}');
       edge(nodeId('url', key), target);
     }
     for (const schedule of schedulesOf(functionName(key), fn)) {
@@ -156,7 +168,7 @@ export function wiringDiagram(config: EnvironmentConfig): string {
       const from = isArn(source.queue) ? externalNode(source.queue, '[()]') : queues.has(source.queue) ? queueNode(source.queue).id : undefined;
       if (from === undefined) return;
       const details = [
-        `batch ${source.batchSize ?? 10}`,
+        `batch ${source.batchSize ?? EVENT_SOURCE_DEFAULTS.batchSize}`,
         ...(source.maximumConcurrency !== undefined ? [`max concurrency ${source.maximumConcurrency}`] : []),
         ...(source.enabled === false ? ['disabled'] : []),
       ];
@@ -182,34 +194,30 @@ export function wiringDiagram(config: EnvironmentConfig): string {
     }
   }
 
-  const invoked = new Set<string>();
   for (const [key, fn] of functions) {
     for (const ref of fn.invokes ?? []) {
       if (isArn(ref)) edge(nodeId('function', key), externalNode(ref), 'invokes');
-      else if (functionKeys.has(ref)) {
-        invoked.add(ref);
-        edge(nodeId('function', key), nodeId('function', ref), 'invokes');
-      }
+      else if (functionKeys.has(ref)) edge(nodeId('function', key), nodeId('function', ref), 'invokes');
     }
   }
 
   for (const [key, fn] of functions) {
     (fn.layers ?? []).forEach((ref, i) => {
       const layer = layers.get(ref);
-      const to = isArn(ref) ? externalNode(ref) : layer ? node(nodeId('layer', ref), `layer ${layer.layerName ?? `${config.namePrefix}-${ref}`}`) : undefined;
+      const to = isArn(ref) ? externalNode(ref) : layer ? node(nodeId('layer', ref), `layer ${layerNameOf(config, ref)}`) : undefined;
       if (to !== undefined) edge(nodeId('function', key), to, `layer ${i + 1}`);
     });
   }
 
-  // Failed asynchronous invocations: where asyncInvoke sends them, else the function's own
-  // `<functionName>-failures` queue for a function that is scheduled or invoked by another.
+  // Failed asynchronous invocations, for the functions the stack handles them of: where
+  // asyncInvoke sends them, else the function's own `<functionName>-failures` queue.
+  const handlesFailures = handlesAsyncFailures(config);
   for (const [key, fn] of functions) {
-    const scheduled = schedulesOf(functionName(key), fn).length > 0;
-    if (fn.asyncInvoke === undefined && !scheduled && !invoked.has(key)) continue;
+    if (!handlesFailures(key)) continue;
     const destination = fn.asyncInvoke?.onFailure;
     const to =
       destination === undefined
-        ? node(nodeId('failures', key), `SQS ${functionName(key)}-failures`, '[()]')
+        ? node(nodeId('failures', key), `SQS ${failureQueueName(functionName(key))}`, '[()]')
         : isArn(destination)
           ? externalNode(destination, '[()]')
           : queues.has(destination)

@@ -22,7 +22,8 @@ export interface StackChanges {
   /**
    * Changes to who can invoke a function: its resource permissions (`aws_lambda_permission`), its
    * URL (`authorization_type` above all: "now public" when it becomes NONE), the routes of an
-   * HTTP API and their authorizers. Every one is called out, with what it grants.
+   * HTTP API and their authorizers, the queues that drive it (event source mappings) and the
+   * schedules that run it. Every one is called out, with what it grants.
    */
   readonly invokers: string[];
   /** Changes to what Terraform leaves to CI: every one is called out. */
@@ -127,13 +128,17 @@ const PERMISSIONS = /^(data\.)?aws_(iam_\w+|s3_bucket_policy)\./;
 /**
  * What decides who can invoke a function, by resource type: the attributes a call-out shows.
  * A Lambda permission is shown whole; a function URL by its auth type (CORS only tells browsers
- * what to read), a route by its key, target and authorization.
+ * what to read), a route by its key, target and authorization; an event source mapping by the
+ * queue it reads, the function it drives, whether it polls and which messages it passes (not
+ * how many at once); a schedule by what it invokes (and how), whether it runs and when.
  */
 const INVOKER_ATTRIBUTES: { readonly [type: string]: readonly string[] | 'all' } = {
   aws_lambda_permission: 'all',
   aws_lambda_function_url: ['authorization_type', 'qualifier'],
   aws_apigatewayv2_route: ['route_key', 'target', 'authorization_type', 'authorizer_id', 'authorization_scopes'],
   aws_apigatewayv2_authorizer: 'all',
+  aws_lambda_event_source_mapping: ['event_source_arn', 'function_name', 'enabled', 'filter_criteria'],
+  aws_scheduler_schedule: ['target', 'state', 'schedule_expression'],
 };
 
 type Changes = Pick<StackChanges, 'added' | 'removed' | 'changed'>;
@@ -200,15 +205,46 @@ function openTo(address: string, body: Json | undefined): string | undefined {
 }
 
 /**
+ * The queue an enabled event source mapping reads, as its config names it: whoever can send to
+ * that queue drives the function.
+ */
+function drivingQueue(address: string, body: Json | undefined): string | undefined {
+  if (typeOf(address) !== 'aws_lambda_event_source_mapping' || !isObject(body)) return undefined;
+  if (body.enabled === false || body.event_source_arn === undefined) return undefined;
+  return typeof body.event_source_arn === 'string' ? body.event_source_arn : JSON.stringify(body.event_source_arn);
+}
+
+const drives = (queue: string) => `whoever can send to ${queue} now drives the function`;
+
+/**
+ * What a change to an event source mapping means for who drives the function: a new queue
+ * (or function, or the mapping enabled again) lets whoever can send to the queue drive it; a
+ * disabled mapping lets no one.
+ */
+function drivenShift(address: string, old: Json | undefined, now: Json | undefined): string | undefined {
+  const was = drivingQueue(address, old);
+  const is = drivingQueue(address, now);
+  const sameFunction = isObject(old) && isObject(now) && same(old.function_name, now.function_name);
+  if (is !== undefined && (is !== was || !sameFunction)) return drives(is);
+  if (was !== undefined && is === undefined) return `${was} no longer drives the function`;
+  return undefined;
+}
+
+/**
  * Every change to who can invoke a function, with what the block grants: added and removed
  * blocks with their deciding attributes, changed ones with each deciding attribute before and
- * after, and whether the change opens a front door to anyone ("now public") or closes one.
+ * after, and whether the change opens a front door to anyone ("now public") or closes one, or
+ * lets whoever can send to a queue drive the function.
  */
 function invokerChanges({ added, removed, changed }: Changes, before: Map<string, Json>, after: Map<string, Json>): string[] {
   const decides = (address: string) => INVOKER_ATTRIBUTES[typeOf(address)] !== undefined;
   const note = (text: string | undefined) => (text ? `: ${text}` : '');
+  const addedNote = (address: string, body: Json | undefined) => {
+    const queue = drivingQueue(address, body);
+    return openTo(address, body) ?? (queue === undefined ? undefined : drives(queue));
+  };
   return [
-    ...added.filter(decides).map((a) => `${a} added (${invokerAttributes(a, after.get(a))})${note(openTo(a, after.get(a)))}`),
+    ...added.filter(decides).map((a) => `${a} added (${invokerAttributes(a, after.get(a))})${note(addedNote(a, after.get(a)))}`),
     ...removed.filter(decides).map((a) => `${a} removed (was ${invokerAttributes(a, before.get(a))})`),
     ...changed
       .filter((c) => decides(c.address))
@@ -221,7 +257,7 @@ function invokerChanges({ added, removed, changed }: Changes, before: Map<string
         const value = (body: Json | undefined, n: string) => (isObject(body) && body[n] !== undefined ? (typeof body[n] === 'string' ? body[n] : JSON.stringify(body[n])) : '(none)');
         const was = openTo(c.address, old);
         const is = openTo(c.address, now);
-        const shift = is && !was ? `now ${is}` : was && !is ? `no longer ${was.split(':')[0]}` : undefined;
+        const shift = is && !was ? `now ${is}` : was && !is ? `no longer ${was.split(':')[0]}` : drivenShift(c.address, old, now);
         return [`${c.address} changed (${attributes.map((n) => `${n}: ${value(old, n)} → ${value(now, n)}`).join('; ')})${note(shift)}`];
       }),
   ];
@@ -322,7 +358,7 @@ export function renderSummary(changes: readonly StackChanges[], wiring: readonly
     for (const item of c.accountGuard) lines.push(`- **Account guard (which account, which endpoints):** \`${item}\``);
     for (const item of c.backend) lines.push(`- **Backend (where the state lives):** \`${item}\``);
     for (const item of c.iam) lines.push(`- **IAM:** \`${item}\``);
-    for (const item of c.invokers) lines.push(`- **Who can invoke (permissions, function URLs, routes, authorizers):** \`${item}\``);
+    for (const item of c.invokers) lines.push(`- **Who can invoke (permissions, function URLs, routes, authorizers, event sources, schedules):** \`${item}\``);
     for (const item of c.ignoreChanges) lines.push(`- **ignore_changes (what CI owns) changed:** \`${item}\``);
     for (const item of c.externalLayers) lines.push(`- **External layers (applied at the next release, not by Terraform):** \`${item}\``);
     for (const address of c.added) lines.push(`- added \`${address}\``);
