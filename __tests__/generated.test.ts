@@ -8,7 +8,8 @@ import { CLEANUP_LAMBDA_MOVES, LAMBDA_LAYER_MOVES, LAMBDA_MOVES, ModuleMove, mov
 import { ModuleStack } from '../module-export/module-stack';
 import { Testing } from '../core/framework';
 import { collectProblems } from '../synth/collect-problems';
-import { WIRING_FILE, wiringDiagram } from '../stacks/wiring-diagram';
+import { WIRING_FILE } from '../contract/wiring-file';
+import { wiringDiagram } from '../stacks/wiring-diagram';
 import { parseMermaid } from './support/mermaid';
 import { readTree, tempDir } from './support/synth';
 

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { staging } from '../envs/staging';
-import { WIRING_FILE, wiringMarkdown } from '../stacks/wiring-diagram';
+import { WIRING_FILE } from '../contract/wiring-file';
+import { wiringMarkdown } from '../stacks/wiring-diagram';
 import { changesBetween, renderSummary, SUMMARY_MARKER, wiringChangesBetween } from '../tools/synth-summary';
 import { tempDir } from './support/synth';
 

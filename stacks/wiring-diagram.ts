@@ -19,8 +19,6 @@ import { CLEANUP_SCHEDULE_KEY } from './wire-schedules';
 // pull-request summary shows it when it changes. Names, defaults and who gets a failure queue
 // come from where the stack takes them, so the picture shows what the stack builds.
 
-/** The file synth writes beside each environment's stack. */
-export const WIRING_FILE = 'wiring.md';
 
 /**
  * A label as Mermaid reads it inside `"..."`: quotes, `#` (which starts Mermaid's entity codes)

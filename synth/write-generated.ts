@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { App, TerraformStack } from '../core/framework';
 import { TERRAFORM_MODULES } from '../module-export/terraform-modules';
 import { RELEASE_MANIFEST_FILE } from '../contract/release-manifest';
-import { WIRING_FILE } from '../stacks/wiring-diagram';
+import { WIRING_FILE } from '../contract/wiring-file';
 
 const README = `# generated/
 

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { WIRING_FILE } from '../stacks/wiring-diagram';
+import { WIRING_FILE } from '../contract/wiring-file';
 
 /** The marker that lets CI find and update its own pull-request comment. */
 export const SUMMARY_MARKER = '<!-- synth-summary -->';
