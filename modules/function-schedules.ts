@@ -2,10 +2,11 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
 import { Construct } from 'constructs';
+import { isJson } from '../core/json-text';
+import { optional } from '../core/known-values';
 import { policyDocument, PolicyStatement } from '../core/policy-document';
 import { addProblemCheck, Problem, problem } from '../core/problems';
 import { check, FieldPairRule, RULES, ruleTable } from '../core/rules';
-import { isToken } from '../core/rules';
 import { LambdaFunction, tagsOrNothing } from './lambda-function';
 import { QueueTarget } from './queue-target';
 
@@ -114,17 +115,6 @@ export function schedulerStatements(aliasArn: string, deadLetterQueue?: QueueTar
   ];
 }
 
-/** Whether a value is JSON. Values only Terraform knows pass. */
-export function isJson(value: string): boolean {
-  if (isToken(value)) return true;
-  try {
-    JSON.parse(value);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Properties of a function's {@link FunctionSchedules}. */
 export interface FunctionSchedulesProps {
   /** The account the schedules are in: the only one whose scheduler may assume the role. */
@@ -215,15 +205,13 @@ export class FunctionSchedules extends Construct {
 
 /** Problems with one schedule, its derived name included, each field named by `fieldAs`. */
 export function checkSchedule(name: string, schedule: ScheduleProps, fieldAs: (field: keyof ScheduleProps | 'name') => string): Problem[] {
-  const optional = <K extends keyof ScheduleProps>(field: K, ...rules: Parameters<typeof check>[2][]) =>
-    schedule[field] === undefined ? [] : check(fieldAs(field), schedule[field], ...rules);
   return [
     ...check(fieldAs('name'), name, SCHEDULE_RULES.name),
     ...check(fieldAs('expression'), schedule.expression, SCHEDULE_RULES.expression),
-    ...optional('timezone', SCHEDULE_RULES.timezone),
-    ...optional('description', SCHEDULE_RULES.description),
-    ...optional('maximumRetryAttempts', SCHEDULE_RULES.maximumRetryAttempts),
-    ...optional('maximumEventAgeInSeconds', SCHEDULE_RULES.maximumEventAgeInSeconds),
+    ...optional(fieldAs('timezone'), schedule.timezone, SCHEDULE_RULES.timezone),
+    ...optional(fieldAs('description'), schedule.description, SCHEDULE_RULES.description),
+    ...optional(fieldAs('maximumRetryAttempts'), schedule.maximumRetryAttempts, SCHEDULE_RULES.maximumRetryAttempts),
+    ...optional(fieldAs('maximumEventAgeInSeconds'), schedule.maximumEventAgeInSeconds, SCHEDULE_RULES.maximumEventAgeInSeconds),
     ...(schedule.input === undefined || isJson(schedule.input) ? [] : [problem(SCHEDULE_INPUT_RULE.code, fieldAs('input'), schedule.input, SCHEDULE_INPUT_RULE.text)]),
   ];
 }

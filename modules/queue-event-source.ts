@@ -1,10 +1,11 @@
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
 import { Construct } from 'constructs';
-import { Token } from '../core/framework';
+import { isJsonObject } from '../core/json-text';
+import { known, optional } from '../core/known-values';
 import { policyDocument, PolicyStatement } from '../core/policy-document';
 import { addProblemCheck, Problem, problem } from '../core/problems';
-import { check, FieldPairRule, Rule, ruleTable } from '../core/rules';
+import { check, FieldPairRule, ruleTable } from '../core/rules';
 import { LambdaFunction } from './lambda-function';
 import { QueueTarget } from './queue-target';
 import { QUEUE_RULES, SqsQueue } from './sqs-queue';
@@ -169,31 +170,11 @@ export class QueueEventSource extends Construct {
       problems.push(problem(rule.code, 'maximumConcurrency', p.maximumConcurrency, rule.text));
     }
     (p.filterPatterns ?? []).forEach((pattern, i) => {
-      if (!Token.isUnresolved(pattern) && !isJsonObject(pattern)) {
+      if (!isJsonObject(pattern)) {
         const rule = EVENT_SOURCE_PAIR_RULES.filterPatternJson;
         problems.push(problem(rule.code, `filterPatterns[${i}]`, pattern, rule.text));
       }
     });
     return problems;
   }
-}
-
-/** Whether a text is a JSON object (not an array, a string or null). */
-export function isJsonObject(text: string): boolean {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-  } catch {
-    return false;
-  }
-}
-
-/** Problems with a setting that was given; an omitted one takes its default. */
-function optional(field: string, value: unknown, ...rules: Rule[]): Problem[] {
-  return value === undefined ? [] : check(field, value, ...rules);
-}
-
-/** A number synth knows (not a Terraform value). */
-function known(value: number | undefined): value is number {
-  return typeof value === 'number' && !Token.isUnresolved(value);
 }
