@@ -48,11 +48,14 @@ export const SCHEDULE_RULES = ruleTable(
       pattern: '^[0-9A-Za-z_.-]{1,64}$',
       text: 'must give a schedule name (<functionName>-<key>) of 1 to 64 letters, digits, hyphens, underscores and dots',
     },
+    // cron: ? in exactly one of day-of-month and day-of-week; at: a real month, day and time of day.
     expression: {
       kind: 'pattern',
       pattern:
-        '^(rate\\((1 (minute|hour|day)|([2-9]|[1-9][0-9]+) (minutes|hours|days))\\)|cron\\(\\S+ \\S+ \\S+ \\S+ \\S+ \\S+\\)|at\\([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\))$',
-      text: 'must be an EventBridge Scheduler expression: rate(1 day), rate(6 hours), cron(<6 fields>) or at(yyyy-mm-ddThh:mm:ss)',
+        '^(rate\\((1 (minute|hour|day)|([2-9]|[1-9][0-9]+) (minutes|hours|days))\\)' +
+        '|cron\\(\\S+ \\S+ (\\? \\S+ [^\\s?]+|[^\\s?]+ \\S+ \\?) \\S+\\)' +
+        '|at\\([0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]\\))$',
+      text: 'must be an EventBridge Scheduler expression: rate(1 day), rate(6 hours), cron(<6 fields>) with ? as exactly one of day-of-month and day-of-week, or at(yyyy-mm-ddThh:mm:ss) with month 01-12, day 01-31, hour 00-23, minutes and seconds 00-59',
     },
     timezone: {
       kind: 'pattern',

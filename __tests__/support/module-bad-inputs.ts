@@ -329,13 +329,37 @@ export const BAD_INPUTS: readonly BadInput[] = [
     module: 'cleanup-lambda',
     variable: 'schedule',
     value: '"every day"',
-    message: 'schedule = "every day": must be an EventBridge Scheduler expression: rate(1 day), rate(6 hours), cron(<6 fields>) or at(yyyy-mm-ddThh:mm:ss).',
+    message: 'schedule = "every day": must be an EventBridge Scheduler expression: rate(1 day), rate(6 hours), cron(<6 fields>) with ? as exactly one of day-of-month and day-of-week, or at(yyyy-mm-ddThh:mm:ss) with month 01-12, day 01-31, hour 00-23, minutes and seconds 00-59.',
   },
   {
     module: 'cleanup-lambda',
     variable: 'schedule',
     value: '"at(2026-12-01 09:00)"',
-    message: 'schedule = "at(2026-12-01 09:00)": must be an EventBridge Scheduler expression: rate(1 day), rate(6 hours), cron(<6 fields>) or at(yyyy-mm-ddThh:mm:ss).',
+    message: 'schedule = "at(2026-12-01 09:00)": must be an EventBridge Scheduler expression: rate(1 day), rate(6 hours), cron(<6 fields>) with ? as exactly one of day-of-month and day-of-week, or at(yyyy-mm-ddThh:mm:ss) with month 01-12, day 01-31, hour 00-23, minutes and seconds 00-59.',
+  },
+  {
+    module: 'cleanup-lambda',
+    variable: 'schedule',
+    value: '"cron(0 3 * * * *)"',
+    message: 'schedule = "cron(0 3 * * * *)": must be an EventBridge Scheduler expression: rate(1 day), rate(6 hours), cron(<6 fields>) with ? as exactly one of day-of-month and day-of-week, or at(yyyy-mm-ddThh:mm:ss) with month 01-12, day 01-31, hour 00-23, minutes and seconds 00-59.',
+  },
+  {
+    module: 'cleanup-lambda',
+    variable: 'schedule',
+    value: '"cron(0 3 ? * ? *)"',
+    message: 'schedule = "cron(0 3 ? * ? *)": must be an EventBridge Scheduler expression: rate(1 day), rate(6 hours), cron(<6 fields>) with ? as exactly one of day-of-month and day-of-week, or at(yyyy-mm-ddThh:mm:ss) with month 01-12, day 01-31, hour 00-23, minutes and seconds 00-59.',
+  },
+  {
+    module: 'cleanup-lambda',
+    variable: 'schedule',
+    value: '"at(2026-13-01T09:00:00)"',
+    message: 'schedule = "at(2026-13-01T09:00:00)": must be an EventBridge Scheduler expression: rate(1 day), rate(6 hours), cron(<6 fields>) with ? as exactly one of day-of-month and day-of-week, or at(yyyy-mm-ddThh:mm:ss) with month 01-12, day 01-31, hour 00-23, minutes and seconds 00-59.',
+  },
+  {
+    module: 'cleanup-lambda',
+    variable: 'schedule',
+    value: '"at(2026-12-01T24:00:00)"',
+    message: 'schedule = "at(2026-12-01T24:00:00)": must be an EventBridge Scheduler expression: rate(1 day), rate(6 hours), cron(<6 fields>) with ? as exactly one of day-of-month and day-of-week, or at(yyyy-mm-ddThh:mm:ss) with month 01-12, day 01-31, hour 00-23, minutes and seconds 00-59.',
   },
 ];
 
