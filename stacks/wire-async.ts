@@ -17,11 +17,11 @@ export function wireAsyncInvoke(
   functions: Readonly<Record<string, LambdaFunction>>,
   queues: Readonly<Record<string, QueueTarget>>,
 ): Record<string, AsyncInvoke> {
-  const invoked = new Set(Object.values(config.functions ?? {}).flatMap((fn) => fn.invokes ?? []));
+  const invokedAsynchronously = asyncInvokedKeys(config);
   const wired: Record<string, AsyncInvoke> = {};
   for (const [key, fnConfig] of Object.entries(config.functions ?? {})) {
     const fn = functions[key];
-    if (!fn || !(fnConfig.asyncInvoke !== undefined || isScheduled(fnConfig) || invoked.has(key))) continue;
+    if (!fn || !invokedAsynchronously.has(key)) continue;
     const { onFailure, ...limits } = fnConfig.asyncInvoke ?? {};
     const destination = onFailure === undefined ? undefined : failureDestination(onFailure, queues);
     if (destination === 'unknown') continue;
@@ -35,6 +35,20 @@ export function wireAsyncInvoke(
     }
   }
   return wired;
+}
+
+/**
+ * The keys of the functions invoked asynchronously, which get an {@link AsyncInvoke}: those with
+ * `asyncInvoke`, with schedules, or that another function `invokes`. Those of them without
+ * `asyncInvoke.onFailure` get their own failure queue, `<functionName>-failures`.
+ */
+export function asyncInvokedKeys(config: EnvironmentConfig): Set<string> {
+  const invoked = new Set(Object.values(config.functions ?? {}).flatMap((fn) => fn.invokes ?? []));
+  return new Set(
+    Object.entries(config.functions ?? {})
+      .filter(([key, fn]) => fn.asyncInvoke !== undefined || isScheduled(fn) || invoked.has(key))
+      .map(([key]) => key),
+  );
 }
 
 /** Whether a function runs on a schedule: its own `schedules`, or a cleanup function's `schedule`. */
