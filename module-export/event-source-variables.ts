@@ -9,6 +9,7 @@ import {
   EVENT_SOURCE_DEFAULTS,
   EVENT_SOURCE_PAIR_RULES,
   EVENT_SOURCE_RULES,
+  FIFO_QUEUE_SUFFIX,
   REPORT_BATCH_ITEM_FAILURES,
 } from '../modules/queue-event-source';
 import { QUEUE_RULES } from '../modules/sqs-queue';
@@ -74,8 +75,17 @@ export function bindEventSources(m: ModuleStack, fn: LambdaFunction): void {
       [`length(distinct([for s in ${MAPPINGS} : s.event_source_arn])) == length(var.${VARIABLE})`, EVENT_SOURCE_PAIR_RULES.queueConsumedTwice.text],
       everyField('batch_size', EVENT_SOURCE_RULES.batchSize),
       [
-        `alltrue([for s in ${MAPPINGS} : s.maximum_batching_window_in_seconds > 0 || s.batch_size <= ${EVENT_SOURCE_DEFAULTS.batchSizeWithoutWindow}])`,
+        // A FIFO queue's batch has its own rule, below.
+        `alltrue([for s in ${MAPPINGS} : endswith(s.event_source_arn, "${FIFO_QUEUE_SUFFIX}") || s.maximum_batching_window_in_seconds > 0 || s.batch_size <= ${EVENT_SOURCE_DEFAULTS.batchSizeWithoutWindow}])`,
         `every batch_size ${EVENT_SOURCE_PAIR_RULES.batchSizeWithoutWindow.text}`,
+      ],
+      [
+        `alltrue([for s in ${MAPPINGS} : !endswith(s.event_source_arn, "${FIFO_QUEUE_SUFFIX}") || s.batch_size <= ${EVENT_SOURCE_DEFAULTS.fifoBatchSize}])`,
+        `every batch_size ${EVENT_SOURCE_PAIR_RULES.fifoBatchSize.text}`,
+      ],
+      [
+        `alltrue([for s in ${MAPPINGS} : !endswith(s.event_source_arn, "${FIFO_QUEUE_SUFFIX}") || s.maximum_batching_window_in_seconds == 0])`,
+        `every maximum_batching_window_in_seconds ${EVENT_SOURCE_PAIR_RULES.fifoBatchingWindow.text}`,
       ],
       everyField('maximum_batching_window_in_seconds', EVENT_SOURCE_RULES.maximumBatchingWindowInSeconds),
       everyValue(MAXIMUM_CONCURRENCIES, 'scaling_config.maximum_concurrency', describeRule(concurrency), (x) => ruleCondition(concurrency, x)),

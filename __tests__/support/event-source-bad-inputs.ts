@@ -7,6 +7,7 @@ import type { BadInput } from './module-bad-inputs';
  */
 
 const QUEUE = 'arn:aws:sqs:us-west-2:111111111111:bookshelf-jobs';
+const FIFO_QUEUE = 'arn:aws:sqs:us-west-2:111111111111:bookshelf-orders.fifo';
 
 /** A mapping as the caller writes it, in HCL. */
 type Mapping = Record<string, string>;
@@ -54,6 +55,11 @@ export const EVENT_SOURCE_CASES: Omit<BadInput, 'module'>[] = [
   mappingCase({ jobs: { batch_size: '0' } }, 'every batch_size must be a whole number from 1 to 10000 (messages per invocation)'),
   mappingCase({ jobs: { batch_size: '10001', maximum_batching_window_in_seconds: '1' } }, 'every batch_size must be a whole number from 1 to 10000 (messages per invocation)'),
   mappingCase({ jobs: { batch_size: '11' } }, 'every batch_size must be at most 10 without a batching window (a window above 0 seconds allows up to 10000)'),
+  mappingCase({ jobs: { event_source_arn: JSON.stringify(FIFO_QUEUE), batch_size: '11', maximum_batching_window_in_seconds: '0' } }, 'every batch_size must be at most 10 for a FIFO queue (an ARN ending .fifo)'),
+  mappingCase(
+    { jobs: { event_source_arn: JSON.stringify(FIFO_QUEUE), maximum_batching_window_in_seconds: '1' } },
+    'every maximum_batching_window_in_seconds must be 0 for a FIFO queue (an ARN ending .fifo): Lambda allows no batching window on one',
+  ),
   mappingCase({ jobs: { maximum_batching_window_in_seconds: '301' } }, 'every maximum_batching_window_in_seconds must be a whole number from 0 to 300 seconds'),
   mappingCase(
     { jobs: { scaling_config: '{ maximum_concurrency = 1 }' } },
