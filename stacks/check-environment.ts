@@ -151,7 +151,7 @@ function checkRegions(config: EnvironmentConfig): Problem[] {
     const region = regionOfArn(value);
     return region === undefined || region === config.region || partitionOfArn(value) !== partition
       ? []
-      : [problem(ARN_REGION_RULE.code, field, value, `${ARN_REGION_RULE.text} (${config.region}, not ${region})`)];
+      : [problem(ARN_REGION_RULE.code, field, value, ARN_REGION_RULE.text)];
   });
 }
 
