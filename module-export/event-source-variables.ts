@@ -15,6 +15,7 @@ import {
 import { QUEUE_RULES } from '../modules/sqs-queue';
 import { ruleCondition } from './variable-validation';
 import { ModuleStack } from './module-stack';
+import { everyArnInModuleRegion } from './region-validation';
 
 const VARIABLE = 'event_source_mapping';
 /** The mappings, as the validations iterate them. */
@@ -72,6 +73,7 @@ export function bindEventSources(m: ModuleStack, fn: LambdaFunction): void {
     rules: [[EVENT_SOURCE_MODULE_RULES.mappingName, 'each name']],
     conditions: [
       everyField('event_source_arn', EVENT_SOURCE_RULES.queueArn),
+      everyArnInModuleRegion(m, `[for s in ${MAPPINGS} : s.event_source_arn]`, 'event_source_arn'),
       [`length(distinct([for s in ${MAPPINGS} : s.event_source_arn])) == length(var.${VARIABLE})`, EVENT_SOURCE_PAIR_RULES.queueConsumedTwice.text],
       everyField('batch_size', EVENT_SOURCE_RULES.batchSize),
       [
@@ -99,6 +101,7 @@ export function bindEventSources(m: ModuleStack, fn: LambdaFunction): void {
       everyField('filter_criteria', EVENT_SOURCE_RULES.filterPatterns),
       everyValue(`flatten([for s in ${MAPPINGS} : s.filter_criteria])`, 'filter_criteria pattern', EVENT_SOURCE_PAIR_RULES.filterPatternJson.text, (x) => `can(keys(jsondecode(${x}.pattern)))`),
       everyValue(`[for s in ${MAPPINGS} : s.queue_kms_key_arn if s.queue_kms_key_arn != null]`, 'queue_kms_key_arn', describeRule(QUEUE_RULES.kmsKeyArn), (x) => ruleCondition(QUEUE_RULES.kmsKeyArn, x)),
+      everyArnInModuleRegion(m, `[for s in ${MAPPINGS} : s.queue_kms_key_arn]`, 'queue_kms_key_arn'),
     ],
   });
 

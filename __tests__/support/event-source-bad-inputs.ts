@@ -6,6 +6,9 @@ import type { BadInput } from './module-bad-inputs';
  * (__tests__/queues.test.ts), after `every <field>`.
  */
 
+/** The rule on ARNs of regional resources, in the words synth uses. */
+const IN_REGION = "must be in the environment's region: AWS refuses an event source queue, KMS key, failure destination or alarm topic of another region";
+
 const QUEUE = 'arn:aws:sqs:us-west-2:111111111111:bookshelf-jobs';
 const FIFO_QUEUE = 'arn:aws:sqs:us-west-2:111111111111:bookshelf-orders.fifo';
 
@@ -79,6 +82,16 @@ export const EVENT_SOURCE_CASES: Omit<BadInput, 'module'>[] = [
     'every filter_criteria must have at most 5 filter patterns (the Lambda limit per event source)',
   ),
   mappingCase({ jobs: { filter_criteria: '[{ pattern = "[\\"order\\"]" }]' } }, 'every filter_criteria pattern must be a JSON object, such as {"body":{"type":["order"]}}'),
+  mappingCase(
+    { jobs: { event_source_arn: '"arn:aws:sqs:us-east-1:111111111111:bookshelf-jobs"' } },
+    `every event_source_arn ${IN_REGION}`,
+    { readsOtherVariables: true },
+  ),
+  mappingCase(
+    { jobs: { queue_kms_key_arn: '"arn:aws:kms:eu-west-1:111111111111:key/0b1c2d3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e"' } },
+    `every queue_kms_key_arn ${IN_REGION}`,
+    { readsOtherVariables: true },
+  ),
   mappingCase(
     { jobs: { queue_kms_key_arn: '"arn:aws:kms:us-west-2:111111111111:alias/bookshelf"' } },
     'every queue_kms_key_arn must be a KMS key ARN: arn:aws:kms:<region>:<account>:key/<key id> (not an alias)',
