@@ -218,8 +218,12 @@ describe('bad settings are refused at synth, naming the field as written, the va
     expect(moduleRule('vpc_security_group_ids')).toEqual([...synthRule(vpc([SUBNET_A], [])), ...synthRule(vpc([SUBNET_A], ['default']))]);
     expect(moduleRule('logging_application_log_level')).toContain(synthRule({ logging: { format: 'Text', applicationLogLevel: 'DEBUG' } })[0]);
     expect(moduleRule('logging_system_log_level')).toContain(synthRule({ logging: { format: 'Text', systemLogLevel: 'WARN' } })[0]);
-    expect(moduleRule('kms_key_arn')).toEqual(synthRule({ kmsKeyArn: 'arn:aws:kms:us-west-2:111111111111:alias/lambda' }));
-    expect(moduleRule('cloudwatch_logs_kms_key_id')).toEqual(synthRule({ logsKmsKeyArn: 'arn:aws:kms:us-west-2:111111111111:alias/logs' }));
+    const otherRegionKey = 'arn:aws:kms:eu-west-1:111111111111:key/0b1c2d3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e';
+    expect(moduleRule('kms_key_arn')).toEqual([...synthRule({ kmsKeyArn: 'arn:aws:kms:us-west-2:111111111111:alias/lambda' }), ...synthRule({ kmsKeyArn: otherRegionKey })]);
+    expect(moduleRule('cloudwatch_logs_kms_key_id')).toEqual([
+      ...synthRule({ logsKmsKeyArn: 'arn:aws:kms:us-west-2:111111111111:alias/logs' }),
+      ...synthRule({ logsKmsKeyArn: otherRegionKey }),
+    ]);
     expect(new Set(moduleRule('ephemeral_storage_size'))).toEqual(new Set(synthRule({ ephemeralStorageSize: 511 })));
     expect(R.ephemeralStorageSize).toMatchObject({ min: 512, max: 10240 });
   });

@@ -13,6 +13,7 @@ const TOPIC = 'arn:aws:sns:us-west-2:111111111111:shop-ops';
 const KEY = 'arn:aws:kms:us-west-2:111111111111:key/11111111-2222-3333-4444-555555555555';
 const OTHER_KEY = 'arn:aws:kms:us-west-2:222222222222:key/66666666-7777-8888-9999-000000000000';
 const EXTERNAL_QUEUE = 'arn:aws:sqs:us-west-2:222222222222:billing-events';
+const FIFO_QUEUE = 'arn:aws:sqs:us-west-2:222222222222:billing-orders.fifo';
 
 /** A small environment: a worker consuming `jobs`, and whatever a test adds. */
 function environment(
@@ -408,6 +409,19 @@ describe('bad input is reported at synth, naming the field as written, the value
       ['functions.worker.eventSources[0].batchSize = 10001: must be a whole number from 1 to 10000 (messages per invocation)'],
     ],
     [
+      'a batch above 10 from a FIFO queue, even with a window',
+      withSource({ queue: FIFO_QUEUE, batchSize: 11, maximumBatchingWindowInSeconds: 1 }),
+      [
+        'functions.worker.eventSources[0].batchSize = 11: must be at most 10 for a FIFO queue (an ARN ending .fifo)',
+        'functions.worker.eventSources[0].maximumBatchingWindowInSeconds = 1: must be 0 for a FIFO queue (an ARN ending .fifo): Lambda allows no batching window on one',
+      ],
+    ],
+    [
+      'a batch above 10 from a FIFO queue without a window: the FIFO rule, once',
+      withSource({ queue: FIFO_QUEUE, batchSize: 11 }),
+      ['functions.worker.eventSources[0].batchSize = 11: must be at most 10 for a FIFO queue (an ARN ending .fifo)'],
+    ],
+    [
       'a window above 5 minutes',
       withSource({ maximumBatchingWindowInSeconds: 301 }),
       ['functions.worker.eventSources[0].maximumBatchingWindowInSeconds = 301: must be a whole number from 0 to 300 seconds'],
@@ -492,6 +506,13 @@ describe('bad input is reported at synth, naming the field as written, the value
     ],
   ])('%s', (_case, config, expected) => {
     expect(problemsFor(config)).toEqual(expected);
+  });
+
+  test('a FIFO queue with a batch of 10 and no window is consumed', () => {
+    const json = synthesized(environment({ functions: worker([{ queue: FIFO_QUEUE, batchSize: 10 }]) }));
+    expect(Object.values<any>(resourcesOf(json, 'aws_lambda_event_source_mapping'))).toMatchObject([
+      { event_source_arn: FIFO_QUEUE, batch_size: 10, maximum_batching_window_in_seconds: 0 },
+    ]);
   });
 
   test('a queue key whose construct ids a function has already is reported, not a crash', () => {

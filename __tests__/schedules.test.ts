@@ -122,6 +122,14 @@ describe('schedules: bad input is reported at synth, naming the field as written
   test.each<[string, Record<string, unknown>, string]>([
     ['an expression', { expression: 'rate(1 week)' }, `functions.reports.schedules.bad.expression = "rate(1 week)": ${SCHEDULE_RULES.expression.text}`],
     ['an at() without seconds', { expression: 'at(2026-12-01T09:00)' }, `functions.reports.schedules.bad.expression = "at(2026-12-01T09:00)": ${SCHEDULE_RULES.expression.text}`],
+    ['a cron with no ?', { expression: 'cron(0 3 * * * *)' }, `functions.reports.schedules.bad.expression = "cron(0 3 * * * *)": ${SCHEDULE_RULES.expression.text}`],
+    ['a cron with ? twice', { expression: 'cron(0 3 ? * ? *)' }, `functions.reports.schedules.bad.expression = "cron(0 3 ? * ? *)": ${SCHEDULE_RULES.expression.text}`],
+    ['an at() in month 13', { expression: 'at(2026-13-01T09:00:00)' }, `functions.reports.schedules.bad.expression = "at(2026-13-01T09:00:00)": ${SCHEDULE_RULES.expression.text}`],
+    ['an at() on day 0', { expression: 'at(2026-12-00T09:00:00)' }, `functions.reports.schedules.bad.expression = "at(2026-12-00T09:00:00)": ${SCHEDULE_RULES.expression.text}`],
+    ['an at() on day 32', { expression: 'at(2026-12-32T09:00:00)' }, `functions.reports.schedules.bad.expression = "at(2026-12-32T09:00:00)": ${SCHEDULE_RULES.expression.text}`],
+    ['an at() at hour 24', { expression: 'at(2026-12-01T24:00:00)' }, `functions.reports.schedules.bad.expression = "at(2026-12-01T24:00:00)": ${SCHEDULE_RULES.expression.text}`],
+    ['an at() at minute 60', { expression: 'at(2026-12-01T09:60:00)' }, `functions.reports.schedules.bad.expression = "at(2026-12-01T09:60:00)": ${SCHEDULE_RULES.expression.text}`],
+    ['an at() at second 60', { expression: 'at(2026-12-01T09:00:60)' }, `functions.reports.schedules.bad.expression = "at(2026-12-01T09:00:60)": ${SCHEDULE_RULES.expression.text}`],
     ['a time zone', { expression: 'rate(1 day)', timezone: 'CET +1' }, `functions.reports.schedules.bad.timezone = "CET +1": ${SCHEDULE_RULES.timezone.text}`],
     ['an input that is not JSON', { expression: 'rate(1 day)', input: '{mode: full}' }, 'functions.reports.schedules.bad.input = "{mode: full}": must be JSON, such as {"mode": "full"}: it is the event the function receives'],
     ['retries', { expression: 'rate(1 day)', maximumRetryAttempts: 186 }, 'functions.reports.schedules.bad.maximumRetryAttempts = 186: must be a whole number from 0 to 185 (retries when the scheduler cannot invoke)'],
@@ -130,6 +138,14 @@ describe('schedules: bad input is reported at synth, naming the field as written
     const { problems } = synthSmall(smallEnvironment({ reports: { handler: 'app.report.handler', schedules: { bad: schedule as any } } }));
     expect(problems).toEqual([message]);
   });
+
+  test.each(['rate(1 minute)', 'rate(5 minutes)', 'cron(0 3 * * ? *)', 'cron(0/15 8-17 ? * MON-FRI *)', 'cron(0 0 1,15 * ? 2026)', 'at(2026-12-31T23:59:59)', 'at(2026-01-01T00:00:00)'])(
+    'a good expression passes: %s',
+    (expression) => {
+      const { problems } = synthSmall(smallEnvironment({ reports: { handler: 'app.report.handler', schedules: { good: { expression } } } }));
+      expect(problems).toEqual([]);
+    },
+  );
 
   test('the full derived name is checked: <functionName>-<key> within 64 characters', () => {
     const functionName = `reports-${'x'.repeat(40)}`;

@@ -1,5 +1,5 @@
 import { PARTITIONS } from './regions';
-import { ruleTable } from './rules';
+import { FieldPairRule, ruleTable } from './rules';
 
 /** The parts of an ARN: `arn:<partition>:<service>:<region>:<account>:<resource>`. */
 export interface ArnParts {
@@ -27,6 +27,21 @@ export function arn(parts: ArnParts): string {
 export function partitionOfArn(value: string): string | undefined {
   return /^arn:([^:]*):/.exec(value)?.[1];
 }
+
+/** The region of an ARN (`arn:aws:sqs:eu-west-1:…` → `eu-west-1`); undefined for a global resource's or no ARN. */
+export function regionOfArn(value: string): string | undefined {
+  return /^arn:[^:]*:[^:]*:([^:]+):/.exec(value)?.[1];
+}
+
+/**
+ * On an ARN of a regional resource an environment's resources use: it must be in their region.
+ * An event source mapping is created in its queue's region, a KMS key encrypts in its own region
+ * only, and CloudWatch refuses alarm actions to an SNS topic in another region.
+ */
+export const ARN_REGION_RULE: FieldPairRule = Object.freeze({
+  code: 'arn-region',
+  text: "must be in the environment's region: AWS refuses an event source queue, KMS key, failure destination or alarm topic of another region",
+});
 
 export const ARN_RULES = ruleTable({
   /** A resource of an IAM policy statement, as written in an environment's config. */

@@ -1,6 +1,7 @@
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { Fn, Op, ref, Token } from '../core/framework';
 import { ModuleStack } from './module-stack';
+import { arnInModuleRegion } from './region-validation';
 import { ALARM_RULES, alarmNotifications, LambdaFunction, throttlesAlarmConfig } from '../modules/lambda-function';
 
 /**
@@ -15,6 +16,7 @@ export function alarmTopicArnVariable(m: ModuleStack): string {
     description:
       'ARN of the SNS topic every alarm of the module notifies, going into ALARM and back to OK (alarm_actions and ok_actions). Default: no notifications.',
     rules: [ALARM_RULES.alarmTopicArn],
+    conditions: [arnInModuleRegion(m, 'var.alarm_topic_arn')],
   }).stringValue;
 }
 

@@ -7,6 +7,7 @@ import { policyDocumentExpression } from '../core/policy-document';
 import { ASYNC_INVOKE_DEFAULTS, ASYNC_INVOKE_RULES, asyncEventsLostAlarmConfig } from '../modules/async-invoke';
 import { LambdaFunction } from '../modules/lambda-function';
 import { ModuleStack } from './module-stack';
+import { arnInModuleRegion } from './region-validation';
 
 /** The rule between `destination_on_failure` and `create_async_event_config`, in words. */
 export const DESTINATION_WITHOUT_CONFIG_RULE = 'is only used with create_async_event_config = true';
@@ -44,7 +45,7 @@ export function bindAsyncInvoke(m: ModuleStack, fn: LambdaFunction): void {
     description:
       'ARN of the SQS queue or SNS topic failed asynchronous invocations go to (with create_async_event_config). The role may send to it and to nothing else. Default: none, failed events are dropped.',
     rules: [ASYNC_INVOKE_RULES.destination],
-    conditions: [['var.create_async_event_config', DESTINATION_WITHOUT_CONFIG_RULE]],
+    conditions: [['var.create_async_event_config', DESTINATION_WITHOUT_CONFIG_RULE], arnInModuleRegion(m, 'var.destination_on_failure')],
   });
 
   const scope = new Construct(fn, 'async-invoke');

@@ -9,11 +9,13 @@ import {
   EVENT_SOURCE_DEFAULTS,
   EVENT_SOURCE_PAIR_RULES,
   EVENT_SOURCE_RULES,
+  FIFO_QUEUE_SUFFIX,
   REPORT_BATCH_ITEM_FAILURES,
 } from '../modules/queue-event-source';
 import { QUEUE_RULES } from '../modules/sqs-queue';
 import { ruleCondition } from './variable-validation';
 import { ModuleStack } from './module-stack';
+import { everyArnInModuleRegion } from './region-validation';
 
 const VARIABLE = 'event_source_mapping';
 /** The mappings, as the validations iterate them. */
@@ -71,11 +73,21 @@ export function bindEventSources(m: ModuleStack, fn: LambdaFunction): void {
     rules: [[EVENT_SOURCE_MODULE_RULES.mappingName, 'each name']],
     conditions: [
       everyField('event_source_arn', EVENT_SOURCE_RULES.queueArn),
+      everyArnInModuleRegion(m, `[for s in ${MAPPINGS} : s.event_source_arn]`, 'event_source_arn'),
       [`length(distinct([for s in ${MAPPINGS} : s.event_source_arn])) == length(var.${VARIABLE})`, EVENT_SOURCE_PAIR_RULES.queueConsumedTwice.text],
       everyField('batch_size', EVENT_SOURCE_RULES.batchSize),
       [
-        `alltrue([for s in ${MAPPINGS} : s.maximum_batching_window_in_seconds > 0 || s.batch_size <= ${EVENT_SOURCE_DEFAULTS.batchSizeWithoutWindow}])`,
+        // A FIFO queue's batch has its own rule, below.
+        `alltrue([for s in ${MAPPINGS} : endswith(s.event_source_arn, "${FIFO_QUEUE_SUFFIX}") || s.maximum_batching_window_in_seconds > 0 || s.batch_size <= ${EVENT_SOURCE_DEFAULTS.batchSizeWithoutWindow}])`,
         `every batch_size ${EVENT_SOURCE_PAIR_RULES.batchSizeWithoutWindow.text}`,
+      ],
+      [
+        `alltrue([for s in ${MAPPINGS} : !endswith(s.event_source_arn, "${FIFO_QUEUE_SUFFIX}") || s.batch_size <= ${EVENT_SOURCE_DEFAULTS.fifoBatchSize}])`,
+        `every batch_size ${EVENT_SOURCE_PAIR_RULES.fifoBatchSize.text}`,
+      ],
+      [
+        `alltrue([for s in ${MAPPINGS} : !endswith(s.event_source_arn, "${FIFO_QUEUE_SUFFIX}") || s.maximum_batching_window_in_seconds == 0])`,
+        `every maximum_batching_window_in_seconds ${EVENT_SOURCE_PAIR_RULES.fifoBatchingWindow.text}`,
       ],
       everyField('maximum_batching_window_in_seconds', EVENT_SOURCE_RULES.maximumBatchingWindowInSeconds),
       everyValue(MAXIMUM_CONCURRENCIES, 'scaling_config.maximum_concurrency', describeRule(concurrency), (x) => ruleCondition(concurrency, x)),
@@ -89,6 +101,7 @@ export function bindEventSources(m: ModuleStack, fn: LambdaFunction): void {
       everyField('filter_criteria', EVENT_SOURCE_RULES.filterPatterns),
       everyValue(`flatten([for s in ${MAPPINGS} : s.filter_criteria])`, 'filter_criteria pattern', EVENT_SOURCE_PAIR_RULES.filterPatternJson.text, (x) => `can(keys(jsondecode(${x}.pattern)))`),
       everyValue(`[for s in ${MAPPINGS} : s.queue_kms_key_arn if s.queue_kms_key_arn != null]`, 'queue_kms_key_arn', describeRule(QUEUE_RULES.kmsKeyArn), (x) => ruleCondition(QUEUE_RULES.kmsKeyArn, x)),
+      everyArnInModuleRegion(m, `[for s in ${MAPPINGS} : s.queue_kms_key_arn]`, 'queue_kms_key_arn'),
     ],
   });
 

@@ -4,6 +4,7 @@ import { RULES } from '../core/rules';
 import { DEFAULT_LOG_FORMAT, FUNCTION_SETTINGS_PAIR_RULES, FUNCTION_SETTINGS_RULES, VPC_ACCESS_STATEMENTS } from '../modules/function-settings';
 import { LambdaFunction } from '../modules/lambda-function';
 import { ModuleStack } from './module-stack';
+import { arnInModuleRegion } from './region-validation';
 import { customValidation } from './variable-validation';
 
 const LOGGING_GIVEN = 'var.logging_log_format != null || var.logging_application_log_level != null || var.logging_system_log_level != null';
@@ -62,12 +63,14 @@ export function bindFunctionSettings(m: ModuleStack, fn: LambdaFunction): void {
     default: null,
     description: "ARN of the KMS key encrypting the function's environment variables at rest. Default: Lambda's own key.",
     rules: [R.kmsKeyArn],
+    conditions: [arnInModuleRegion(m, 'var.kms_key_arn')],
   });
   const logsKmsKeyArn = m.variable('cloudwatch_logs_kms_key_id', {
     type: 'string',
     default: null,
     description: "ARN of the KMS key encrypting the function's log group; its key policy must let CloudWatch Logs use it. Default: CloudWatch Logs' own encryption.",
     rules: [R.kmsKeyArn],
+    conditions: [arnInModuleRegion(m, 'var.cloudwatch_logs_kms_key_id')],
   });
   m.variable('ephemeral_storage_size', {
     type: 'number',

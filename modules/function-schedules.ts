@@ -2,10 +2,11 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
 import { Construct } from 'constructs';
+import { isJson } from '../core/json-text';
+import { optional } from '../core/known-values';
 import { policyDocument, PolicyStatement } from '../core/policy-document';
 import { addProblemCheck, Problem, problem } from '../core/problems';
 import { check, FieldPairRule, RULES, ruleTable } from '../core/rules';
-import { isToken } from '../core/rules';
 import { LambdaFunction, tagsOrNothing } from './lambda-function';
 import { QueueTarget } from './queue-target';
 
@@ -47,11 +48,14 @@ export const SCHEDULE_RULES = ruleTable(
       pattern: '^[0-9A-Za-z_.-]{1,64}$',
       text: 'must give a schedule name (<functionName>-<key>) of 1 to 64 letters, digits, hyphens, underscores and dots',
     },
+    // cron: ? in exactly one of day-of-month and day-of-week; at: a real month, day and time of day.
     expression: {
       kind: 'pattern',
       pattern:
-        '^(rate\\((1 (minute|hour|day)|([2-9]|[1-9][0-9]+) (minutes|hours|days))\\)|cron\\(\\S+ \\S+ \\S+ \\S+ \\S+ \\S+\\)|at\\([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\))$',
-      text: 'must be an EventBridge Scheduler expression: rate(1 day), rate(6 hours), cron(<6 fields>) or at(yyyy-mm-ddThh:mm:ss)',
+        '^(rate\\((1 (minute|hour|day)|([2-9]|[1-9][0-9]+) (minutes|hours|days))\\)' +
+        '|cron\\(\\S+ \\S+ (\\? \\S+ [^\\s?]+|[^\\s?]+ \\S+ \\?) \\S+\\)' +
+        '|at\\([0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]\\))$',
+      text: 'must be an EventBridge Scheduler expression: rate(1 day), rate(6 hours), cron(<6 fields>) with ? as exactly one of day-of-month and day-of-week, or at(yyyy-mm-ddThh:mm:ss) with month 01-12, day 01-31, hour 00-23, minutes and seconds 00-59',
     },
     timezone: {
       kind: 'pattern',
@@ -112,17 +116,6 @@ export function schedulerStatements(aliasArn: string, deadLetterQueue?: QueueTar
       ? []
       : [{ sid: 'EncryptForDeadLetterQueue', actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [deadLetterQueue.kmsKeyArn] }]),
   ];
-}
-
-/** Whether a value is JSON. Values only Terraform knows pass. */
-export function isJson(value: string): boolean {
-  if (isToken(value)) return true;
-  try {
-    JSON.parse(value);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Properties of a function's {@link FunctionSchedules}. */
@@ -215,15 +208,13 @@ export class FunctionSchedules extends Construct {
 
 /** Problems with one schedule, its derived name included, each field named by `fieldAs`. */
 export function checkSchedule(name: string, schedule: ScheduleProps, fieldAs: (field: keyof ScheduleProps | 'name') => string): Problem[] {
-  const optional = <K extends keyof ScheduleProps>(field: K, ...rules: Parameters<typeof check>[2][]) =>
-    schedule[field] === undefined ? [] : check(fieldAs(field), schedule[field], ...rules);
   return [
     ...check(fieldAs('name'), name, SCHEDULE_RULES.name),
     ...check(fieldAs('expression'), schedule.expression, SCHEDULE_RULES.expression),
-    ...optional('timezone', SCHEDULE_RULES.timezone),
-    ...optional('description', SCHEDULE_RULES.description),
-    ...optional('maximumRetryAttempts', SCHEDULE_RULES.maximumRetryAttempts),
-    ...optional('maximumEventAgeInSeconds', SCHEDULE_RULES.maximumEventAgeInSeconds),
+    ...optional(fieldAs('timezone'), schedule.timezone, SCHEDULE_RULES.timezone),
+    ...optional(fieldAs('description'), schedule.description, SCHEDULE_RULES.description),
+    ...optional(fieldAs('maximumRetryAttempts'), schedule.maximumRetryAttempts, SCHEDULE_RULES.maximumRetryAttempts),
+    ...optional(fieldAs('maximumEventAgeInSeconds'), schedule.maximumEventAgeInSeconds, SCHEDULE_RULES.maximumEventAgeInSeconds),
     ...(schedule.input === undefined || isJson(schedule.input) ? [] : [problem(SCHEDULE_INPUT_RULE.code, fieldAs('input'), schedule.input, SCHEDULE_INPUT_RULE.text)]),
   ];
 }

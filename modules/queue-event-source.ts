@@ -1,10 +1,11 @@
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
 import { Construct } from 'constructs';
-import { Token } from '../core/framework';
+import { isJsonObject } from '../core/json-text';
+import { known, optional } from '../core/known-values';
 import { policyDocument, PolicyStatement } from '../core/policy-document';
 import { addProblemCheck, Problem, problem } from '../core/problems';
-import { check, FieldPairRule, Rule, ruleTable } from '../core/rules';
+import { check, FieldPairRule, isToken, ruleTable } from '../core/rules';
 import { LambdaFunction } from './lambda-function';
 import { QueueTarget } from './queue-target';
 import { QUEUE_RULES, SqsQueue } from './sqs-queue';
@@ -38,7 +39,17 @@ export const EVENT_SOURCE_DEFAULTS = Object.freeze({
   maximumBatchingWindowInSeconds: 0,
   /** The batch size Lambda allows without a batching window. */
   batchSizeWithoutWindow: 10,
+  /** The largest batch Lambda takes from a FIFO queue, which allows no batching window. */
+  fifoBatchSize: 10,
 } as const);
+
+/** How an SQS queue ARN ends when the queue is FIFO. */
+export const FIFO_QUEUE_SUFFIX = '.fifo';
+
+/** Whether a queue ARN synth knows names a FIFO queue (`…:orders.fifo`). */
+export function isFifoQueueArn(queueArn: string): boolean {
+  return !isToken(queueArn) && queueArn.endsWith(FIFO_QUEUE_SUFFIX);
+}
 
 /** What the handler may report: the failed messages of a batch (`batchItemFailures`). */
 export const REPORT_BATCH_ITEM_FAILURES = 'ReportBatchItemFailures';
@@ -70,6 +81,16 @@ export const EVENT_SOURCE_PAIR_RULES = Object.freeze({
   batchSizeWithoutWindow: {
     code: 'event-source-batch-size-without-window',
     text: `must be at most ${EVENT_SOURCE_DEFAULTS.batchSizeWithoutWindow} without a batching window (a window above 0 seconds allows up to 10000)`,
+  },
+  /** On the batch size of a FIFO queue's event source: Lambda takes at most 10 messages at once from one. */
+  fifoBatchSize: {
+    code: 'event-source-fifo-batch-size',
+    text: `must be at most ${EVENT_SOURCE_DEFAULTS.fifoBatchSize} for a FIFO queue (an ARN ending ${FIFO_QUEUE_SUFFIX})`,
+  },
+  /** On the batching window of a FIFO queue's event source: Lambda allows none. */
+  fifoBatchingWindow: {
+    code: 'event-source-fifo-batching-window',
+    text: `must be 0 for a FIFO queue (an ARN ending ${FIFO_QUEUE_SUFFIX}): Lambda allows no batching window on one`,
   },
   /** On the maximum concurrency: the function can never run more at once than it reserves. */
   maximumConcurrencyAboveReserved: {
@@ -160,7 +181,16 @@ export class QueueEventSource extends Construct {
       // A queue of this project checks its own key.
       ...(p.queue instanceof SqsQueue ? [] : optional('kmsKeyArn', p.queue.kmsKeyArn, QUEUE_RULES.kmsKeyArn)),
     ];
-    if (known(batchSize) && known(window) && window === 0 && batchSize > EVENT_SOURCE_DEFAULTS.batchSizeWithoutWindow) {
+    if (isFifoQueueArn(p.queue.arn)) {
+      if (known(batchSize) && batchSize > EVENT_SOURCE_DEFAULTS.fifoBatchSize) {
+        const rule = EVENT_SOURCE_PAIR_RULES.fifoBatchSize;
+        problems.push(problem(rule.code, 'batchSize', batchSize, rule.text));
+      }
+      if (known(window) && window !== 0) {
+        const rule = EVENT_SOURCE_PAIR_RULES.fifoBatchingWindow;
+        problems.push(problem(rule.code, 'maximumBatchingWindowInSeconds', window, rule.text));
+      }
+    } else if (known(batchSize) && known(window) && window === 0 && batchSize > EVENT_SOURCE_DEFAULTS.batchSizeWithoutWindow) {
       const rule = EVENT_SOURCE_PAIR_RULES.batchSizeWithoutWindow;
       problems.push(problem(rule.code, 'batchSize', batchSize, rule.text));
     }
@@ -169,31 +199,11 @@ export class QueueEventSource extends Construct {
       problems.push(problem(rule.code, 'maximumConcurrency', p.maximumConcurrency, rule.text));
     }
     (p.filterPatterns ?? []).forEach((pattern, i) => {
-      if (!Token.isUnresolved(pattern) && !isJsonObject(pattern)) {
+      if (!isJsonObject(pattern)) {
         const rule = EVENT_SOURCE_PAIR_RULES.filterPatternJson;
         problems.push(problem(rule.code, `filterPatterns[${i}]`, pattern, rule.text));
       }
     });
     return problems;
   }
-}
-
-/** Whether a text is a JSON object (not an array, a string or null). */
-export function isJsonObject(text: string): boolean {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-  } catch {
-    return false;
-  }
-}
-
-/** Problems with a setting that was given; an omitted one takes its default. */
-function optional(field: string, value: unknown, ...rules: Rule[]): Problem[] {
-  return value === undefined ? [] : check(field, value, ...rules);
-}
-
-/** A number synth knows (not a Terraform value). */
-function known(value: number | undefined): value is number {
-  return typeof value === 'number' && !Token.isUnresolved(value);
 }

@@ -3,8 +3,9 @@ import { SqsQueue as SqsQueueResource } from '@cdktf/provider-aws/lib/sqs-queue'
 import { SqsQueueRedriveAllowPolicy } from '@cdktf/provider-aws/lib/sqs-queue-redrive-allow-policy';
 import { Construct } from 'constructs';
 import { Lazy, Token } from '../core/framework';
+import { known, optional } from '../core/known-values';
 import { addProblemCheck, Problem, problem } from '../core/problems';
-import { check, FieldPairRule, Rule, ruleTable, RULES, satisfies } from '../core/rules';
+import { check, FieldPairRule, ruleTable, RULES, satisfies } from '../core/rules';
 import { alarmNotifications, tagsOrNothing } from './lambda-function';
 
 /** Properties of an {@link SqsQueue}. */
@@ -260,14 +261,4 @@ export class SqsQueue extends Construct {
     }
     return problems;
   }
-}
-
-/** Problems with a setting that was given; an omitted one takes its default. */
-function optional(field: string, value: unknown, ...rules: Rule[]): Problem[] {
-  return value === undefined ? [] : check(field, value, ...rules);
-}
-
-/** A number synth knows (not a Terraform value). */
-function known(value: number | undefined): value is number {
-  return typeof value === 'number' && !Token.isUnresolved(value);
 }

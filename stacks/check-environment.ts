@@ -1,14 +1,19 @@
-import { partitionOfArn } from '../core/arn';
+import { ARN_REGION_RULE, partitionOfArn, regionOfArn } from '../core/arn';
 import { didYouMean } from '../core/nearest-name';
 import { Problem, problem } from '../core/problems';
 import { partitionOf } from '../core/regions';
 import { check, checkTags, RULES } from '../core/rules';
 import { checkSchema } from '../core/check-schema';
+import { failureQueueName } from '../modules/async-invoke';
+import { scheduleName } from '../modules/function-schedules';
 import { ALARM_RULES, durationAlarmName, errorsAlarmName, throttlesAlarmName } from '../modules/lambda-function';
+import { deadLetterQueueName } from '../modules/sqs-queue';
 import { checkAsyncInvoke } from './check-async-invoke';
 import { EnvironmentConfig, ENVIRONMENT_RULES, environmentSchema, functionNameOf, layerNameOf, stateKey } from './environment-config';
 import { checkHttp } from './check-http';
 import { checkQueues } from './check-queues';
+import { asyncInvokedKeys } from './wire-async';
+import { CLEANUP_SCHEDULE_KEY, CLEANUP_SCHEDULE_KEY_RULE, isReservedScheduleKey } from './wire-schedules';
 
 /** One environment's config as checked: what can be built from it, and what is wrong with it. */
 export interface CheckedEnvironment {
@@ -53,6 +58,8 @@ function checkSettings(config: EnvironmentConfig): Problem[] {
     ...(config.alarmTopicArn === undefined ? [] : check('alarmTopicArn', config.alarmTopicArn, ALARM_RULES.alarmTopicArn)),
     ...checkReferences(config),
     ...checkPartitions(config),
+    ...checkRegions(config),
+    ...checkReservedScheduleKeys(config),
     ...checkNamesUnique(config),
     ...checkAlarms(config),
     ...checkHttp(config),
@@ -134,18 +141,59 @@ function checkPartitions(config: EnvironmentConfig): Problem[] {
 }
 
 /**
+ * The ARNs of regional resources the environment's resources use are in its region (those in
+ * another partition are reported by {@link checkPartitions} only); keys of its own queues are
+ * in it anyway.
+ */
+function checkRegions(config: EnvironmentConfig): Problem[] {
+  const partition = partitionOf(config.region);
+  return regionalArns(config).flatMap(([field, value]) => {
+    const region = regionOfArn(value);
+    return region === undefined || region === config.region || partitionOfArn(value) !== partition
+      ? []
+      : [problem(ARN_REGION_RULE.code, field, value, ARN_REGION_RULE.text)];
+  });
+}
+
+/** The fields of an environment that may name a regional resource by ARN, each once, with its value. */
+function regionalArns(config: EnvironmentConfig): [string, string][] {
+  const arns: [string, string | undefined][] = [
+    ['alarmTopicArn', config.alarmTopicArn],
+    ...Object.entries(config.queues ?? {}).map(([key, queue]): [string, string | undefined] => [`queues.${key}.kmsKeyArn`, queue.kmsKeyArn]),
+  ];
+  for (const [key, fn] of Object.entries(config.functions ?? {})) {
+    arns.push([`functions.${key}.kmsKeyArn`, fn.kmsKeyArn], [`functions.${key}.logsKmsKeyArn`, fn.logsKmsKeyArn]);
+    (fn.eventSources ?? []).forEach((s, i) => arns.push([`functions.${key}.eventSources[${i}].queue`, s.queue], [`functions.${key}.eventSources[${i}].kmsKeyArn`, s.kmsKeyArn]));
+    arns.push([`functions.${key}.asyncInvoke.onFailure`, fn.asyncInvoke?.onFailure]);
+  }
+  return arns.filter((entry): entry is [string, string] => entry[1] !== undefined);
+}
+
+/** `schedules.cleanup` is not for a cleanup function with `cleanup.schedule`: that schedule has the key. */
+function checkReservedScheduleKeys(config: EnvironmentConfig): Problem[] {
+  return Object.entries(config.functions ?? {}).flatMap(([key, fn]) =>
+    isReservedScheduleKey(fn, CLEANUP_SCHEDULE_KEY) && fn.schedules?.[CLEANUP_SCHEDULE_KEY] !== undefined
+      ? [problem(CLEANUP_SCHEDULE_KEY_RULE.code, `functions.${key}.schedules.${CLEANUP_SCHEDULE_KEY}`, fn.schedules[CLEANUP_SCHEDULE_KEY], CLEANUP_SCHEDULE_KEY_RULE.text)]
+      : [],
+  );
+}
+
+/**
  * Names AWS needs unique are unique in the environment, defaults (`<namePrefix>-<key>`, reported
  * at the key) included: a function's name is also its role's and its log group's
- * (`/aws/lambda/<name>`).
+ * (`/aws/lambda/<name>`). Schedules (`<functionName>-<key>`, `<functionName>-cleanup`) and
+ * queues (`<queueName>`, `<queueName>-dlq`, a function's own `<functionName>-failures`) are
+ * named from other names, so two different owners can make one name.
  */
 function checkNamesUnique(config: EnvironmentConfig): Problem[] {
   const problems: Problem[] = [];
   // IAM role names (a function's role has its name) are unique whatever their case; layer names are not.
-  const claim = (taken: Map<string, string>, code: string, what: string, name: string, field: string, anyCase = false) => {
+  // `derived`: what of the field's owner has the name (its dead-letter queue), when not the owner itself.
+  const claim = (taken: Map<string, string>, code: string, what: string, name: string, field: string, anyCase = false, derived?: string) => {
     const key = anyCase ? name.toLowerCase() : name;
     const owner = taken.get(key);
-    if (owner === undefined) taken.set(key, field);
-    else problems.push(problem(code, field, name, `is already the name of ${owner}; each ${what} needs its own name`));
+    if (owner === undefined) taken.set(key, derived === undefined ? field : `the ${derived} of ${field}`);
+    else problems.push(problem(code, field, name, `${derived === undefined ? '' : `(the name of its ${derived}) `}is already the name of ${owner}; each ${what} needs its own name`));
   };
   const layerNames = new Map<string, string>();
   for (const [key, layer] of Object.entries(config.layers ?? {})) {
@@ -156,6 +204,30 @@ function checkNamesUnique(config: EnvironmentConfig): Problem[] {
   for (const [key, fn] of Object.entries(config.functions ?? {})) {
     const field = fn.functionName === undefined ? `functions.${key}` : `functions.${key}.functionName`;
     claim(functionNames, 'function-name-taken', 'function (with its role and log group)', functionNameOf(config, key), field, true);
+  }
+  const scheduleNames = new Map<string, string>();
+  for (const [key, fn] of Object.entries(config.functions ?? {})) {
+    const functionName = fn.functionName ?? `${config.namePrefix}-${key}`;
+    for (const scheduleKey of Object.keys(fn.schedules ?? {})) {
+      if (isReservedScheduleKey(fn, scheduleKey)) continue; // reported by checkReservedScheduleKeys
+      claim(scheduleNames, 'schedule-name-taken', 'schedule', scheduleName(functionName, scheduleKey), `functions.${key}.schedules.${scheduleKey}`);
+    }
+    if (fn.cleanup?.schedule !== undefined) {
+      claim(scheduleNames, 'schedule-name-taken', 'schedule', scheduleName(functionName, CLEANUP_SCHEDULE_KEY), `functions.${key}.cleanup.schedule`);
+    }
+  }
+  const queueNames = new Map<string, string>();
+  for (const [key, queue] of Object.entries(config.queues ?? {})) {
+    const field = queue.queueName === undefined ? `queues.${key}` : `queues.${key}.queueName`;
+    const queueName = queue.queueName ?? `${config.namePrefix}-${key}`;
+    claim(queueNames, 'queue-name-taken', 'queue', queueName, field);
+    claim(queueNames, 'queue-name-taken', 'queue', deadLetterQueueName(queueName), field, false, 'dead-letter queue');
+  }
+  const invokedAsynchronously = asyncInvokedKeys(config);
+  for (const [key, fn] of Object.entries(config.functions ?? {})) {
+    if (!invokedAsynchronously.has(key) || fn.asyncInvoke?.onFailure !== undefined) continue;
+    const field = fn.functionName === undefined ? `functions.${key}` : `functions.${key}.functionName`;
+    claim(queueNames, 'queue-name-taken', 'queue', failureQueueName(fn.functionName ?? `${config.namePrefix}-${key}`), field, false, 'failure queue');
   }
   return problems;
 }

@@ -17,11 +17,11 @@ export function wireAsyncInvoke(
   functions: Readonly<Record<string, LambdaFunction>>,
   queues: Readonly<Record<string, QueueTarget>>,
 ): Record<string, AsyncInvoke> {
-  const handled = handlesAsyncFailures(config);
+  const invokedAsynchronously = asyncInvokedKeys(config);
   const wired: Record<string, AsyncInvoke> = {};
   for (const [key, fnConfig] of Object.entries(config.functions ?? {})) {
     const fn = functions[key];
-    if (!fn || !handled(key)) continue;
+    if (!fn || !invokedAsynchronously.has(key)) continue;
     const { onFailure, ...limits } = fnConfig.asyncInvoke ?? {};
     const destination = onFailure === undefined ? undefined : failureDestination(onFailure, queues);
     if (destination === 'unknown') continue;
@@ -38,19 +38,17 @@ export function wireAsyncInvoke(
 }
 
 /**
- * Which of the environment's functions get failure handling for their asynchronous invocations:
- * those with `asyncInvoke`, those with schedules (a cleanup function's included) and those
- * another function `invokes`. Without an `asyncInvoke.onFailure`, their failed invocations go to
- * a queue of their own, `<functionName>-failures`.
- *
- * @returns whether the function of a key gets it
+ * The keys of the functions invoked asynchronously, which get an {@link AsyncInvoke}: those with
+ * `asyncInvoke`, with schedules, or that another function `invokes`. Those of them without
+ * `asyncInvoke.onFailure` get their own failure queue, `<functionName>-failures`.
  */
-export function handlesAsyncFailures(config: EnvironmentConfig): (key: string) => boolean {
+export function asyncInvokedKeys(config: EnvironmentConfig): Set<string> {
   const invoked = new Set(Object.values(config.functions ?? {}).flatMap((fn) => fn.invokes ?? []));
-  return (key) => {
-    const fn = config.functions?.[key];
-    return fn !== undefined && (fn.asyncInvoke !== undefined || isScheduled(fn) || invoked.has(key));
-  };
+  return new Set(
+    Object.entries(config.functions ?? {})
+      .filter(([key, fn]) => fn.asyncInvoke !== undefined || isScheduled(fn) || invoked.has(key))
+      .map(([key]) => key),
+  );
 }
 
 /** Whether a function runs on a schedule: its own `schedules`, or a cleanup function's `schedule`. */

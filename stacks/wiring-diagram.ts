@@ -7,7 +7,7 @@ import { DEFAULT_ALIAS_NAME } from '../modules/lambda-function';
 import { EVENT_SOURCE_DEFAULTS } from '../modules/queue-event-source';
 import { deadLetterQueueName, QUEUE_DEFAULTS } from '../modules/sqs-queue';
 import { EnvironmentConfig, FunctionConfig, functionNameOf, layerNameOf, queueNameOf } from './environment-config';
-import { handlesAsyncFailures } from './wire-async';
+import { asyncInvokedKeys } from './wire-async';
 import { httpApiName } from './wire-http';
 import { CLEANUP_SCHEDULE_KEY } from './wire-schedules';
 
@@ -209,9 +209,9 @@ export function wiringDiagram(config: EnvironmentConfig): string {
 
   // Failed asynchronous invocations, for the functions the stack handles them of: where
   // asyncInvoke sends them, else the function's own `<functionName>-failures` queue.
-  const handlesFailures = handlesAsyncFailures(config);
+  const handlesFailures = asyncInvokedKeys(config);
   for (const [key, fn] of functions) {
-    if (!handlesFailures(key)) continue;
+    if (!handlesFailures.has(key)) continue;
     const destination = fn.asyncInvoke?.onFailure;
     const to =
       destination === undefined

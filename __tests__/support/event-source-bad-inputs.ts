@@ -6,7 +6,11 @@ import type { BadInput } from './module-bad-inputs';
  * (__tests__/queues.test.ts), after `every <field>`.
  */
 
+/** The rule on ARNs of regional resources, in the words synth uses. */
+const IN_REGION = "must be in the environment's region: AWS refuses an event source queue, KMS key, failure destination or alarm topic of another region";
+
 const QUEUE = 'arn:aws:sqs:us-west-2:111111111111:bookshelf-jobs';
+const FIFO_QUEUE = 'arn:aws:sqs:us-west-2:111111111111:bookshelf-orders.fifo';
 
 /** A mapping as the caller writes it, in HCL. */
 type Mapping = Record<string, string>;
@@ -54,6 +58,11 @@ export const EVENT_SOURCE_CASES: Omit<BadInput, 'module'>[] = [
   mappingCase({ jobs: { batch_size: '0' } }, 'every batch_size must be a whole number from 1 to 10000 (messages per invocation)'),
   mappingCase({ jobs: { batch_size: '10001', maximum_batching_window_in_seconds: '1' } }, 'every batch_size must be a whole number from 1 to 10000 (messages per invocation)'),
   mappingCase({ jobs: { batch_size: '11' } }, 'every batch_size must be at most 10 without a batching window (a window above 0 seconds allows up to 10000)'),
+  mappingCase({ jobs: { event_source_arn: JSON.stringify(FIFO_QUEUE), batch_size: '11', maximum_batching_window_in_seconds: '0' } }, 'every batch_size must be at most 10 for a FIFO queue (an ARN ending .fifo)'),
+  mappingCase(
+    { jobs: { event_source_arn: JSON.stringify(FIFO_QUEUE), maximum_batching_window_in_seconds: '1' } },
+    'every maximum_batching_window_in_seconds must be 0 for a FIFO queue (an ARN ending .fifo): Lambda allows no batching window on one',
+  ),
   mappingCase({ jobs: { maximum_batching_window_in_seconds: '301' } }, 'every maximum_batching_window_in_seconds must be a whole number from 0 to 300 seconds'),
   mappingCase(
     { jobs: { scaling_config: '{ maximum_concurrency = 1 }' } },
@@ -73,6 +82,16 @@ export const EVENT_SOURCE_CASES: Omit<BadInput, 'module'>[] = [
     'every filter_criteria must have at most 5 filter patterns (the Lambda limit per event source)',
   ),
   mappingCase({ jobs: { filter_criteria: '[{ pattern = "[\\"order\\"]" }]' } }, 'every filter_criteria pattern must be a JSON object, such as {"body":{"type":["order"]}}'),
+  mappingCase(
+    { jobs: { event_source_arn: '"arn:aws:sqs:us-east-1:111111111111:bookshelf-jobs"' } },
+    `every event_source_arn ${IN_REGION}`,
+    { readsOtherVariables: true },
+  ),
+  mappingCase(
+    { jobs: { queue_kms_key_arn: '"arn:aws:kms:eu-west-1:111111111111:key/0b1c2d3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e"' } },
+    `every queue_kms_key_arn ${IN_REGION}`,
+    { readsOtherVariables: true },
+  ),
   mappingCase(
     { jobs: { queue_kms_key_arn: '"arn:aws:kms:us-west-2:111111111111:alias/bookshelf"' } },
     'every queue_kms_key_arn must be a KMS key ARN: arn:aws:kms:<region>:<account>:key/<key id> (not an alias)',

@@ -31,6 +31,11 @@ export const VALID_INPUTS: Record<BadInput['module'], Record<string, string>> = 
   },
 };
 
+/** The region the mocked provider deploys to: every ARN of a valid input is in it. */
+export const MODULE_TEST_REGION = 'us-west-2';
+/** The rule on ARNs of regional resources, in the words synth uses (__tests__/environment-checks.test.ts). */
+const IN_REGION = "must be in the environment's region: AWS refuses an event source queue, KMS key, failure destination or alarm topic of another region";
+
 const long = (n: number) => `"${'x'.repeat(n)}"`;
 const layerArn = (n: number) => `"arn:aws:lambda:us-west-2:111111111111:layer:extra-${n}:1"`;
 const bigEnvironment = `{ BIG = "${'x'.repeat(4094)}" }`;
@@ -198,6 +203,18 @@ const FUNCTION_CASES: Omit<BadInput, 'module'>[] = [
     value: '"0b1c2d3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e"',
     message: 'cloudwatch_logs_kms_key_id = "0b1c2d3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e": must be a KMS key ARN: arn:aws:kms:<region>:<account>:key/<key id> (not an alias).',
   },
+  {
+    variable: 'kms_key_arn',
+    value: '"arn:aws:kms:eu-west-1:111111111111:key/0b1c2d3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e"',
+    message: `kms_key_arn = "arn:aws:kms:eu-west-1:111111111111:key/0b1c2d3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e": ${IN_REGION}.`,
+    readsOtherVariables: true,
+  },
+  {
+    variable: 'cloudwatch_logs_kms_key_id',
+    value: '"arn:aws:kms:eu-west-1:111111111111:key/0b1c2d3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e"',
+    message: `cloudwatch_logs_kms_key_id = "arn:aws:kms:eu-west-1:111111111111:key/0b1c2d3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e": ${IN_REGION}.`,
+    readsOtherVariables: true,
+  },
   { variable: 'ephemeral_storage_size', value: '256', message: 'ephemeral_storage_size = 256: must be a whole number from 512 to 10240 MB.' },
   { variable: 'ephemeral_storage_size', value: '10241', message: 'ephemeral_storage_size = 10241: must be a whole number from 512 to 10240 MB.' },
   {
@@ -209,6 +226,12 @@ const FUNCTION_CASES: Omit<BadInput, 'module'>[] = [
     variable: 'alarm_topic_arn',
     value: '"arn:aws:sqs:us-west-2:111111111111:bookshelf-ops"',
     message: 'alarm_topic_arn = "arn:aws:sqs:us-west-2:111111111111:bookshelf-ops": must be the ARN of a standard SNS topic: arn:aws:sns:<region>:<account>:<name>.',
+  },
+  {
+    variable: 'alarm_topic_arn',
+    value: '"arn:aws:sns:us-east-1:111111111111:bookshelf-ops"',
+    message: `alarm_topic_arn = "arn:aws:sns:us-east-1:111111111111:bookshelf-ops": ${IN_REGION}.`,
+    readsOtherVariables: true,
   },
   {
     variable: 'lambda_invoke_arns',
@@ -294,6 +317,13 @@ const ASYNC_INVOKE_CASES: Omit<BadInput, 'module'>[] = [
   },
   {
     variable: 'destination_on_failure',
+    value: '"arn:aws:sns:eu-central-1:111111111111:failures"',
+    alongside: { create_async_event_config: 'true' },
+    message: `destination_on_failure = "arn:aws:sns:eu-central-1:111111111111:failures": ${IN_REGION}.`,
+    readsOtherVariables: true,
+  },
+  {
+    variable: 'destination_on_failure',
     value: '"arn:aws:sqs:us-west-2:111111111111:failures"',
     message: 'destination_on_failure = "arn:aws:sqs:us-west-2:111111111111:failures": is only used with create_async_event_config = true.',
     readsOtherVariables: true,
@@ -329,13 +359,37 @@ export const BAD_INPUTS: readonly BadInput[] = [
     module: 'cleanup-lambda',
     variable: 'schedule',
     value: '"every day"',
-    message: 'schedule = "every day": must be an EventBridge Scheduler expression: rate(1 day), rate(6 hours), cron(<6 fields>) or at(yyyy-mm-ddThh:mm:ss).',
+    message: 'schedule = "every day": must be an EventBridge Scheduler expression: rate(1 day), rate(6 hours), cron(<6 fields>) with ? as exactly one of day-of-month and day-of-week, or at(yyyy-mm-ddThh:mm:ss) with month 01-12, day 01-31, hour 00-23, minutes and seconds 00-59.',
   },
   {
     module: 'cleanup-lambda',
     variable: 'schedule',
     value: '"at(2026-12-01 09:00)"',
-    message: 'schedule = "at(2026-12-01 09:00)": must be an EventBridge Scheduler expression: rate(1 day), rate(6 hours), cron(<6 fields>) or at(yyyy-mm-ddThh:mm:ss).',
+    message: 'schedule = "at(2026-12-01 09:00)": must be an EventBridge Scheduler expression: rate(1 day), rate(6 hours), cron(<6 fields>) with ? as exactly one of day-of-month and day-of-week, or at(yyyy-mm-ddThh:mm:ss) with month 01-12, day 01-31, hour 00-23, minutes and seconds 00-59.',
+  },
+  {
+    module: 'cleanup-lambda',
+    variable: 'schedule',
+    value: '"cron(0 3 * * * *)"',
+    message: 'schedule = "cron(0 3 * * * *)": must be an EventBridge Scheduler expression: rate(1 day), rate(6 hours), cron(<6 fields>) with ? as exactly one of day-of-month and day-of-week, or at(yyyy-mm-ddThh:mm:ss) with month 01-12, day 01-31, hour 00-23, minutes and seconds 00-59.',
+  },
+  {
+    module: 'cleanup-lambda',
+    variable: 'schedule',
+    value: '"cron(0 3 ? * ? *)"',
+    message: 'schedule = "cron(0 3 ? * ? *)": must be an EventBridge Scheduler expression: rate(1 day), rate(6 hours), cron(<6 fields>) with ? as exactly one of day-of-month and day-of-week, or at(yyyy-mm-ddThh:mm:ss) with month 01-12, day 01-31, hour 00-23, minutes and seconds 00-59.',
+  },
+  {
+    module: 'cleanup-lambda',
+    variable: 'schedule',
+    value: '"at(2026-13-01T09:00:00)"',
+    message: 'schedule = "at(2026-13-01T09:00:00)": must be an EventBridge Scheduler expression: rate(1 day), rate(6 hours), cron(<6 fields>) with ? as exactly one of day-of-month and day-of-week, or at(yyyy-mm-ddThh:mm:ss) with month 01-12, day 01-31, hour 00-23, minutes and seconds 00-59.',
+  },
+  {
+    module: 'cleanup-lambda',
+    variable: 'schedule',
+    value: '"at(2026-12-01T24:00:00)"',
+    message: 'schedule = "at(2026-12-01T24:00:00)": must be an EventBridge Scheduler expression: rate(1 day), rate(6 hours), cron(<6 fields>) with ? as exactly one of day-of-month and day-of-week, or at(yyyy-mm-ddThh:mm:ss) with month 01-12, day 01-31, hour 00-23, minutes and seconds 00-59.',
   },
 ];
 
@@ -374,7 +428,12 @@ export function badInputSuites(generatedFromCases: string): Record<string, strin
         return [`module "${caseName(input)}" {`, `  source = "${generatedFromCases}/${input.module}"`, ...inputs, '}'].join('\n');
       })
       .join('\n\n');
-    files[`bad-inputs-${i}.tftest.hcl`] = `mock_provider "aws" {}
+    files[`bad-inputs-${i}.tftest.hcl`] = `# The region ARNs must be in: that of every valid input.
+mock_provider "aws" {
+  mock_data "aws_region" {
+    defaults = { name = "${MODULE_TEST_REGION}" }
+  }
+}
 
 run "every_case" {
   command = plan

@@ -6,6 +6,10 @@
 mock_provider "aws" {
   override_during = plan
 
+  # The region the ARNs of the inputs are in (the modules check it).
+  mock_data "aws_region" {
+    defaults = { name = "us-west-2" }
+  }
   mock_resource "aws_iam_role" {
     defaults = { arn = "arn:aws:iam::111111111111:role/bookshelf-cleanup-scheduler" }
   }

@@ -4,6 +4,10 @@
 #   terraform init -backend=false && terraform test -var-file=staging.tfvars
 
 mock_provider "aws" {
+  # The region the ARNs of the inputs are in (the modules check it).
+  mock_data "aws_region" {
+    defaults = { name = "us-west-2" }
+  }
   mock_resource "aws_iam_role" {
     defaults = { arn = "arn:aws:iam::111111111111:role/mock" }
   }
