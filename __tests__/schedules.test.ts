@@ -131,6 +131,12 @@ describe('schedules: bad input is reported at synth, naming the field as written
     ['an at() at minute 60', { expression: 'at(2026-12-01T09:60:00)' }, `functions.reports.schedules.bad.expression = "at(2026-12-01T09:60:00)": ${SCHEDULE_RULES.expression.text}`],
     ['an at() at second 60', { expression: 'at(2026-12-01T09:00:60)' }, `functions.reports.schedules.bad.expression = "at(2026-12-01T09:00:60)": ${SCHEDULE_RULES.expression.text}`],
     ['a time zone', { expression: 'rate(1 day)', timezone: 'CET +1' }, `functions.reports.schedules.bad.timezone = "CET +1": ${SCHEDULE_RULES.timezone.text}`],
+    [
+      'a misspelled time zone, with the nearest one',
+      { expression: 'rate(1 day)', timezone: 'Europe/Berln' },
+      'functions.reports.schedules.bad.timezone = "Europe/Berln": is no time zone of the IANA time zone database, such as Europe/Berlin or America/New_York, or UTC; did you mean Europe/Berlin?',
+    ],
+    ['a time zone nowhere', { expression: 'rate(1 day)', timezone: 'Mars/Olympus' }, 'functions.reports.schedules.bad.timezone = "Mars/Olympus": is no time zone of the IANA time zone database, such as Europe/Berlin or America/New_York, or UTC'],
     ['an input that is not JSON', { expression: 'rate(1 day)', input: '{mode: full}' }, 'functions.reports.schedules.bad.input = "{mode: full}": must be JSON, such as {"mode": "full"}: it is the event the function receives'],
     ['retries', { expression: 'rate(1 day)', maximumRetryAttempts: 186 }, 'functions.reports.schedules.bad.maximumRetryAttempts = 186: must be a whole number from 0 to 185 (retries when the scheduler cannot invoke)'],
     ['an event age', { expression: 'rate(1 day)', maximumEventAgeInSeconds: 59 }, 'functions.reports.schedules.bad.maximumEventAgeInSeconds = 59: must be a whole number from 60 to 86400 seconds'],

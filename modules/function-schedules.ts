@@ -6,7 +6,8 @@ import { isJson } from '../core/json-text';
 import { optional } from '../core/known-values';
 import { policyDocument, PolicyStatement } from '../core/policy-document';
 import { addProblemCheck, Problem, problem } from '../core/problems';
-import { check, FieldPairRule, RULES, ruleTable } from '../core/rules';
+import { didYouMean } from '../core/nearest-name';
+import { check, FieldPairRule, isToken, RULES, ruleTable, satisfies } from '../core/rules';
 import { LambdaFunction, tagsOrNothing } from './lambda-function';
 import { QueueTarget } from './queue-target';
 
@@ -68,6 +69,26 @@ export const SCHEDULE_RULES = ruleTable(
   },
   'schedule-',
 );
+
+/**
+ * On a time zone that has the form of one: it must be in the time zone database. Synth checks it
+ * against the database of the Node.js running it; Terraform has none, so the generated modules
+ * check the form only.
+ */
+export const SCHEDULE_TIMEZONE_KNOWN_RULE = Object.freeze({
+  code: 'schedule-timezone-unknown',
+  text: 'is no time zone of the IANA time zone database, such as Europe/Berlin or America/New_York, or UTC',
+});
+
+/** Whether a time zone is in the time zone database (as the Node.js running synth knows it). */
+function isKnownTimezone(timezone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: timezone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** A schedule's `input` is the event the function receives: JSON. */
 export const SCHEDULE_INPUT_RULE: FieldPairRule = Object.freeze({
@@ -212,6 +233,16 @@ export function checkSchedule(name: string, schedule: ScheduleProps, fieldAs: (f
     ...check(fieldAs('name'), name, SCHEDULE_RULES.name),
     ...check(fieldAs('expression'), schedule.expression, SCHEDULE_RULES.expression),
     ...optional(fieldAs('timezone'), schedule.timezone, SCHEDULE_RULES.timezone),
+    ...(schedule.timezone === undefined || isToken(schedule.timezone) || !satisfies(SCHEDULE_RULES.timezone, schedule.timezone) || isKnownTimezone(schedule.timezone)
+      ? []
+      : [
+          problem(
+            SCHEDULE_TIMEZONE_KNOWN_RULE.code,
+            fieldAs('timezone'),
+            schedule.timezone,
+            `${SCHEDULE_TIMEZONE_KNOWN_RULE.text}${didYouMean(schedule.timezone, Intl.supportedValuesOf('timeZone'))}`,
+          ),
+        ]),
     ...optional(fieldAs('description'), schedule.description, SCHEDULE_RULES.description),
     ...optional(fieldAs('maximumRetryAttempts'), schedule.maximumRetryAttempts, SCHEDULE_RULES.maximumRetryAttempts),
     ...optional(fieldAs('maximumEventAgeInSeconds'), schedule.maximumEventAgeInSeconds, SCHEDULE_RULES.maximumEventAgeInSeconds),
