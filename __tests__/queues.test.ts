@@ -439,7 +439,7 @@ describe('bad input is reported at synth, naming the field as written, the value
     [
       'a maximum concurrency above the reserved concurrency',
       withSource({ maximumConcurrency: 6 }, { reservedConcurrentExecutions: 5 }),
-      ["functions.worker.eventSources[0].maximumConcurrency = 6: must not be more than the function's reserved concurrency, when that is set (0 or more)"],
+      ["functions.worker.eventSources[0].maximumConcurrency = 6: must not be more than the function's reserved concurrency, when it has one (a reserved concurrency of 0 or more): it is 5"],
     ],
     [
       'six filter patterns',

@@ -95,7 +95,7 @@ export const EVENT_SOURCE_PAIR_RULES = Object.freeze({
   /** On the maximum concurrency: the function can never run more at once than it reserves. */
   maximumConcurrencyAboveReserved: {
     code: 'event-source-maximum-concurrency-above-reserved',
-    text: "must not be more than the function's reserved concurrency, when that is set (0 or more)",
+    text: "must not be more than the function's reserved concurrency, when it has one (a reserved concurrency of 0 or more)",
   },
   /** On each filter pattern: Lambda takes a JSON object. */
   filterPatternJson: {
@@ -196,7 +196,7 @@ export class QueueEventSource extends Construct {
     }
     if (known(p.maximumConcurrency) && known(reserved) && reserved >= 0 && p.maximumConcurrency > reserved) {
       const rule = EVENT_SOURCE_PAIR_RULES.maximumConcurrencyAboveReserved;
-      problems.push(problem(rule.code, 'maximumConcurrency', p.maximumConcurrency, rule.text));
+      problems.push(problem(rule.code, 'maximumConcurrency', p.maximumConcurrency, `${rule.text}: it is ${reserved}`));
     }
     (p.filterPatterns ?? []).forEach((pattern, i) => {
       if (!isJsonObject(pattern)) {

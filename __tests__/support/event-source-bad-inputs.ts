@@ -70,7 +70,7 @@ export const EVENT_SOURCE_CASES: Omit<BadInput, 'module'>[] = [
   ),
   mappingCase(
     { jobs: { scaling_config: '{ maximum_concurrency = 6 }' } },
-    "every scaling_config.maximum_concurrency must not be more than the function's reserved concurrency, when that is set (0 or more)",
+    "every scaling_config.maximum_concurrency must not be more than the function's reserved concurrency, when it has one (a reserved concurrency of 0 or more)",
     { alongside: { reserved_concurrent_executions: '5' }, readsOtherVariables: true },
   ),
   mappingCase(
