@@ -16,6 +16,7 @@ import { awsClients } from '../adopt/aws';
 import { RESOURCE_KINDS } from '../adopt/resource-kinds';
 import { stateAddresses } from '../adopt/state';
 import { planEnvironment } from '../adopt/planned';
+import { EnvironmentConfig } from '../stacks/environment-config';
 
 const expected = { environment: 'staging', stacks: ['staging', 'bootstrap-staging'] };
 const role: ImportEntry = { stack: 'staging', address: 'aws_iam_role.api_role', id: 'bookshelf-staging-api', note: 'role bookshelf-staging-api' };
@@ -203,11 +204,30 @@ describe('what adopt reads', () => {
     expect(stateAddresses('', 's3://bucket/key')).toEqual(new Set());
   });
 
-  test('adopt knows how to find every resource type the stacks hold, provisioned concurrency included', () => {
+  test('adopt knows how to find every resource type the stacks hold: provisioned concurrency, a JWT authorizer and a function URL included', () => {
     const withProvisioned = { ...staging, functions: { ...staging.functions, api: { ...staging.functions!.api, provisionedConcurrentExecutions: 1 } } };
-    const types = new Set([staging, prod, withProvisioned].flatMap((config) => planEnvironment(config).resources.map((r) => r.type)));
+    const withAuthorizerAndUrl: EnvironmentConfig = {
+      ...staging,
+      httpApis: { public: { ...staging.httpApis!.public, jwtAuthorizer: { issuer: 'https://issuer.example.com', audience: ['bookshelf'] } } },
+      functions: { ...staging.functions, cleanup: { ...staging.functions!.cleanup, functionUrl: { authType: 'NONE', public: true } } },
+    };
+    const types = new Set([staging, prod, withProvisioned, withAuthorizerAndUrl].flatMap((config) => planEnvironment(config).resources.map((r) => r.type)));
     expect([...types].filter((type) => !(type in RESOURCE_KINDS))).toEqual([]);
-    expect([...types]).toEqual(expect.arrayContaining(['aws_lambda_alias', 'aws_cloudwatch_metric_alarm', 'aws_lambda_provisioned_concurrency_config']));
+    expect([...types]).toEqual(
+      expect.arrayContaining([
+        'aws_lambda_alias',
+        'aws_cloudwatch_metric_alarm',
+        'aws_lambda_provisioned_concurrency_config',
+        'aws_apigatewayv2_api',
+        'aws_apigatewayv2_authorizer',
+        'aws_apigatewayv2_integration',
+        'aws_apigatewayv2_route',
+        'aws_apigatewayv2_stage',
+        'aws_lambda_event_source_mapping',
+        'aws_lambda_function_url',
+        'aws_sqs_queue_redrive_allow_policy',
+      ]),
+    );
   });
 
   describe('the resources of a function\'s alias', () => {
