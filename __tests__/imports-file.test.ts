@@ -9,13 +9,22 @@ import { readTree, tempDir } from './support/synth';
 import { readAdoptArguments } from '../adopt/arguments';
 import { GetBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
-import { GetAliasCommand, GetProvisionedConcurrencyConfigCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { ApiGatewayV2Client, GetApisCommand, GetAuthorizersCommand, GetIntegrationsCommand, GetRoutesCommand, GetStageCommand } from '@aws-sdk/client-apigatewayv2';
+import {
+  GetAliasCommand,
+  GetFunctionUrlConfigCommand,
+  GetProvisionedConcurrencyConfigCommand,
+  LambdaClient,
+  ListEventSourceMappingsCommand,
+} from '@aws-sdk/client-lambda';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describeReplacement } from '../adopt/adopt';
 import { awsClients } from '../adopt/aws';
 import { RESOURCE_KINDS } from '../adopt/resource-kinds';
 import { stateAddresses } from '../adopt/state';
 import { planEnvironment } from '../adopt/planned';
+import { EnvironmentConfig } from '../stacks/environment-config';
 
 const expected = { environment: 'staging', stacks: ['staging', 'bootstrap-staging'] };
 const role: ImportEntry = { stack: 'staging', address: 'aws_iam_role.api_role', id: 'bookshelf-staging-api', note: 'role bookshelf-staging-api' };
@@ -203,11 +212,30 @@ describe('what adopt reads', () => {
     expect(stateAddresses('', 's3://bucket/key')).toEqual(new Set());
   });
 
-  test('adopt knows how to find every resource type the stacks hold, provisioned concurrency included', () => {
+  test('adopt knows how to find every resource type the stacks hold: provisioned concurrency, a JWT authorizer and a function URL included', () => {
     const withProvisioned = { ...staging, functions: { ...staging.functions, api: { ...staging.functions!.api, provisionedConcurrentExecutions: 1 } } };
-    const types = new Set([staging, prod, withProvisioned].flatMap((config) => planEnvironment(config).resources.map((r) => r.type)));
+    const withAuthorizerAndUrl: EnvironmentConfig = {
+      ...staging,
+      httpApis: { public: { ...staging.httpApis!.public, jwtAuthorizer: { issuer: 'https://issuer.example.com', audience: ['bookshelf'] } } },
+      functions: { ...staging.functions, cleanup: { ...staging.functions!.cleanup, functionUrl: { authType: 'NONE', public: true } } },
+    };
+    const types = new Set([staging, prod, withProvisioned, withAuthorizerAndUrl].flatMap((config) => planEnvironment(config).resources.map((r) => r.type)));
     expect([...types].filter((type) => !(type in RESOURCE_KINDS))).toEqual([]);
-    expect([...types]).toEqual(expect.arrayContaining(['aws_lambda_alias', 'aws_cloudwatch_metric_alarm', 'aws_lambda_provisioned_concurrency_config']));
+    expect([...types]).toEqual(
+      expect.arrayContaining([
+        'aws_lambda_alias',
+        'aws_cloudwatch_metric_alarm',
+        'aws_lambda_provisioned_concurrency_config',
+        'aws_apigatewayv2_api',
+        'aws_apigatewayv2_authorizer',
+        'aws_apigatewayv2_integration',
+        'aws_apigatewayv2_route',
+        'aws_apigatewayv2_stage',
+        'aws_lambda_event_source_mapping',
+        'aws_lambda_function_url',
+        'aws_sqs_queue_redrive_allow_policy',
+      ]),
+    );
   });
 
   describe('the resources of a function\'s alias', () => {
@@ -279,6 +307,194 @@ describe('what adopt reads', () => {
       });
       cloudwatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [] });
       expect(await RESOURCE_KINDS.aws_cloudwatch_metric_alarm.find(resource, lookupFor(clients))).toBeUndefined();
+    });
+  });
+
+  describe('the resources of an HTTP API, a function URL and a queue consumer', () => {
+    const resourceOf = (type: string, config: Record<string, string>) => ({ stack: 'staging', type, address: `${type}.public`, config });
+    const notFound = (name: string) => Object.assign(new Error(name), { name });
+    // Mocked once the alias's tests have restored their Lambda mock.
+    const mocks = () => ({ apigateway: mockClient(ApiGatewayV2Client), lambda: mockClient(LambdaClient), sqs: mockClient(SQSClient) });
+    let apigateway: ReturnType<typeof mocks>['apigateway'];
+    let lambda: ReturnType<typeof mocks>['lambda'];
+    let sqs: ReturnType<typeof mocks>['sqs'];
+    let clients: ReturnType<typeof awsClients>;
+    /** Arguments are literals; `function_name` and `integration_uri` may refer to the alias of function bookshelf-staging-api. */
+    const lookup = () => {
+      const alias = resourceOf('aws_lambda_alias', { function_name: 'bookshelf-staging-api', name: 'live' });
+      return {
+        clients,
+        text: async (r: { config: Record<string, unknown> }, argument: string) => r.config[argument] as string | undefined,
+        referenced: (r: { config: Record<string, unknown> }, argument: string) => (String(r.config[argument]).includes(':live') || r.config[argument] === undefined ? alias : undefined),
+      };
+    };
+    const apiId = 'a1b2c3';
+    const aliasArn = 'arn:aws:lambda:us-west-2:111111111111:function:bookshelf-staging-api:live';
+    beforeAll(() => {
+      ({ apigateway, lambda, sqs } = mocks());
+      clients = awsClients('us-west-2');
+    });
+    afterEach(() => {
+      apigateway.reset();
+      lambda.reset();
+      sqs.reset();
+    });
+    afterAll(() => {
+      apigateway.restore();
+      lambda.restore();
+      sqs.restore();
+      for (const client of [clients.apigateway, clients.lambda, clients.sqs]) client.destroy();
+    });
+
+    test('an API is imported by its id, found by its name over every page; another protocol is a replacement; two of the name stop adopt', async () => {
+      const resource = resourceOf('aws_apigatewayv2_api', { name: 'bookshelf-staging-public', protocol_type: 'HTTP' });
+      const api = { Name: 'bookshelf-staging-public', ApiId: apiId, ProtocolType: 'HTTP' as const, RouteSelectionExpression: '$request.method $request.path', ApiEndpoint: `https://${apiId}.execute-api.us-west-2.amazonaws.com` };
+      apigateway.on(GetApisCommand, { NextToken: undefined }).resolves({ Items: [{ ...api, Name: 'other', ApiId: 'zzz' }], NextToken: 'page-2' });
+      apigateway.on(GetApisCommand, { NextToken: 'page-2' }).resolves({ Items: [api] });
+      expect(await RESOURCE_KINDS.aws_apigatewayv2_api.find(resource, lookup())).toEqual({
+        id: apiId,
+        note: `HTTP API bookshelf-staging-public (${apiId}, ${api.ApiEndpoint})`,
+        attributes: { id: apiId, name: 'bookshelf-staging-public', api_endpoint: api.ApiEndpoint },
+        replacements: [],
+      });
+      apigateway.on(GetApisCommand, { NextToken: 'page-2' }).resolves({ Items: [{ ...api, ProtocolType: 'WEBSOCKET' }] });
+      expect((await RESOURCE_KINDS.aws_apigatewayv2_api.find(resource, lookup()))?.replacements.map(describeReplacement)).toEqual([
+        'protocol_type: "HTTP" in the configuration, "WEBSOCKET" in the account; replacing it: the API would be deleted and created again with a new id and endpoint: its callers would have to be given the new URL',
+      ]);
+      apigateway.on(GetApisCommand, { NextToken: 'page-2' }).resolves({ Items: [api, { ...api, ApiId: 'd4e5f6' }] });
+      await expect(RESOURCE_KINDS.aws_apigatewayv2_api.find(resource, lookup())).rejects.toThrow(
+        `2 API Gateway APIs are named bookshelf-staging-public (ids ${apiId}, d4e5f6): adopt cannot tell which one is the stack's aws_apigatewayv2_api.public`,
+      );
+      apigateway.on(GetApisCommand, { NextToken: 'page-2' }).resolves({ Items: [] });
+      expect(await RESOURCE_KINDS.aws_apigatewayv2_api.find(resource, lookup())).toBeUndefined();
+    });
+
+    test('a stage is imported as <api id>/<stage name>', async () => {
+      const resource = resourceOf('aws_apigatewayv2_stage', { api_id: apiId, name: '$default' });
+      apigateway.on(GetStageCommand, { ApiId: apiId, StageName: '$default' }).resolves({ StageName: '$default', AutoDeploy: true });
+      expect(await RESOURCE_KINDS.aws_apigatewayv2_stage.find(resource, lookup())).toEqual({
+        id: `${apiId}/$default`,
+        note: `stage $default of API ${apiId} (deployed on every change)`,
+        attributes: { id: '$default', name: '$default', api_id: apiId },
+        replacements: [],
+      });
+      apigateway.on(GetStageCommand).rejects(notFound('NotFoundException'));
+      expect(await RESOURCE_KINDS.aws_apigatewayv2_stage.find(resource, lookup())).toBeUndefined();
+    });
+
+    test('an authorizer is imported as <api id>/<authorizer id>, found by its name', async () => {
+      const resource = resourceOf('aws_apigatewayv2_authorizer', { api_id: apiId, name: 'jwt' });
+      apigateway.on(GetAuthorizersCommand, { ApiId: apiId }).resolves({
+        Items: [
+          { Name: 'legacy', AuthorizerId: 'old1', AuthorizerType: 'REQUEST' },
+          { Name: 'jwt', AuthorizerId: 'au7h', AuthorizerType: 'JWT', JwtConfiguration: { Issuer: 'https://issuer.example.com' } },
+        ],
+      });
+      expect(await RESOURCE_KINDS.aws_apigatewayv2_authorizer.find(resource, lookup())).toEqual({
+        id: `${apiId}/au7h`,
+        note: `JWT authorizer jwt of API ${apiId} (issuer https://issuer.example.com)`,
+        attributes: { id: 'au7h', name: 'jwt', api_id: apiId },
+        replacements: [],
+      });
+      apigateway.on(GetAuthorizersCommand).resolves({ Items: [{ Name: 'legacy', AuthorizerId: 'old1', AuthorizerType: 'REQUEST' }] });
+      expect(await RESOURCE_KINDS.aws_apigatewayv2_authorizer.find(resource, lookup())).toBeUndefined();
+    });
+
+    test("an integration is imported as <api id>/<integration id>, found by the alias's ARN, or the function's before it has an alias; another type is a replacement", async () => {
+      const resource = resourceOf('aws_apigatewayv2_integration', { api_id: apiId, integration_type: 'AWS_PROXY', integration_uri: aliasArn });
+      const other = { IntegrationId: 'i0', IntegrationType: 'HTTP_PROXY' as const, IntegrationUri: 'https://example.com' };
+      apigateway.on(GetIntegrationsCommand, { ApiId: apiId }).resolves({ Items: [other, { IntegrationId: 'i1', IntegrationType: 'AWS_PROXY', IntegrationUri: aliasArn }] });
+      expect(await RESOURCE_KINDS.aws_apigatewayv2_integration.find(resource, lookup())).toEqual({
+        id: `${apiId}/i1`,
+        note: `AWS_PROXY integration i1 of API ${apiId} (${aliasArn})`,
+        attributes: { id: 'i1', api_id: apiId },
+        replacements: [],
+      });
+      // Made by hand on the function itself, before there was an alias (whose ARN is then unknown).
+      const onFunction = { IntegrationId: 'i2', IntegrationType: 'AWS' as const, IntegrationUri: aliasArn.replace(/:live$/, '') };
+      apigateway.on(GetIntegrationsCommand, { ApiId: apiId }).resolves({ Items: [other, onFunction] });
+      const beforeAlias = { ...resource, config: { api_id: apiId, integration_type: 'AWS_PROXY' } };
+      const found = await RESOURCE_KINDS.aws_apigatewayv2_integration.find(beforeAlias, lookup());
+      expect(found?.id).toBe(`${apiId}/i2`);
+      expect(found?.replacements.map(describeReplacement)).toEqual([
+        'integration_type: "AWS_PROXY" in the configuration, "AWS" in the account; replacing it: the integration would be deleted and created again: ' +
+          "the API's routes to it would fail until the apply points them at the new one",
+      ]);
+      apigateway.on(GetIntegrationsCommand, { ApiId: apiId }).resolves({ Items: [other] });
+      expect(await RESOURCE_KINDS.aws_apigatewayv2_integration.find(resource, lookup())).toBeUndefined();
+    });
+
+    test('a route is imported as <api id>/<route id>, found by its route key', async () => {
+      const resource = resourceOf('aws_apigatewayv2_route', { api_id: apiId, route_key: '$default' });
+      apigateway.on(GetRoutesCommand, { ApiId: apiId }).resolves({
+        Items: [
+          { RouteKey: 'GET /books', RouteId: 'r1', ApiKeyRequired: false },
+          { RouteKey: '$default', RouteId: 'r2', Target: 'integrations/i1', AuthorizationType: 'NONE' },
+        ],
+      });
+      expect(await RESOURCE_KINDS.aws_apigatewayv2_route.find(resource, lookup())).toEqual({
+        id: `${apiId}/r2`,
+        note: `route $default of API ${apiId} (to integrations/i1, authorization NONE)`,
+        attributes: { id: 'r2', route_key: '$default', api_id: apiId },
+        replacements: [],
+      });
+      apigateway.on(GetRoutesCommand).rejects(notFound('NotFoundException'));
+      expect(await RESOURCE_KINDS.aws_apigatewayv2_route.find(resource, lookup())).toBeUndefined();
+    });
+
+    test("a function URL on an alias is imported as <function>/<alias>", async () => {
+      const resource = resourceOf('aws_lambda_function_url', { function_name: 'bookshelf-staging-cleanup', qualifier: 'live' });
+      const url = 'https://abcdefghij.lambda-url.us-west-2.on.aws/';
+      lambda
+        .on(GetFunctionUrlConfigCommand, { FunctionName: 'bookshelf-staging-cleanup', Qualifier: 'live' })
+        .resolves({ FunctionUrl: url, FunctionArn: `${aliasArn}`, AuthType: 'NONE' });
+      expect(await RESOURCE_KINDS.aws_lambda_function_url.find(resource, lookup())).toEqual({
+        id: 'bookshelf-staging-cleanup/live',
+        note: `URL of alias live of bookshelf-staging-cleanup (${url}, auth NONE)`,
+        attributes: { id: 'bookshelf-staging-cleanup/live', function_url: url, function_arn: aliasArn, url_id: 'abcdefghij' },
+        replacements: [],
+      });
+      lambda.on(GetFunctionUrlConfigCommand).rejects(notFound('ResourceNotFoundException'));
+      expect(await RESOURCE_KINDS.aws_lambda_function_url.find(resource, lookup())).toBeUndefined();
+    });
+
+    test("an event source mapping is imported by its UUID: the alias's, or the function's own, which the apply moves to the alias", async () => {
+      const queueArn = 'arn:aws:sqs:us-west-2:111111111111:bookshelf-staging-analysis-jobs';
+      const resource = resourceOf('aws_lambda_event_source_mapping', { event_source_arn: queueArn, function_name: aliasArn });
+      const onAlias = { UUID: 'uuid-alias', FunctionArn: aliasArn, State: 'Enabled', BatchSize: 1 };
+      const onFunction = { UUID: 'uuid-function', FunctionArn: aliasArn.replace(/:live$/, ''), State: 'Enabled', BatchSize: 10 };
+      const elsewhere = { UUID: 'uuid-other', FunctionArn: 'arn:aws:lambda:us-west-2:111111111111:function:bookshelf-staging-api-v2', State: 'Enabled' };
+      lambda.on(ListEventSourceMappingsCommand, { EventSourceArn: queueArn }).resolves({ EventSourceMappings: [elsewhere, onFunction], NextMarker: 'm2' });
+      lambda.on(ListEventSourceMappingsCommand, { EventSourceArn: queueArn, Marker: 'm2' }).resolves({ EventSourceMappings: [onAlias] });
+      expect(await RESOURCE_KINDS.aws_lambda_event_source_mapping.find(resource, lookup())).toEqual({
+        id: 'uuid-alias',
+        note: `event source mapping uuid-alias from ${queueArn} to ${aliasArn} (Enabled, batches of 1)`,
+        attributes: { id: 'uuid-alias', uuid: 'uuid-alias', arn: '', function_arn: aliasArn },
+        replacements: [],
+      });
+      lambda.on(ListEventSourceMappingsCommand, { EventSourceArn: queueArn, Marker: 'm2' }).resolves({ EventSourceMappings: [] });
+      expect((await RESOURCE_KINDS.aws_lambda_event_source_mapping.find(resource, lookup()))?.id).toBe('uuid-function');
+      lambda.on(ListEventSourceMappingsCommand, { EventSourceArn: queueArn }).resolves({ EventSourceMappings: [elsewhere] });
+      expect(await RESOURCE_KINDS.aws_lambda_event_source_mapping.find(resource, lookup())).toBeUndefined();
+    });
+
+    test('a redrive allow policy is imported by the queue URL; a queue without one has none to import', async () => {
+      const queueUrl = 'https://sqs.us-west-2.amazonaws.com/111111111111/bookshelf-staging-analysis-jobs-dlq';
+      const resource = resourceOf('aws_sqs_queue_redrive_allow_policy', { queue_url: queueUrl });
+      const source = 'arn:aws:sqs:us-west-2:111111111111:bookshelf-staging-analysis-jobs';
+      sqs
+        .on(GetQueueAttributesCommand, { QueueUrl: queueUrl, AttributeNames: ['RedriveAllowPolicy'] })
+        .resolves({ Attributes: { RedriveAllowPolicy: JSON.stringify({ redrivePermission: 'byQueue', sourceQueueArns: [source] }) } });
+      expect(await RESOURCE_KINDS.aws_sqs_queue_redrive_allow_policy.find(resource, lookup())).toEqual({
+        id: queueUrl,
+        note: "redrive allow policy of SQS queue bookshelf-staging-analysis-jobs-dlq (byQueue: bookshelf-staging-analysis-jobs; replaced by the stack's at the next apply)",
+        attributes: { id: queueUrl, queue_url: queueUrl },
+        replacements: [],
+      });
+      sqs.on(GetQueueAttributesCommand).resolves({ Attributes: {} });
+      expect(await RESOURCE_KINDS.aws_sqs_queue_redrive_allow_policy.find(resource, lookup())).toBeUndefined();
+      sqs.on(GetQueueAttributesCommand).rejects(notFound('QueueDoesNotExist'));
+      expect(await RESOURCE_KINDS.aws_sqs_queue_redrive_allow_policy.find(resource, lookup())).toBeUndefined();
     });
   });
 

@@ -1,3 +1,4 @@
+import { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -30,6 +31,8 @@ export interface AwsClients {
   readonly dynamodb: DynamoDBClient;
   readonly scheduler: SchedulerClient;
   readonly sqs: SQSClient;
+  /** API Gateway v2: HTTP APIs, their stages, integrations, routes and authorizers. */
+  readonly apigateway: ApiGatewayV2Client;
   /** Where the calls go, for messages: the local emulator's endpoint, or AWS in a region. */
   readonly where: string;
 }
@@ -52,13 +55,14 @@ export function awsClients(region: string, endpoint?: string): AwsClients {
     dynamodb: new DynamoDBClient(config),
     scheduler: new SchedulerClient(config),
     sqs: new SQSClient(config),
+    apigateway: new ApiGatewayV2Client(config),
     where: endpoint ?? `AWS (${region})`,
   };
 }
 
 /** Stops every client's connections, so the process can end. */
 export function closeClients(clients: AwsClients): void {
-  for (const client of [clients.lambda, clients.iam, clients.logs, clients.cloudwatch, clients.events, clients.sts, clients.s3, clients.dynamodb, clients.scheduler, clients.sqs]) client.destroy();
+  for (const client of [clients.lambda, clients.iam, clients.logs, clients.cloudwatch, clients.events, clients.sts, clients.s3, clients.dynamodb, clients.scheduler, clients.sqs, clients.apigateway]) client.destroy();
 }
 
 const NETWORK_ERRORS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ECONNRESET', 'ETIMEDOUT', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);

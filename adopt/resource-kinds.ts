@@ -1,5 +1,6 @@
 import { arn } from '../core/arn';
 import { partitionOf, REGION_NAMES } from '../core/regions';
+import { GetApisCommand, GetAuthorizersCommand, GetIntegrationsCommand, GetRoutesCommand, GetStageCommand } from '@aws-sdk/client-apigatewayv2';
 import { DescribeAlarmsCommand, GetDashboardCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
@@ -9,9 +10,12 @@ import {
   GetAliasCommand,
   GetFunctionEventInvokeConfigCommand,
   GetFunctionCommand,
+  GetFunctionUrlConfigCommand,
   GetPolicyCommand,
   GetProvisionedConcurrencyConfigCommand,
+  EventSourceMappingConfiguration,
   LayerVersionsListItem,
+  ListEventSourceMappingsCommand,
   ListLayerVersionsCommand,
 } from '@aws-sdk/client-lambda';
 import {
@@ -25,7 +29,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { GetScheduleCommand } from '@aws-sdk/client-scheduler';
 import { GetQueueAttributesCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
-import { AwsClients } from './aws';
+import { AdoptError, AwsClients } from './aws';
 import { PlannedResource } from './planned';
 
 /** An attribute on which the account and the configuration differ, so that Terraform would replace the resource. */
@@ -179,6 +183,192 @@ export const RESOURCE_KINDS: Readonly<Record<string, ResourceKind>> = {
         id,
         note: `schedule ${name} (${schedule.ScheduleExpression ?? 'no expression'}, ${schedule.State ?? 'state unknown'}) invoking ${schedule.Target?.Arn ?? 'nothing'}`,
         attributes: { id, name, arn: schedule.Arn ?? '' },
+        replacements: [],
+      };
+    },
+  },
+
+  aws_lambda_function_url: {
+    async find(resource, { clients, text }) {
+      const functionName = await text(resource, 'function_name');
+      if (functionName === undefined) return undefined;
+      // A URL on an alias belongs to the alias: none while the alias is not in the account.
+      const qualified = resource.config.qualifier !== undefined;
+      const qualifier = qualified ? await text(resource, 'qualifier') : undefined;
+      if (qualified && qualifier === undefined) return undefined;
+      const url = await absentOn(['ResourceNotFoundException'], () =>
+        clients.lambda.send(new GetFunctionUrlConfigCommand({ FunctionName: functionName, ...(qualifier === undefined ? {} : { Qualifier: qualifier }) })),
+      );
+      if (!url?.FunctionUrl) return undefined;
+      // function_name and qualifier replace a URL; both are what it was found by.
+      const id = qualifier === undefined ? functionName : `${functionName}/${qualifier}`;
+      return {
+        id,
+        note: `URL of ${qualifier === undefined ? 'function' : `alias ${qualifier} of`} ${functionName} (${url.FunctionUrl}, auth ${url.AuthType ?? 'unknown'})`,
+        attributes: { id, function_url: url.FunctionUrl, function_arn: url.FunctionArn ?? '', url_id: /^https:\/\/([^.]+)\./.exec(url.FunctionUrl)?.[1] ?? '' },
+        replacements: [],
+      };
+    },
+  },
+
+  aws_lambda_event_source_mapping: {
+    async find(resource, { clients, text, referenced }) {
+      const eventSource = await text(resource, 'event_source_arn');
+      if (eventSource === undefined) return undefined;
+      const functionArn = await text(resource, 'function_name');
+      // A mapping on the function itself (or on one of its versions: an emulator stores the
+      // version an alias points to) is the same consumer of the queue: the apply moves it to the
+      // alias in place (function_name is updated, not replaced).
+      const alias = referenced(resource, 'function_name');
+      const functionName = alias?.type === 'aws_lambda_alias' ? await text(alias, 'function_name') : functionArn;
+      if (functionName === undefined) return undefined;
+      const mappings = await eventSourceMappings(clients, eventSource);
+      const mapping =
+        mappings.find((m) => functionArn !== undefined && m.FunctionArn === functionArn) ??
+        mappings.find((m) => m.FunctionArn !== undefined && lambdaFunctionName(m.FunctionArn) === lambdaFunctionName(functionName));
+      if (!mapping?.UUID) return undefined;
+      // event_source_arn replaces a mapping: it is what the mapping was found by.
+      return {
+        id: mapping.UUID,
+        note: `event source mapping ${mapping.UUID} from ${eventSource} to ${mapping.FunctionArn ?? 'no function'} (${mapping.State ?? 'state unknown'}, batches of ${mapping.BatchSize ?? 'default'})`,
+        attributes: { id: mapping.UUID, uuid: mapping.UUID, arn: mapping.EventSourceMappingArn ?? '', function_arn: mapping.FunctionArn ?? '' },
+        replacements: [],
+      };
+    },
+  },
+
+  aws_sqs_queue_redrive_allow_policy: {
+    async find(resource, { clients, text }) {
+      const url = await text(resource, 'queue_url');
+      if (url === undefined) return undefined;
+      const attributes = await absentOn(['QueueDoesNotExist', 'AWS.SimpleQueueService.NonExistentQueue'], () =>
+        clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['RedriveAllowPolicy'] })),
+      );
+      const policy = attributes?.Attributes?.RedriveAllowPolicy;
+      // A queue without one has nothing to import: the apply sets it.
+      if (!policy) return undefined;
+      const { redrivePermission, sourceQueueArns } = JSON.parse(policy) as { redrivePermission?: string; sourceQueueArns?: string[] };
+      const sources = sourceQueueArns === undefined ? '' : `: ${sourceQueueArns.map((a) => a.split(':').pop()).join(', ')}`;
+      return {
+        id: url,
+        note: `redrive allow policy of SQS queue ${url.split('/').pop() ?? url} (${redrivePermission ?? 'allowAll'}${sources}; replaced by the stack's at the next apply)`,
+        attributes: { id: url, queue_url: url },
+        replacements: [],
+      };
+    },
+  },
+
+  aws_apigatewayv2_api: {
+    async find(resource, { clients, text }) {
+      const name = await text(resource, 'name');
+      if (name === undefined) return undefined;
+      const apis = (await allPages((NextToken) => clients.apigateway.send(new GetApisCommand({ NextToken })))).filter((a) => a.Name === name);
+      if (apis.length === 0) return undefined;
+      // API names are not unique: which of several is the stack's is the team's call.
+      if (apis.length > 1) {
+        throw new AdoptError(
+          `${apis.length} API Gateway APIs are named ${name} (ids ${apis.map((a) => a.ApiId).join(', ')}): adopt cannot tell which one is the stack's ${resource.address}; ` +
+            'rename or delete the others first; nothing was written',
+        );
+      }
+      const [api] = apis;
+      const id = api.ApiId ?? '';
+      return {
+        id,
+        note: `${api.ProtocolType ?? 'unknown'} API ${name} (${id}, ${api.ApiEndpoint ?? 'no endpoint'})`,
+        attributes: { id, name, api_endpoint: api.ApiEndpoint ?? '' },
+        replacements: differences([
+          {
+            attribute: 'protocol_type',
+            config: resource.config.protocol_type,
+            actual: api.ProtocolType,
+            consequence: `the API would be deleted and created again with a new id and endpoint: its callers would have to be given the new URL`,
+          },
+        ]),
+      };
+    },
+  },
+
+  aws_apigatewayv2_stage: {
+    async find(resource, { clients, text }) {
+      const [apiId, name] = [await text(resource, 'api_id'), await text(resource, 'name')];
+      if (apiId === undefined || name === undefined) return undefined;
+      const stage = await absentOn(['NotFoundException'], () => clients.apigateway.send(new GetStageCommand({ ApiId: apiId, StageName: name })));
+      if (!stage) return undefined;
+      // api_id and name replace a stage; both are what it was found by.
+      const id = `${apiId}/${name}`;
+      return {
+        id,
+        note: `stage ${name} of API ${apiId} (${stage.AutoDeploy ? 'deployed on every change' : `deployment ${stage.DeploymentId ?? 'none'}`})`,
+        attributes: { id: name, name, api_id: apiId },
+        replacements: [],
+      };
+    },
+  },
+
+  aws_apigatewayv2_authorizer: {
+    async find(resource, { clients, text }) {
+      const [apiId, name] = [await text(resource, 'api_id'), await text(resource, 'name')];
+      if (apiId === undefined || name === undefined) return undefined;
+      const authorizers = await absentOn(['NotFoundException'], () => allPages((NextToken) => clients.apigateway.send(new GetAuthorizersCommand({ ApiId: apiId, NextToken }))));
+      const authorizer = authorizers?.find((a) => a.Name === name);
+      if (!authorizer?.AuthorizerId) return undefined;
+      // Only api_id replaces an authorizer: its type, issuer and audience are updated in place.
+      const id = `${apiId}/${authorizer.AuthorizerId}`;
+      return {
+        id,
+        note: `${authorizer.AuthorizerType ?? 'unknown'} authorizer ${name} of API ${apiId}${authorizer.JwtConfiguration?.Issuer ? ` (issuer ${authorizer.JwtConfiguration.Issuer})` : ''}`,
+        attributes: { id: authorizer.AuthorizerId, name, api_id: apiId },
+        replacements: [],
+      };
+    },
+  },
+
+  aws_apigatewayv2_integration: {
+    async find(resource, { clients, text, referenced }) {
+      const apiId = await text(resource, 'api_id');
+      if (apiId === undefined) return undefined;
+      const uri = await text(resource, 'integration_uri');
+      // An integration of the function itself (or of one of its versions) is the same one: the
+      // apply moves it to the alias in place (integration_uri is updated, not replaced).
+      const alias = referenced(resource, 'integration_uri');
+      const functionName = alias?.type === 'aws_lambda_alias' ? await text(alias, 'function_name') : uri === undefined ? undefined : lambdaFunctionName(uri);
+      if (uri === undefined && functionName === undefined) return undefined;
+      const integrations = (await absentOn(['NotFoundException'], () => allPages((NextToken) => clients.apigateway.send(new GetIntegrationsCommand({ ApiId: apiId, NextToken }))))) ?? [];
+      const integration =
+        integrations.find((i) => uri !== undefined && i.IntegrationUri === uri) ??
+        integrations.find((i) => functionName !== undefined && i.IntegrationUri !== undefined && lambdaFunctionName(i.IntegrationUri) === functionName);
+      if (!integration?.IntegrationId) return undefined;
+      const id = `${apiId}/${integration.IntegrationId}`;
+      return {
+        id,
+        note: `${integration.IntegrationType ?? 'unknown'} integration ${integration.IntegrationId} of API ${apiId} (${integration.IntegrationUri ?? 'no URI'})`,
+        attributes: { id: integration.IntegrationId, api_id: apiId },
+        replacements: differences([
+          {
+            attribute: 'integration_type',
+            config: resource.config.integration_type,
+            actual: integration.IntegrationType,
+            consequence: `the integration would be deleted and created again: the API's routes to it would fail until the apply points them at the new one`,
+          },
+        ]),
+      };
+    },
+  },
+
+  aws_apigatewayv2_route: {
+    async find(resource, { clients, text }) {
+      const [apiId, routeKey] = [await text(resource, 'api_id'), await text(resource, 'route_key')];
+      if (apiId === undefined || routeKey === undefined) return undefined;
+      const routes = await absentOn(['NotFoundException'], () => allPages((NextToken) => clients.apigateway.send(new GetRoutesCommand({ ApiId: apiId, NextToken }))));
+      const route = routes?.find((r) => r.RouteKey === routeKey);
+      if (!route?.RouteId) return undefined;
+      // Only api_id replaces a route: its target and authorization are updated in place.
+      const id = `${apiId}/${route.RouteId}`;
+      return {
+        id,
+        note: `route ${routeKey} of API ${apiId} (to ${route.Target ?? 'nothing'}, authorization ${route.AuthorizationType ?? 'NONE'})`,
+        attributes: { id: route.RouteId, route_key: routeKey, api_id: apiId },
         replacements: [],
       };
     },
@@ -494,6 +684,39 @@ async function layerVersions(clients: AwsClients, layerName: string): Promise<La
     marker = page?.NextMarker;
   } while (marker);
   return versions;
+}
+
+/** Every item of a paginated API Gateway listing (`Items`, `NextToken`). */
+async function allPages<T>(page: (token: string | undefined) => Promise<{ Items?: T[]; NextToken?: string }>): Promise<T[]> {
+  const items: T[] = [];
+  let token: string | undefined;
+  do {
+    const result = await page(token);
+    items.push(...(result.Items ?? []));
+    token = result.NextToken;
+  } while (token);
+  return items;
+}
+
+/** The event source mappings that read a queue (or stream). */
+async function eventSourceMappings(clients: AwsClients, eventSourceArn: string): Promise<EventSourceMappingConfiguration[]> {
+  const mappings: EventSourceMappingConfiguration[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await clients.lambda.send(new ListEventSourceMappingsCommand({ EventSourceArn: eventSourceArn, ...(marker ? { Marker: marker } : {}) }));
+    mappings.push(...(page.EventSourceMappings ?? []));
+    marker = page.NextMarker;
+  } while (marker);
+  return mappings;
+}
+
+/**
+ * The name of the function a Lambda ARN names, qualified or not, also inside API Gateway's
+ * invocation URI (`arn:aws:apigateway:…:lambda:path/2015-03-31/functions/<ARN>/invocations`);
+ * anything else is returned as it is (a function's name).
+ */
+export function lambdaFunctionName(value: string): string {
+  return /:function:([^:/]+)(:[^:/]+)?(\/invocations)?$/.exec(value)?.[1] ?? value;
 }
 
 /** The call's result, or undefined when it fails with one of the errors that mean "not there". */

@@ -1,7 +1,9 @@
+import { CreateApiCommand, CreateIntegrationCommand, CreateRouteCommand, CreateStageCommand } from '@aws-sdk/client-apigatewayv2';
 import { CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
-import { AddPermissionCommand, CreateFunctionCommand, PublishLayerVersionCommand, Runtime } from '@aws-sdk/client-lambda';
+import { AddPermissionCommand, CreateEventSourceMappingCommand, CreateFunctionCommand, PublishLayerVersionCommand, Runtime } from '@aws-sdk/client-lambda';
+import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { BucketLocationConstraint, CreateBucketCommand, PutBucketVersioningCommand } from '@aws-sdk/client-s3';
 import { deterministicZip } from '../../core/deterministic-zip';
 import { emulatorClients } from './moto';
@@ -99,6 +101,80 @@ export async function makeFleetByHand(endpoint: string, region: string, names: H
       layerVersionArns,
       ruleArn: rule.RuleArn!,
       stateBucket: names.stateBucket,
+    };
+  } finally {
+    aws.destroy();
+  }
+}
+
+/** The front door and the queue consumer a team built by hand: names in, and what the emulator answered. */
+export interface HandMadeFrontAndWorker {
+  readonly apiId: string;
+  readonly integrationId: string;
+  readonly routeId: string;
+  readonly queueUrl: string;
+  readonly queueArn: string;
+  readonly deadLetterQueueUrl: string;
+  /** The mapping of the queue to the worker function itself (there is no alias yet). */
+  readonly mappingUuid: string;
+}
+
+export interface HandMadeFrontAndWorkerNames {
+  /** Behind the HTTP API. */
+  readonly webFunctionName: string;
+  /** Consumes the queue. */
+  readonly workerFunctionName: string;
+  readonly apiName: string;
+  readonly queueName: string;
+  readonly deadLetterQueueName: string;
+  readonly runtime: Runtime;
+  /**
+   * The stage's tags: the stack's provider tags everything (`Environment`), and moto cannot tag a
+   * stage after it is made (TagResource answers 404), so the stage is made with them.
+   */
+  readonly stageTags: Readonly<Record<string, string>>;
+}
+
+/**
+ * The rest of seed 001's shape, made by hand: a web function behind an HTTP API (a Lambda proxy
+ * integration on the function itself, the `$default` route and an auto-deployed `$default`
+ * stage; no quick create), and a worker function consuming a job queue (with its dead-letter
+ * queue) through an event source mapping on the function itself. Each function has its role.
+ */
+export async function makeFrontAndWorkerByHand(endpoint: string, region: string, names: HandMadeFrontAndWorkerNames): Promise<HandMadeFrontAndWorker> {
+  const aws = emulatorClients(endpoint, region);
+  try {
+    const functionArns: string[] = [];
+    for (const functionName of [names.webFunctionName, names.workerFunctionName]) {
+      const role = await aws.iam.send(new CreateRoleCommand({ RoleName: functionName, AssumeRolePolicyDocument: TRUST_POLICY }));
+      const code = deterministicZip([{ path: 'app.py', content: 'def handler(event, context):\n    return "the team\'s real code"\n' }]);
+      const fn = await aws.lambda.send(
+        new CreateFunctionCommand({ FunctionName: functionName, Runtime: names.runtime, Handler: 'app.handler', Role: role.Role!.Arn!, Code: { ZipFile: code } }),
+      );
+      functionArns.push(fn.FunctionArn!);
+    }
+    const api = await aws.apigateway.send(new CreateApiCommand({ Name: names.apiName, ProtocolType: 'HTTP' }));
+    const integration = await aws.apigateway.send(
+      new CreateIntegrationCommand({ ApiId: api.ApiId!, IntegrationType: 'AWS_PROXY', IntegrationUri: functionArns[0], PayloadFormatVersion: '2.0' }),
+    );
+    const route = await aws.apigateway.send(new CreateRouteCommand({ ApiId: api.ApiId!, RouteKey: '$default', Target: `integrations/${integration.IntegrationId}` }));
+    await aws.apigateway.send(new CreateStageCommand({ ApiId: api.ApiId!, StageName: '$default', AutoDeploy: true, Tags: { ...names.stageTags } }));
+
+    const deadLetter = await aws.sqs.send(new CreateQueueCommand({ QueueName: names.deadLetterQueueName }));
+    const deadLetterArn = (await aws.sqs.send(new GetQueueAttributesCommand({ QueueUrl: deadLetter.QueueUrl!, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+    const queue = await aws.sqs.send(
+      new CreateQueueCommand({ QueueName: names.queueName, Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetterArn, maxReceiveCount: 5 }) } }),
+    );
+    const queueArn = (await aws.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl!, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+    const mapping = await aws.lambda.send(new CreateEventSourceMappingCommand({ EventSourceArn: queueArn, FunctionName: names.workerFunctionName, BatchSize: 1 }));
+    return {
+      apiId: api.ApiId!,
+      integrationId: integration.IntegrationId!,
+      routeId: route.RouteId!,
+      queueUrl: queue.QueueUrl!,
+      queueArn,
+      deadLetterQueueUrl: deadLetter.QueueUrl!,
+      mappingUuid: mapping.UUID!,
     };
   } finally {
     aws.destroy();

@@ -7,6 +7,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
 import { Running, start } from './processes';
 
 /** How a user gets the emulator; the tests fail with this when it is missing, never skip. */
@@ -52,8 +53,9 @@ export function emulatorClients(endpoint: string, region: string) {
     s3: new S3Client({ ...config, forcePathStyle: true }),
     scheduler: new SchedulerClient(config),
     sqs: new SQSClient(config),
+    apigateway: new ApiGatewayV2Client(config),
     destroy() {
-      [this.lambda, this.iam, this.logs, this.events, this.cloudwatch, this.s3, this.scheduler, this.sqs].forEach((client) => client.destroy());
+      [this.lambda, this.iam, this.logs, this.events, this.cloudwatch, this.s3, this.scheduler, this.sqs, this.apigateway].forEach((client) => client.destroy());
     },
   };
 }
