@@ -26,6 +26,19 @@ export interface PolicyStatement {
 }
 
 /**
+ * What Lambda does with the network interfaces of a function in a VPC, as the AWS managed policy
+ * AWSLambdaVPCAccessExecutionRole grants it: none of them supports resource-level permissions.
+ */
+export const NETWORK_INTERFACE_ACTIONS = Object.freeze([
+  'ec2:CreateNetworkInterface',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeSubnets',
+  'ec2:DeleteNetworkInterface',
+  'ec2:AssignPrivateIpAddresses',
+  'ec2:UnassignPrivateIpAddresses',
+] as const);
+
+/**
  * Actions that support no resource-level permissions, so `"Resource": "*"` is the only way to
  * grant them. Anything else must name its resources.
  * https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
@@ -37,12 +50,7 @@ export const ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS: ReadonlySet<string> = n
   'xray:GetSamplingTargets',
   'xray:GetSamplingStatisticSummaries',
   'cloudwatch:PutMetricData',
-  'ec2:CreateNetworkInterface',
-  'ec2:DescribeNetworkInterfaces',
-  'ec2:DescribeSubnets',
-  'ec2:DeleteNetworkInterface',
-  'ec2:AssignPrivateIpAddresses',
-  'ec2:UnassignPrivateIpAddresses',
+  ...NETWORK_INTERFACE_ACTIONS,
 ]);
 
 const ACTION_PATTERN = /^[a-z0-9-]+:[A-Za-z0-9]+$/;

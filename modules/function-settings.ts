@@ -1,6 +1,6 @@
 import { Token } from '../core/framework';
 import { Problem, problem } from '../core/problems';
-import { PolicyStatement } from '../core/policy-document';
+import { NETWORK_INTERFACE_ACTIONS, PolicyStatement } from '../core/policy-document';
 import { ApplicationLogLevel, check, FieldPairRule, LogFormat, ruleTable, RULES, SystemLogLevel } from '../core/rules';
 
 /** The VPC a function runs in: both lists, each not empty. */
@@ -71,14 +71,7 @@ export const FUNCTION_SETTINGS_PAIR_RULES = Object.freeze({
 export const VPC_ACCESS_STATEMENTS: readonly PolicyStatement[] = Object.freeze([
   {
     sid: 'ManageNetworkInterfaces',
-    actions: [
-      'ec2:CreateNetworkInterface',
-      'ec2:DescribeNetworkInterfaces',
-      'ec2:DescribeSubnets',
-      'ec2:DeleteNetworkInterface',
-      'ec2:AssignPrivateIpAddresses',
-      'ec2:UnassignPrivateIpAddresses',
-    ],
+    actions: NETWORK_INTERFACE_ACTIONS,
     resources: ['*'],
   },
 ]);
